@@ -1,0 +1,1 @@
+"""caseaudit: the quality-assurance system for children's social care."""

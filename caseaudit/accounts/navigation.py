@@ -1,0 +1,36 @@
+"""The service navigation: which sections each person sees, asked of the permissions module."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from caseaudit.accounts import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    # The URL namespace or name that makes this item the current one.
+    section: str
+
+
+def navigation_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("Home", reverse("home"), "home")]
+    if permissions.can_browse_organisation(user):
+        items.append(NavItem("Organisation", reverse("organisation:index"), "organisation"))
+    if permissions.can_read_access_log(user):
+        items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
+    if permissions.can_administer(user):
+        items.append(NavItem("Administration", reverse("admin:index"), "admin"))
+    items.append(NavItem("Your account", reverse("accounts:account"), "accounts:account"))
+    return items
+
+
+def current_section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    return match.view_name if match.namespace in ("", "accounts") else match.namespace

@@ -1,0 +1,43 @@
+"""Every "may this person…" question, answered in one place. Templates and views ask these;
+nothing else compares role names."""
+
+from caseaudit.accounts.choices import Role, Scope
+
+STAFF_ROLES = {
+    Role.QA_LEAD,
+    Role.AUDITOR,
+    Role.INSPECTION_LEAD,
+    Role.SENIOR_MANAGER,
+    Role.ADMINISTRATOR,
+}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.council_id)
+
+
+def can_browse_organisation(user) -> bool:
+    """Areas, services, teams and the workers in them, within the person's scope."""
+    return (
+        _active(user)
+        and user.role in STAFF_ROLES
+        and user.scope
+        not in {
+            Scope.OWN,
+            Scope.AGGREGATE,
+        }
+    )
+
+
+def can_see_child_records(user) -> bool:
+    """Child-level pages at all (which children, is then the scope's question)."""
+    return _active(user) and user.role != Role.ELECTED_MEMBER and user.scope != Scope.AGGREGATE
+
+
+def can_administer(user) -> bool:
+    """Users, roles, organisation structure and imports (the configuration screens)."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_read_access_log(user) -> bool:
+    return can_administer(user)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from caseaudit.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("password/", views.ChangePasswordView.as_view(), name="change_password"),
+    path("access-log/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,53 @@
+"""One way to keep history: actions call ``record_change`` inside their own transaction."""
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from caseaudit.core.models import ChangeRecord
+
+# Never copied into history: a password hash is a secret even when hashed.
+SECRET_FIELDS = frozenset({"password"})
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The fields of ``obj`` as JSON-safe values, for a before/after pair."""
+    data = model_to_dict(obj, fields=fields)
+    return {key: _json_safe(value) for key, value in data.items() if key not in SECRET_FIELDS}
+
+
+def record_change(
+    obj: models.Model,
+    *,
+    by,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> ChangeRecord:
+    user = by if getattr(by, "is_authenticated", False) else None
+    return ChangeRecord.append(
+        user=user,
+        username=user.get_username() if user else "system",
+        record_type=obj._meta.label_lower,
+        record_id=str(obj.pk),
+        action=action,
+        before=before or {},
+        after=after if after is not None else snapshot(obj),
+        reason=reason,
+    )
+
+
+def history_of(obj: models.Model):
+    return ChangeRecord.objects.filter(
+        record_type=obj._meta.label_lower, record_id=str(obj.pk)
+    ).order_by("-sequence")
+
+
+def _json_safe(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value

@@ -1,0 +1,81 @@
+"""Every change to the organisation goes through these functions, which keep its history."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from caseaudit.core.history import record_change, snapshot
+from caseaudit.organisation.models import Assignment, Council, Team, Worker
+
+
+@transaction.atomic
+def add_worker(
+    council: Council,
+    *,
+    name: str,
+    staff_id: str,
+    team: Team,
+    job_role: str,
+    starts_on: datetime.date,
+    manager: Worker | None = None,
+    email: str = "",
+    by=None,
+) -> Worker:
+    if team.council_id != council.pk:
+        raise ValidationError("The team belongs to another council.")
+    worker = Worker.objects.create(council=council, name=name, staff_id=staff_id, email=email)
+    assignment = Assignment.objects.create(
+        worker=worker, team=team, job_role=job_role, manager=manager, starts_on=starts_on
+    )
+    record_change(worker, by=by, action="created")
+    record_change(assignment, by=by, action="created")
+    return worker
+
+
+@transaction.atomic
+def move_worker(
+    worker: Worker,
+    *,
+    team: Team,
+    job_role: str,
+    on: datetime.date,
+    manager: Worker | None = None,
+    by=None,
+    reason: str = "",
+) -> Assignment:
+    """Close the worker's current assignment the day before ``on`` and open a new one."""
+    if team.council_id != worker.council_id:
+        raise ValidationError("The team belongs to another council.")
+    if manager is not None and manager.pk == worker.pk:
+        raise ValidationError("A worker cannot manage themselves.")
+    current = worker.assignments.select_for_update().filter(ends_on__isnull=True).first()
+    if current is not None:
+        if on <= current.starts_on:
+            raise ValidationError(
+                f"The move must be after the current assignment started "
+                f"({current.starts_on:%-d %B %Y})."
+            )
+        before = snapshot(current)
+        current.ends_on = on - datetime.timedelta(days=1)
+        current.save(update_fields=["ends_on"])
+        record_change(current, by=by, action="changed", before=before, reason=reason)
+    assignment = Assignment.objects.create(
+        worker=worker, team=team, job_role=job_role, manager=manager, starts_on=on
+    )
+    record_change(assignment, by=by, action="created", reason=reason)
+    return assignment
+
+
+@transaction.atomic
+def leave(worker: Worker, *, on: datetime.date, by=None, reason: str = "") -> None:
+    """The worker leaves the council: their open assignment ends on ``on``."""
+    current = worker.assignments.select_for_update().filter(ends_on__isnull=True).first()
+    if current is None:
+        raise ValidationError(f"{worker} has no current assignment to end.")
+    if on < current.starts_on:
+        raise ValidationError("The leaving date is before the current assignment started.")
+    before = snapshot(current)
+    current.ends_on = on
+    current.save(update_fields=["ends_on"])
+    record_change(current, by=by, action="changed", before=before, reason=reason)

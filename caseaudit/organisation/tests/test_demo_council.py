@@ -1,0 +1,64 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from caseaudit.accounts.models import User
+from caseaudit.core.models import ChangeRecord
+from caseaudit.organisation.choices import JobRole
+from caseaudit.organisation.generator import build_council
+from caseaudit.organisation.models import Assignment, Council, Team, Worker
+
+
+def test_the_generated_council_has_the_seeds_shape():
+    spec = build_council(seed=1)
+    assert spec.areas == ("North West", "North East", "South West", "South East")
+    area_teams = [team for team in spec.teams if team.area]
+    assert 36 <= len(area_teams) <= 48
+    staff = list(spec.workers())
+    assert 350 <= len(staff) <= 450
+    assert len({w.staff_id for w in staff}) == len(staff)
+    assert len({w.name for w in staff}) == len(staff)
+    for team in area_teams:
+        if team.practitioners:
+            assert all(w.manager_staff_id == team.manager.staff_id for w in team.practitioners)
+
+
+def test_the_generator_is_repeatable_and_the_seed_matters():
+    assert build_council(seed=7) == build_council(seed=7)
+    assert [w.name for w in build_council(seed=7).workers()] != [
+        w.name for w in build_council(seed=8).workers()
+    ]
+
+
+def test_scale_multiplies_the_teams():
+    assert len(build_council(scale=3).teams) > 2.5 * len(build_council(scale=1).teams) - 20
+
+
+@pytest.mark.django_db
+def test_demo_builds_once_and_a_second_run_changes_nothing():
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "Building the demo council" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+    counts = (Council.objects.count(), Team.objects.count(), Worker.objects.count())
+    history = ChangeRecord.objects.count()
+    assert counts[1] >= 40 and counts[2] >= 400
+
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "already built" in again.getvalue()
+    assert (Council.objects.count(), Team.objects.count(), Worker.objects.count()) == counts
+    assert ChangeRecord.objects.count() == history
+
+    # One login per role, each able to sign in, staff logins tied to a fitting worker.
+    users = {u.username: u for u in User.objects.all()}
+    assert {login.role for login in DEMO_LOGINS} == {u.role for u in users.values()}
+    for login in DEMO_LOGINS:
+        assert users[login.username].check_password(DEMO_PASSWORD)
+    manager = users["team.manager"]
+    assert manager.worker.current_assignment().team == manager.scope_team
+    assert manager.worker.current_assignment().job_role == JobRole.TEAM_MANAGER
+    # Some staff moved team, so the demo shows history.
+    assert Assignment.objects.filter(ends_on__isnull=False).count() > 5

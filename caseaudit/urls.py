@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from caseaudit.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("account/", include("caseaudit.accounts.urls")),
+    path("organisation/", include("caseaudit.organisation.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "caseaudit.core.views.bad_request"
+handler403 = "caseaudit.core.views.permission_denied"
+handler404 = "caseaudit.core.views.page_not_found"
+handler500 = "caseaudit.core.views.server_error"
