@@ -16,7 +16,7 @@ from caseaudit.organisation import actions
 from caseaudit.organisation.choices import JobRole, ServiceKind
 from caseaudit.organisation.models import Area, Council, Service, Team
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test personas only)
 JOINED = datetime.date(2020, 1, 6)
 
 

@@ -62,7 +62,7 @@ def move_some_staff(council: Council, spec: CouncilSpec, *, every: int = 25, by=
     teams = {team.name: team for team in Team.objects.filter(council=council)}
     moved = 0
     for index, (team, worker) in enumerate(
-        (team, worker) for team in spec.teams for worker in team.practitioners
+        (team_spec, worker) for team_spec in spec.teams for worker in team_spec.practitioners
     ):
         siblings = [name for name in by_kind[team.service] if name != team.name]
         if index % every or not siblings:

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def _log(n: int) -> list[AccessLog]:
     return [
         AccessLog.append(
-            username="someone", action="viewed", record_type="cases.child", record_id=str(i), route="/"
+            username="someone",
+            action="viewed",
+            record_type="cases.child",
+            record_id=str(i),
+            route="/",
         )
         for i in range(n)
     ]
