@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "caseaudit.core",
     "caseaudit.accounts",
     "caseaudit.organisation",
+    "caseaudit.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,107 @@
+"""Matching the names in a file to the council's teams and workers, adding the unknown ones.
+
+Case-management systems export the allocated team and worker as names (sometimes staff
+codes). They are matched loosely (case and spacing folded); a name caseaudit has never seen
+is added to the organisation, countywide, through the organisation actions, and reported as a
+warning so that someone places it properly.
+"""
+
+import datetime
+import hashlib
+import re
+
+from caseaudit.organisation import actions
+from caseaudit.organisation.choices import JobRole, ServiceKind
+from caseaudit.organisation.models import Assignment, Council, Service, Team, Worker
+
+# The kind of service a list's allocated teams belong to, for teams caseaudit must add.
+LIST_SERVICE = {
+    "referrals": ServiceKind.ASSESSMENT,
+    "assessments": ServiceKind.ASSESSMENT,
+    "section47": ServiceKind.FAMILY_SAFEGUARDING,
+    "cin": ServiceKind.FAMILY_SAFEGUARDING,
+    "cp": ServiceKind.FAMILY_SAFEGUARDING,
+    "cla": ServiceKind.LOOKED_AFTER,
+    "care_leavers": ServiceKind.CARE_LEAVERS,
+}
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+class OrganisationIndex:
+    def __init__(self, council: Council, *, as_at: datetime.date, by=None):
+        self.council = council
+        self.as_at = as_at
+        self.by = by
+        self.teams = {name_key(t.name): t.pk for t in Team.objects.filter(council=council)}
+        self.workers: dict[str, int] = {}
+        for worker in Worker.objects.filter(council=council):
+            self.workers[name_key(worker.name)] = worker.pk
+            self.workers.setdefault(name_key(worker.staff_id), worker.pk)
+        self.added_teams: list[str] = []
+        self.added_workers: list[str] = []
+
+    def team_id(self, name: str | None, list_key: str) -> int | None:
+        if not name:
+            return None
+        key = name_key(name)
+        if key not in self.teams:
+            self.teams[key] = self._add_team(name.strip(), list_key).pk
+            self.added_teams.append(name.strip())
+        return self.teams[key]
+
+    def worker_id(self, name: str | None, team_id: int | None, *, job_role: str) -> int | None:
+        if not name:
+            return None
+        key = name_key(name)
+        if key not in self.workers:
+            self.workers[key] = self._add_worker(name.strip(), team_id, job_role).pk
+            self.added_workers.append(name.strip())
+        return self.workers[key]
+
+    def _service(self, list_key: str) -> Service:
+        kind = LIST_SERVICE.get(list_key, ServiceKind.FAMILY_SAFEGUARDING)
+        service = Service.objects.filter(council=self.council, kind=kind).first()
+        if service is None:
+            service = Service.objects.create(
+                council=self.council, kind=kind, name=ServiceKind(kind).label
+            )
+        return service
+
+    def _add_team(self, name: str, list_key: str) -> Team:
+        return Team.objects.create(council=self.council, name=name, service=self._service(list_key))
+
+    def _unplaced_team(self) -> Team:
+        """Where a worker named without a team goes until someone places them."""
+        team, _ = Team.objects.get_or_create(
+            council=self.council,
+            name="Not yet placed in a team",
+            defaults={"service": self._service("cin")},
+        )
+        return team
+
+    def _add_worker(self, name: str, team_id: int | None, job_role: str) -> Worker:
+        team = Team.objects.get(pk=team_id) if team_id else self._unplaced_team()
+        digest = hashlib.sha256(name_key(name).encode()).hexdigest()[:10].upper()
+        staff_id = f"IMPORTED-{digest}"
+        existing = Worker.objects.filter(council=self.council, staff_id=staff_id).first()
+        if existing is not None:
+            return existing
+        manager = (
+            Assignment.objects.current(self.as_at)
+            .filter(team=team, job_role=JobRole.TEAM_MANAGER)
+            .values_list("worker", flat=True)
+            .first()
+        )
+        return actions.add_worker(
+            self.council,
+            name=name,
+            staff_id=staff_id,
+            team=team,
+            job_role=job_role,
+            manager=Worker.objects.get(pk=manager) if manager else None,
+            starts_on=self.as_at,
+            by=self.by,
+        )

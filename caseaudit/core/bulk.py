@@ -1,0 +1,46 @@
+"""The fast path for loading many rows: COPY on PostgreSQL, executemany on SQLite.
+
+Callers pass plain tuples in the order of ``columns`` (column names, not field names), which
+skips building a model instance per row: at a million rows that is most of the cost.
+"""
+
+import datetime
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import connection, models
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(tuple(_for_copy(value) for value in row))
+                    count += 1
+            return count
+        placeholders = ", ".join(["%s"] * len(columns))
+        prepared = [tuple(_for_sqlite(value) for value in row) for row in rows]
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            prepared,
+        )
+        return len(prepared)
+
+
+def _for_copy(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    return value
+
+
+def _for_sqlite(value):
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    return value
