@@ -91,6 +91,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def background_work_runs_at_once(settings, tmp_path):
+    # Tasks run as soon as they are enqueued; uploads go to a folder of this test's own.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def council(db):
     return make_council("Testshire County Council", "901")

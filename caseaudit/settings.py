@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
     "caseaudit.core",
     "caseaudit.accounts",
     "caseaudit.organisation",
@@ -203,6 +205,17 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Background work (imports, report rendering) through Django's task API. The database backend
+# needs no broker: `caseaudit db_worker` runs the queue (`caseaudit demo --serve` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("CASEAUDIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Uploaded imports wait here for the background worker.
+UPLOAD_DIR = DATA_DIR / "uploads"
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_MB", 150) * 1024 * 1024
 
 # The name in the header; each council sets its own.
 SERVICE_NAME = "caseaudit"

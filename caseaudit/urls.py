@@ -7,6 +7,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("account/", include("caseaudit.accounts.urls")),
     path("organisation/", include("caseaudit.organisation.urls")),
+    path("case-data/", include("caseaudit.cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,8 @@ def navigation_for(user) -> list[NavItem]:
     items = [NavItem("Home", reverse("home"), "home")]
     if permissions.can_browse_organisation(user):
         items.append(NavItem("Organisation", reverse("organisation:index"), "organisation"))
+    if permissions.can_import_case_data(user):
+        items.append(NavItem("Case data", reverse("cases:imports"), "cases"))
     if permissions.can_read_access_log(user):
         items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
     if permissions.can_administer(user):

@@ -41,3 +41,12 @@ def can_administer(user) -> bool:
 
 def can_read_access_log(user) -> bool:
     return can_administer(user)
+
+
+def can_import_case_data(user) -> bool:
+    """Upload Annex A returns and read the data-quality report (child-level rows)."""
+    return (
+        _active(user)
+        and user.role in {Role.ADMINISTRATOR, Role.QA_LEAD}
+        and (user.scope == Scope.COUNCIL)
+    )

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -61,6 +61,16 @@ DUPLICATE_KEYS = {
 
 class ImportRefused(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class CellLeftBlank(Problem):
+    """A value that could not be read outside the columns a row needs: loaded as blank, and
+    listed by the data-quality report."""
+
+    def __post_init__(self):
+        if not self.message.endswith("Left blank."):
+            object.__setattr__(self, "message", f"{self.message} Left blank.")
 
 
 @dataclass
@@ -230,6 +240,7 @@ def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
                 column=(p.column or "")[:255],
                 value=(p.value or "")[:100],
                 message=p.message,
+                left_blank=isinstance(p, CellLeftBlank),
             )
             for p in summary.problems
         ],
@@ -554,7 +565,7 @@ def _severity_for_loading(problem: Problem, required_headers: set[str]) -> Probl
     goes to the data-quality report: real returns carry a few codes outside their lists."""
     if problem.severity != "error" or problem.column in required_headers:
         return problem
-    return replace(problem, severity="warning", message=f"{problem.message} Left blank.")
+    return CellLeftBlank(**{**asdict(problem), "severity": "warning"})
 
 
 _ATTRIBUTE_NAMES = ("gender", "ethnicity", "date_of_birth", "disability", "uasc")

@@ -117,6 +117,8 @@ class ImportProblem(models.Model):
     column = models.CharField(max_length=255, blank=True)
     value = models.CharField(max_length=100, blank=True)
     message = models.TextField()
+    # A cell that could not be read and was loaded blank (the data-quality report lists them).
+    left_blank = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

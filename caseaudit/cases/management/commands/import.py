@@ -8,7 +8,7 @@ from django.core.management import BaseCommand, CommandError
 
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.importer import import_annex_a
-from caseaudit.organisation.models import Council
+from caseaudit.organisation.selection import council_for
 
 
 def parse_day(text: str) -> datetime.date:
@@ -16,19 +16,6 @@ def parse_day(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-at must be a date like 2026-03-31, not {text!r}") from None
-
-
-def council_for(code: str | None) -> Council:
-    councils = Council.objects.all()
-    if code:
-        council = councils.filter(code=code).first()
-        if council is None:
-            raise CommandError(f"No council has the code {code!r}.")
-        return council
-    if councils.count() != 1:
-        codes = ", ".join(councils.values_list("code", flat=True)) or "none yet"
-        raise CommandError(f"Say which council with --council CODE (councils: {codes}).")
-    return councils.get()
 
 
 class Command(BaseCommand):

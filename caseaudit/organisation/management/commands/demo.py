@@ -1,5 +1,7 @@
 """`caseaudit demo`: build the demo council (once) and, with --serve, serve it."""
 
+import subprocess
+import sys
 import time
 
 from django.core.management import BaseCommand, call_command
@@ -42,4 +44,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username.ljust(width)}  {login.description}")
         if serve:
             self.stdout.write("")
-            call_command("runserver", addrport, use_reloader=False)
+            # Background work (uploaded imports) runs in a worker beside the web server.
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "caseaudit", "db_worker", "--interval", "1"]
+            )
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)

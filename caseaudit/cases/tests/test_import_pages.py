@@ -1,0 +1,208 @@
+"""The upload page, the background import and the data-quality report, by role."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from caseaudit.accounts.models import AccessLog
+from caseaudit.cases.choices import ImportStatus
+from caseaudit.cases.importer import import_annex_a
+from caseaudit.cases.models import CPPlan, ImportRun, Snapshot
+from caseaudit.cases.quality import quality_report
+from caseaudit.cases.tests.test_annex_a_reader import make_workbook
+from caseaudit.cases.tests.test_import import (
+    CLA_HEADERS,
+    REFERRAL_HEADERS,
+    referral,
+    small_return,
+)
+
+pytestmark = pytest.mark.django_db
+AS_AT = datetime.date(2024, 1, 31)
+
+CP_HEADERS = [
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age",
+    "Child Protection Plan Start Date",
+    "Latest Category of Abuse",
+    "Date of the Last Statutory Visit",
+    "Child Protection Plan End Date",
+    "Allocated Team",
+    "Allocated Worker",
+]
+
+
+def upload(client, path, **data):
+    with open(path, "rb") as handle:
+        file = SimpleUploadedFile(path.name, handle.read())
+    return client.post(reverse("cases:imports"), {"file": file, **data})
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("administrator", 200),
+        ("qa_lead", 200),
+        ("director", 403),
+        ("north_manager", 403),
+        ("social_worker", 403),
+        ("councillor", 403),
+    ],
+)
+def test_case_data_pages_are_for_administrators_and_qa_leads(client_for, people, persona, status):
+    client = client_for(getattr(people, persona))
+    assert client.get(reverse("cases:imports")).status_code == status
+    assert client.get(reverse("cases:quality")).status_code == status
+
+
+def test_an_upload_is_imported_in_the_background_and_its_page_shows_the_result(
+    client_for, people, council, tmp_path, django_capture_on_commit_callbacks
+):
+    client = client_for(people.administrator)
+    path = small_return(tmp_path / "return.xlsx", council)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, path, **{"as_at_0": "31", "as_at_1": "1", "as_at_2": "2024"})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("cases:import", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == ImportStatus.LOADED
+    assert run.as_at == AS_AT
+    assert run.requested_by == people.administrator
+    assert not any(p.exists() for p in [tmp_path / "uploads"] if p.is_dir() and any(p.iterdir()))
+    page = client.get(response.url).content.decode()
+    assert "Imported" in page and "12 new" in page
+    # The page while it runs polls itself; once finished it stops.
+    assert 'hx-trigger="every 2s"' not in page
+    assert AccessLog.objects.filter(record_type="cases.importrun", action="viewed").exists()
+
+
+def test_a_refused_upload_shows_why_and_saves_nothing(
+    client_for, people, council, tmp_path, django_capture_on_commit_callbacks
+):
+    client = client_for(people.qa_lead)
+    bad = small_return(
+        tmp_path / "bad.xlsx",
+        council,
+        **{"List 3": [REFERRAL_HEADERS, referral(when="31/02/2020")]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, bad)
+    page = client.get(response.url).content.decode()
+    assert "Refused" in page
+    assert "Nothing from this file was saved" in page
+    assert "31/02/2020" in page
+    assert not Snapshot.objects.exists()
+
+
+def test_the_upload_form_explains_its_errors(client_for, people, tmp_path):
+    client = client_for(people.administrator)
+    page = client.post(reverse("cases:imports"), {}).content.decode()
+    assert "There is a problem" in page
+    assert "Select the Annex A file to import" in page
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    page = upload(client, text).content.decode()
+    assert "must be an .xlsx workbook, a .csv or a .zip" in page
+    future = upload(
+        client, text, **{"as_at_0": "1", "as_at_1": "1", "as_at_2": "2999"}
+    ).content.decode()
+    assert "must be today or earlier" in future
+    assert not ImportRun.objects.exists()
+
+
+def test_an_in_progress_import_page_polls_with_htmx(client_for, people):
+    run = ImportRun.objects.create(
+        council=people.administrator.council, source_name="x.xlsx", status=ImportStatus.RUNNING
+    )
+    client = client_for(people.administrator)
+    page = client.get(reverse("cases:import", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    partial = client.get(reverse("cases:import", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.content.decode()
+    assert 'id="import-status"' in partial.content.decode()
+
+
+def test_another_councils_import_is_not_found(client_for, people):
+    run = ImportRun.objects.create(council=people.other.council, source_name="theirs.xlsx")
+    client = client_for(people.administrator)
+    assert client.get(reverse("cases:import", args=[run.pk])).status_code == 404
+
+
+def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, tmp_path):
+    team = council.teams[0].name
+    worker = council.practitioners[council.teams[0].pk][0].name
+
+    def cp(child, start, category, visited, ended, named=True):
+        born, named_worker = "01/01/2020", worker if named else None
+        return [
+            child,
+            "F",
+            "WBRI",
+            born,
+            "4",
+            start,
+            category,
+            visited,
+            ended,
+            team,
+            named_worker,
+        ]
+
+    sheets = {
+        "List 3": [REFERRAL_HEADERS, referral(team=team, worker=worker)],
+        "List 7": [
+            CP_HEADERS,
+            cp(
+                "2001", "01/06/2023", "NEG", "01/10/2023", None, named=False
+            ),  # old visit, no worker
+            cp("2002", "01/06/2023", "NEG", "20/01/2024", "01/05/2023"),  # ended before it started
+            cp("2003", "01/06/2023", "PHY", "29/01/2024", None),  # two open plans for one child
+            cp("2003", "01/07/2023", "PHY", "29/01/2024", None),
+        ],
+        "List 8": [
+            [*CLA_HEADERS[:6], "Child's Legal Status", "Placement Type", *CLA_HEADERS[-2:]],
+            ["3001", "M", "WBRI", "01/01/2015", "9", "01/06/2023", "C2", "Z9", team, worker],
+        ],
+    }
+    path = make_workbook(tmp_path / "q.xlsx", sheets)
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT)
+    assert summary.status == ImportStatus.LOADED, summary.problems
+    report = {c.code: c for c in quality_report(council.council).checks}
+    assert report["date_order"].count == 1
+    assert report["date_order"].rows[0].child == "2002"
+    assert report["missing"].count == 2  # 2001 has no worker; 3001's placement type was unreadable
+    assert report["duplicates"].count == 1 and report["duplicates"].rows[0].child == "2003"
+    assert [r.child for r in report["cp_visits"].rows] == ["2001"]
+    assert report["unreadable"].count == 1, [r.detail[:80] for r in report["unreadable"].rows]
+    assert "Z9" in report["unreadable"].rows[0].detail
+    assert CPPlan.objects.count() == 4
+
+    page = client_for(people.qa_lead).get(reverse("cases:quality")).content.decode()
+    assert "Dates in an impossible order (1)" in page
+    assert "2002" in page
+    assert AccessLog.objects.filter(record_type="cases.child", action="listed").exists()
+
+
+@pytest.mark.parametrize("referrals", [1, 300])
+def test_quality_report_costs_the_same_number_of_queries_whatever_the_rows(
+    client_for, people, council, tmp_path, referrals
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team = council.teams[0].name
+    rows = [referral(child=str(5000 + i), team=team) for i in range(referrals)]
+    path = small_return(tmp_path / "r.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *rows]})
+    import_annex_a(path, council=council.council, as_at=AS_AT)
+    client = client_for(people.qa_lead)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cases:quality")).status_code == 200
+    # One count and one page of rows per check, whatever the size of the snapshot.
+    assert len(queries) == 48
+

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from caseaudit.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("quality/", views.quality, name="quality"),
+]

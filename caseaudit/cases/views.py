@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from caseaudit.accounts import permissions
+from caseaudit.accounts.access import log_list_access, record_access
+from caseaudit.accounts.choices import AccessAction
+from caseaudit.cases.actions import request_import
+from caseaudit.cases.choices import ImportStatus
+from caseaudit.cases.forms import ImportForm
+from caseaudit.cases.models import Child, ImportRun, Snapshot
+from caseaudit.cases.quality import quality_report
+
+IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+def _require_importer(request):
+    if not permissions.can_import_case_data(request.user):
+        raise PermissionDenied
+
+
+def imports(request):
+    _require_importer(request)
+    council = request.user.council
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    if posted and form.is_valid():
+        try:
+            run = request_import(
+                form.cleaned_data["file"],
+                council=council,
+                as_at=form.cleaned_data["as_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"{run.source_name} is queued for import.")
+            return redirect("cases:import", pk=run.pk)
+    runs = ImportRun.objects.filter(council=council).select_related("requested_by")[:25]
+    snapshots = Snapshot.objects.filter(council=council).order_by("-as_at")[:12]
+    return render(
+        request,
+        "cases/imports.html",
+        {"form": form, "runs": runs, "snapshots": snapshots},
+    )
+
+
+def import_detail(request, pk: int):
+    _require_importer(request)
+    run = get_object_or_404(
+        ImportRun.objects.select_related("requested_by", "snapshot"),
+        pk=pk,
+        council=request.user.council,
+    )
+    # Problems quote cells, which can include child IDs: the view is logged.
+    record_access(
+        request, action=AccessAction.VIEWED, record_type="cases.importrun", record_id=run.pk
+    )
+    problems = Paginator(run.problems.all(), 100).get_page(request.GET.get("page"))
+    context = {"run": run, "problems": problems, "in_progress": run.status in IN_PROGRESS}
+    if request.htmx:
+        return render(request, "cases/_import_status.html", context)
+    return render(request, "cases/import_detail.html", context)
+
+
+def quality(request):
+    _require_importer(request)
+    report = quality_report(request.user.council, user=request.user)
+    log_list_access(request, Child)
+    return render(request, "cases/quality.html", {"report": report})
