@@ -205,4 +205,3 @@ def test_quality_report_costs_the_same_number_of_queries_whatever_the_rows(
         assert client.get(reverse("cases:quality")).status_code == 200
     # One count and one page of rows per check, whatever the size of the snapshot.
     assert len(queries) == 48
-
