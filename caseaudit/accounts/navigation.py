@@ -21,6 +21,8 @@ def navigation_for(user) -> list[NavItem]:
     items = [NavItem("Home", reverse("home"), "home")]
     if permissions.can_browse_organisation(user):
         items.append(NavItem("Organisation", reverse("organisation:index"), "organisation"))
+    if permissions.can_see_child_records(user):
+        items.append(NavItem("Children", reverse("cases:children"), "cases:children"))
     if permissions.can_import_case_data(user):
         items.append(NavItem("Case data", reverse("cases:imports"), "cases"))
     if permissions.can_read_access_log(user):
@@ -35,4 +37,6 @@ def current_section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
-    return match.view_name if match.namespace in ("", "accounts") else match.namespace
+    if match.namespace in ("", "accounts") or match.view_name.startswith("cases:child"):
+        return "cases:children" if match.view_name.startswith("cases:child") else match.view_name
+    return match.namespace

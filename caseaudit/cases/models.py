@@ -81,6 +81,11 @@ class Child(models.Model):
     def __str__(self) -> str:
         return f"Child {self.la_child_id}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:child", args=[self.pk])
+
 
 class ImportRun(models.Model):
     """One attempt to import a file, whatever became of it: the upload page shows its

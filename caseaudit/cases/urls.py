@@ -8,4 +8,6 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("quality/", views.quality, name="quality"),
+    path("children/", views.children, name="children"),
+    path("children/<int:pk>/", views.child_detail, name="child"),
 ]

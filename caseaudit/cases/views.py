@@ -4,13 +4,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from caseaudit.accounts import permissions
-from caseaudit.accounts.access import log_list_access, record_access
+from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
 from caseaudit.cases.actions import request_import
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
+from caseaudit.cases.records import child_label, current_lists
 
 IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
@@ -70,3 +71,49 @@ def quality(request):
     report = quality_report(request.user.council, user=request.user)
     log_list_access(request, Child)
     return render(request, "cases/quality.html", {"report": report})
+
+
+def _require_child_records(request):
+    if not permissions.can_see_child_records(request.user):
+        raise PermissionDenied
+
+
+def children(request):
+    """The children a person may see, newest snapshot first, searchable by LA child ID."""
+    _require_child_records(request)
+    queryset = (
+        Child.objects.visible_to(request.user)
+        .select_related("allocated_team", "allocated_worker")
+        .order_by("la_child_id")
+    )
+    search = request.GET.get("id", "").strip()
+    if search:
+        queryset = queryset.filter(la_child_id__startswith=search)
+    team_id = request.GET.get("team", "")
+    if team_id.isdigit():
+        queryset = queryset.filter(allocated_team_id=int(team_id))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    log_list_access(request, Child)
+    return render(request, "cases/children.html", {"page": page, "search": search})
+
+
+def child_detail(request, pk: int):
+    _require_child_records(request)
+    child = get_object_for_user(
+        request,
+        Child.objects.select_related(
+            "allocated_team", "allocated_worker", "last_snapshot", "council"
+        ),
+        pk,
+    )
+    return render(
+        request,
+        "cases/child.html",
+        {
+            "child": child,
+            "lists": current_lists(child),
+            "gender": child_label(child, "gender"),
+            "ethnicity": child_label(child, "ethnicity"),
+            "disability": child_label(child, "disability"),
+        },
+    )
