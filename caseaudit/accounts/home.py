@@ -1,6 +1,7 @@
 """What each person sees first: what they must do next, in their own scope."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.choices import Role
@@ -25,7 +26,54 @@ def home_context(user) -> dict:
         context["areas"] = areas_at_a_glance(user)
     if permissions.can_administer(user):
         context["users_by_role"] = users_by_role(user)
+    context["next_steps"] = next_steps(user)
     return context
+
+
+def next_steps(user) -> list[dict]:
+    """What this person should do next, each a sentence and a link. One query each."""
+    from caseaudit.cases.models import Child, ImportRun, Snapshot
+
+    steps = []
+    if permissions.can_import_case_data(user):
+        latest = Snapshot.objects.filter(council_id=user.council_id).order_by("-as_at").first()
+        if latest is None:
+            steps.append(
+                {
+                    "text": "Import the council's case data (the Annex A return) so that "
+                    "samples, cohorts and indicators have children to work with.",
+                    "link": reverse("cases:imports"),
+                    "label": "Import case data",
+                }
+            )
+        else:
+            run = (
+                ImportRun.objects.filter(snapshot=latest, status="loaded")
+                .order_by("-requested_at")
+                .values("summary")
+                .first()
+            )
+            warnings = run["summary"].get("warnings", 0) if run else 0
+            steps.append(
+                {
+                    "text": f"The latest case data is as at {latest.as_at:%-d %B %Y}, with "
+                    f"{warnings:,} data-quality warning{'s' if warnings != 1 else ''} from "
+                    "its import.",
+                    "link": reverse("cases:quality"),
+                    "label": "Review data quality",
+                }
+            )
+    if permissions.can_see_child_records(user) and user.scope != "council":
+        count = Child.objects.visible_to(user).count()
+        steps.append(
+            {
+                "text": f"{count:,} child{'ren' if count != 1 else ''} "
+                f"{'are' if count != 1 else 'is'} allocated within what you can see.",
+                "link": reverse("cases:children"),
+                "label": "See the children",
+            }
+        )
+    return steps
 
 
 def scope_label(user) -> str:

@@ -437,7 +437,7 @@ class _Loader:
                 child_pk = entry[0]
                 self._allocate(entry, key, values, team_id, staff_ids.get("allocated_worker"))
             records.append(extract(row, child_pk, team_id, staff_ids))
-        insert_rows(model, columns, records)
+        insert_rows(model._meta.db_table, columns, records)
 
     # --- children -----------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import connection
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    table = connection.ops.quote_name(model._meta.db_table)
+def insert_rows(table_name: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Insert ``rows`` into ``table_name`` (a model's ``_meta.db_table``) in one statement."""
+    table = connection.ops.quote_name(table_name)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
     with connection.cursor() as cursor:

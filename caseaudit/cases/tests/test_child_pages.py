@@ -114,3 +114,18 @@ def test_child_pages_cost_the_same_whatever_the_numbers(
     with CaptureQueriesContext(connection) as record:
         client.get(child.get_absolute_url())
     assert (len(listing), len(record)) == (13, 24)
+
+
+def test_home_pages_say_what_to_do_next(client_for, people, children):
+    qa = client_for(people.qa_lead).get(reverse("home")).content.decode()
+    assert "The latest case data is as at 31 January 2024" in qa
+    assert reverse("cases:quality") in qa
+    manager = client_for(people.north_manager).get(reverse("home")).content.decode()
+    assert "3 children are allocated within what you can see." in manager
+    worker = client_for(people.social_worker).get(reverse("home")).content.decode()
+    assert "1 child is allocated within what you can see." in worker
+
+
+def test_before_any_import_the_administrator_is_asked_to_import(client_for, people):
+    page = client_for(people.administrator).get(reverse("home")).content.decode()
+    assert "Annex A return) so that samples" in page
