@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "caseaudit.accounts",
     "caseaudit.organisation",
     "caseaudit.cases",
+    "caseaudit.audits",
 ]
 
 MIDDLEWARE = [
