@@ -174,6 +174,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project-wide assets (GOV.UK Frontend, htmx, caseaudit.css) are not in any one app.
+STATICFILES_DIRS = [BASE_DIR / "caseaudit" / "static"]
 # collectstatic target in production; the embedded default serves from the app folders.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))) if PRODUCTION else None
 STORAGES = {
