@@ -1,6 +1,7 @@
 """Which children a person may see. Every child-level query goes through ``visible_to``."""
 
 from django.db import models
+from django.db.models import Q
 
 
 class ChildQuerySet(models.QuerySet):
@@ -11,6 +12,15 @@ class ChildQuerySet(models.QuerySet):
 
         if not can_see_child_records(user):
             return self.none()
+        from caseaudit.accounts.choices import Role
+
+        if user.role == Role.AUDITOR:
+            # Their team's children, and the children in the audits allocated to them.
+            from caseaudit.audits.models import Audit
+
+            audited = Audit.objects.filter(auditor=user).values("child_id")
+            in_team = Q(council_id=user.council_id, allocated_team_id=user.scope_team_id)
+            return self.filter(in_team | Q(council_id=user.council_id, id__in=audited))
         if user.scope == Scope.OWN:
             if not user.worker_id:
                 return self.none()

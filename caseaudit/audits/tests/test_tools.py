@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from caseaudit.audits import tools
+from caseaudit.audits.actions import tools
 from caseaudit.audits.choices import QuestionKind, ToolKind, VersionStatus
 from caseaudit.audits.models import AuditTool, GradeDescriptor
 from caseaudit.core.grades import ORDER
