@@ -131,6 +131,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default keeps its database in the data folder: make sure it exists, so any
+    # command works on a fresh clone.
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the server read while a background import writes; a busy timeout instead of
     # "database is locked" errors when two requests write at once.
     DATABASES["default"]["OPTIONS"] = {

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caseaudit.accounts.models import User
+from caseaudit.cases.models import Child, ImportRun
 from caseaudit.core.models import ChangeRecord
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
@@ -37,7 +38,8 @@ def test_scale_multiplies_the_teams():
 
 
 @pytest.mark.django_db
-def test_demo_builds_once_and_a_second_run_changes_nothing():
+def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert "Building the demo council" in out.getvalue()
@@ -45,12 +47,19 @@ def test_demo_builds_once_and_a_second_run_changes_nothing():
     counts = (Council.objects.count(), Team.objects.count(), Worker.objects.count())
     history = ChangeRecord.objects.count()
     assert counts[1] >= 40 and counts[2] >= 400
+    # Its case data came through the real importer, matched to its own organisation.
+    run = ImportRun.objects.get()
+    assert run.status == "loaded" and run.rows_read > 40_000
+    assert Child.objects.count() > 15_000
+    assert not run.summary["teams_added"] and not run.summary["workers_added"]
+    assert Child.objects.filter(allocated_worker__isnull=False).count() > 5_000
 
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "already built" in again.getvalue()
     assert (Council.objects.count(), Team.objects.count(), Worker.objects.count()) == counts
     assert ChangeRecord.objects.count() == history
+    assert ImportRun.objects.count() == 1
 
     # One login per role, each able to sign in, staff logins tied to a fitting worker.
     users = {u.username: u for u in User.objects.all()}

@@ -1,15 +1,24 @@
 """`caseaudit demo`: build the demo council (once) and, with --serve, serve it."""
 
+import datetime
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from django.core.management import BaseCommand, call_command
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+from django.utils import timezone
 
 from caseaudit.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
+
+
+def demo_as_at(today: datetime.date) -> datetime.date:
+    """The demo's case data is as at the end of last month, as a council's latest return is."""
+    return today.replace(day=1) - datetime.timedelta(days=1)
 
 
 class Command(BaseCommand):
@@ -19,6 +28,27 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--serve", action="store_true", help="start the web server after")
         parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def _import_case_data(self, council, seed: int) -> None:
+        """Generate the council's Annex A return and load it through the real importer."""
+        from caseaudit.cases.generator import generate_council
+        from caseaudit.cases.importer import import_annex_a
+        from caseaudit.cases.models import Snapshot
+
+        if Snapshot.objects.filter(council=council).exists():
+            return
+        as_at = demo_as_at(timezone.localdate())
+        folder = Path(settings.DATA_DIR) / "demo"
+        self.stdout.write(f"Generating its case data as at {as_at:%-d %B %Y} (synthetic)…")
+        generated = generate_council(folder, seed=seed, scale=1.0, as_at=as_at, fmt="csv")
+        self.stdout.write(f"Importing {generated.total_rows:,} rows through the importer…")
+        summary = import_annex_a(generated.path, council=council, as_at=as_at)
+        if summary.refused:
+            raise CommandError(f"The demo's own case data was refused: {summary.problems[:3]}")
+        self.stdout.write(
+            f"  {summary.children_created:,} children, {summary.warnings:,} warnings, "
+            f"{summary.seconds:.0f} s."
+        )
 
     def handle(self, *args, seed: int, serve: bool, addrport: str, **options):
         started = time.monotonic()
@@ -35,6 +65,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"The demo council, {council.name}, is already built.")
+        self._import_case_data(council, seed)
         logins = ensure_demo_logins(council)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of these logins.")
