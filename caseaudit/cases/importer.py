@@ -33,7 +33,7 @@ from caseaudit.cases.models import (
     Snapshot,
 )
 from caseaudit.cases.organisation_index import OrganisationIndex
-from caseaudit.core.bulk import insert_rows
+from caseaudit.core.bulk import insert_rows, update_rows
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Council
 
@@ -471,10 +471,15 @@ class _Loader:
             self.children[child_id] = [child, attributes, len(ALLOCATION_PRIORITY), None, None]
         Child.objects.bulk_create(to_create, batch_size=1000)
         if to_update:
-            Child.objects.bulk_update(to_update, list(_ATTRIBUTE_NAMES), batch_size=1000)
-        for entry in self.children.values():
-            if isinstance(entry[0], Child):
-                entry[0] = entry[0].pk
+            update_rows(
+                Child._meta.db_table,
+                "id",
+                [Child._meta.get_field(name).column for name in _ATTRIBUTE_NAMES],
+                ((c.pk, *(getattr(c, name) for name in _ATTRIBUTE_NAMES)) for c in to_update),
+            )
+        for child_id in new_ids:
+            entry = self.children[child_id]
+            entry[0] = entry[0].pk
 
     def _compare_attributes(self, child_id: str, row: Row, sheet_name: str) -> None:
         first = self.children[child_id][1]
@@ -544,15 +549,12 @@ class _Loader:
             )
         if not self.is_latest:
             return
-        pks = [entry[0] for entry in self.children.values()]
-        for start in range(0, len(pks), 1000):
-            chunk = pks[start : start + 1000]
-            Child.objects.filter(pk__in=chunk).update(last_snapshot=self.snapshot)
-        changes = [
-            Child(pk=entry[0], allocated_team_id=entry[3], allocated_worker_id=entry[4])
-            for entry in self.children.values()
-        ]
-        Child.objects.bulk_update(changes, ["allocated_team", "allocated_worker"], batch_size=1000)
+        update_rows(
+            Child._meta.db_table,
+            "id",
+            ["allocated_team_id", "allocated_worker_id", "last_snapshot_id"],
+            ((entry[0], entry[3], entry[4], self.snapshot.pk) for entry in self.children.values()),
+        )
         # Children in no list any more are no longer allocated to anyone.
         Child.objects.filter(council=self.council).exclude(last_snapshot=self.snapshot).update(
             allocated_team=None, allocated_worker=None
