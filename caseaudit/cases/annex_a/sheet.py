@@ -60,6 +60,7 @@ class SheetReader:
         self._pending: list[tuple[int, Sequence[object]]] = []
         self._column_offset = column_offset
         self._extra_keys: dict[int, str] = {}
+        self._column_plan: tuple[list[tuple], set[int]] | None = None
         self._broken: Exception | None = None
         if raw_rows is not None:
             self._read_header(raw_rows, limits.header_search_rows)
@@ -250,25 +251,44 @@ class SheetReader:
                 )
             )
 
+    def _plan(self) -> tuple[list[tuple], set[int]]:
+        """Per column: where it is and how to read it, worked out once per sheet, not per row."""
+        if self._column_plan is None:
+            assert self.match is not None
+            self._column_plan = (
+                [
+                    (
+                        column.field,
+                        self.match.indices.get(column.field),
+                        self.match.headers.get(column.field, column.header),
+                        column.kind,
+                        column.code_list,
+                        column.required,
+                    )
+                    for column in self.spec.columns
+                ],
+                set(self.match.indices.values()),
+            )
+        return self._column_plan
+
     def _parse_row(
         self, row_number: int, cells: Sequence[object], unheaded_reported: set[int]
     ) -> Row:
-        assert self.match is not None
+        plan, known = self._plan()
         values: dict[str, object] = {}
         problems: list[Problem] = []
-        for column in self.spec.columns:
-            index = self.match.indices.get(column.field)
-            raw = cells[index] if index is not None and index < len(cells) else None
-            header = self.match.headers.get(column.field, column.header)
+        width = len(cells)
+        for field_name, index, header, kind, code_list, required in plan:
+            raw = cells[index] if index is not None and index < width else None
             try:
-                value = parse_cell(column.kind, raw, column.code_list)
+                value = parse_cell(kind, raw, code_list)
             except ValueProblem as problem:
                 problems.append(
                     self._problem("error", str(problem), row=row_number, column=header, value=raw)
                 )
                 value = None
             else:
-                if value is None and column.required:
+                if value is None and required:
                     problems.append(
                         self._problem(
                             "error",
@@ -277,10 +297,9 @@ class SheetReader:
                             column=header,
                         )
                     )
-            values[column.field] = value
+            values[field_name] = value
 
         extras: dict[str, object] = {}
-        known = set(self.match.indices.values())
         for index, raw in enumerate(cells):
             if index in known or is_blank(raw):
                 continue
