@@ -83,14 +83,9 @@ def floor(path: str) -> dict:
             model = LIST_MODELS[sheet.spec.key]
             fields = [c.field for c in sheet.spec.columns if c.field not in CHILD_COLUMNS]
             columns = [_column(model, f) for f in fields]
-            text = {
-                column
-                for column in columns
-                if model._meta.get_field(column.removesuffix("_id")).get_internal_type()
-                in ("CharField", "TextField")
-            }
+            text = [_is_text(model, f) for f in fields]
             table = f"floor_{model._meta.db_table}"
-            blank = ["" if column in text else None for column in columns]
+            blank = ["" if is_text else None for is_text in text]
             batch = []
             for row in sheet.rows():
                 values = [row.values.get(f) for f in fields]
@@ -116,8 +111,12 @@ def _column(model, field: str) -> str:
     return model._meta.get_field(field).column
 
 
-def _plain(value):
-    return "" if value is None else value
+def _is_text(model, field: str) -> bool:
+    from caseaudit.cases.models import STAFF_COLUMNS
+
+    if field == "allocated_team" or field in STAFF_COLUMNS:
+        return True  # the name column
+    return model._meta.get_field(field).get_internal_type() in ("CharField", "TextField")
 
 
 if __name__ == "__main__":

@@ -42,19 +42,36 @@ class OrganisationIndex:
             self.workers.setdefault(name_key(worker.staff_id), worker.pk)
         self.added_teams: list[str] = []
         self.added_workers: list[str] = []
+        # The same few hundred names repeat on every row: remember each spelling's answer.
+        self._team_by_spelling: dict[str, int] = {}
+        self._worker_by_spelling: dict[str, int] = {}
 
     def team_id(self, name: str | None, list_key: str) -> int | None:
         if not name:
             return None
+        known = self._team_by_spelling.get(name)
+        if known is not None:
+            return known
+        self._team_by_spelling[name] = self._team_id(name, list_key)
+        return self._team_by_spelling[name]
+
+    def worker_id(self, name: str | None, team_id: int | None, *, job_role: str) -> int | None:
+        if not name:
+            return None
+        known = self._worker_by_spelling.get(name)
+        if known is not None:
+            return known
+        self._worker_by_spelling[name] = self._worker_id(name, team_id, job_role)
+        return self._worker_by_spelling[name]
+
+    def _team_id(self, name: str, list_key: str) -> int:
         key = name_key(name)
         if key not in self.teams:
             self.teams[key] = self._add_team(name.strip(), list_key).pk
             self.added_teams.append(name.strip())
         return self.teams[key]
 
-    def worker_id(self, name: str | None, team_id: int | None, *, job_role: str) -> int | None:
-        if not name:
-            return None
+    def _worker_id(self, name: str, team_id: int | None, job_role: str) -> int:
         key = name_key(name)
         if key not in self.workers:
             self.workers[key] = self._add_worker(name.strip(), team_id, job_role).pk
