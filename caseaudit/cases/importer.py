@@ -475,7 +475,13 @@ class _Loader:
             if self.is_latest and any(before[k] != v for k, v in attributes.items()):
                 to_update.append((pk, *(attributes.get(n, before[n]) for n in _ATTRIBUTE_NAMES)))
                 self.updated.add(child_id)
-            self.children[child_id] = [pk, attributes, len(ALLOCATION_PRIORITY), None, None]
+            self.children[child_id] = [
+                pk,
+                _packed(attributes),
+                len(ALLOCATION_PRIORITY),
+                None,
+                None,
+            ]
         if to_create:
             insert_rows(
                 Child._meta.db_table,
@@ -486,13 +492,13 @@ class _Loader:
                 council=self.council, la_child_id__in=[row[1] for row in to_create]
             ).values_list("la_child_id", "id")
             for child_id, pk in created:
-                attributes = _attributes(new_ids[child_id].values)
+                attributes = _packed(_attributes(new_ids[child_id].values))
                 self.children[child_id] = [pk, attributes, len(ALLOCATION_PRIORITY), None, None]
         if to_update:
             update_rows(Child._meta.db_table, "id", _ATTRIBUTE_COLUMNS, to_update)
 
     def _compare_attributes(self, child_id: str, row: Row, sheet_name: str) -> None:
-        first = self.children[child_id][1]
+        first = dict(zip(_ATTRIBUTE_NAMES, self.children[child_id][1], strict=True))
         for name, value in _attributes(row.values).items():
             if (
                 value not in (None, "")
@@ -593,6 +599,11 @@ def _attributes(values: dict) -> dict:
             value = values[name]
             result[name] = value if value is not None or name == "date_of_birth" else ""
     return result
+
+
+def _packed(attributes: dict) -> tuple:
+    """A child's first-seen attributes as a tuple: one small object per child, not a dict."""
+    return tuple(attributes.get(name) for name in _ATTRIBUTE_NAMES)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
