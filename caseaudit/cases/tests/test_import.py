@@ -291,3 +291,26 @@ def test_the_command_prints_json_and_exits_1_when_refused(council, tmp_path, cap
         call_command("import", str(bad), "--json", "--council", "901")
     assert exit_status.value.code == 1
     assert json.loads(capsys.readouterr().out)["status"] == "refused"
+
+
+def test_every_reference_from_list_rows_points_at_a_real_record(council, tmp_path):
+    """List rows' child, team and worker references are not checked by the database (see
+    cases.models._LOADED_REFERENCE), so the importer must never leave one dangling."""
+    from django.db.models import Exists, OuterRef
+
+    from caseaudit.organisation.models import Team, Worker
+
+    path = small_return(tmp_path / "r.xlsx", council)
+    assert import_annex_a(path, council=council.council, as_at=AS_AT).errors == 0
+    for model in LIST_MODELS.values():
+        names = {f.name for f in model._meta.fields}
+        checks = [("allocated_team", Team), ("allocated_worker", Worker)]
+        checks += [("child", Child)] if "child" in names else []
+        for field, target in checks:
+            if field not in names:
+                continue
+            dangling = model.objects.filter(**{f"{field}_id__isnull": False}).exclude(
+                Exists(target.objects.filter(pk=OuterRef(f"{field}_id")))
+            )
+            assert not dangling.exists(), (model.__name__, field)
+    assert CLAEpisode.objects.filter(child__isnull=False).exists()
