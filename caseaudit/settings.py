@@ -224,6 +224,18 @@ TASKS = {
 UPLOAD_DIR = DATA_DIR / "uploads"
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_MB", 150) * 1024 * 1024
 
+# Notifications (allocations, safeguarding alerts). The embedded default prints them to the
+# console; production sets an SMTP relay through the environment.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseaudit <caseaudit@localhost>")
+
 # The name in the header; each council sets its own.
 SERVICE_NAME = "caseaudit"
 COUNCIL_NAME = env_str("COUNCIL_NAME", "")

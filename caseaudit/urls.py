@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("caseaudit.accounts.urls")),
     path("organisation/", include("caseaudit.organisation.urls")),
     path("case-data/", include("caseaudit.cases.urls")),
+    path("audits/", include("caseaudit.audits.urls")),
     path("admin/", admin.site.urls),
 ]
 

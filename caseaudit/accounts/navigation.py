@@ -25,6 +25,12 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Children", reverse("cases:children"), "cases:children"))
     if permissions.can_import_case_data(user):
         items.append(NavItem("Case data", reverse("cases:imports"), "cases"))
+    if permissions.can_run_programme(user):
+        items.append(NavItem("Audit programme", reverse("audits:programme"), "audits:programme"))
+    if permissions.can_see_compliance(user):
+        items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
+    if permissions.can_moderate(user):
+        items.append(NavItem("Moderation", reverse("audits:moderation"), "audits:moderation"))
     if permissions.can_read_access_log(user):
         items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
     if permissions.can_administer(user):
@@ -37,6 +43,10 @@ def current_section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "audits":
+        for section in ("audits:moderation", "audits:compliance", "audits:programme"):
+            if match.view_name.startswith(section):
+                return section
     if match.namespace in ("", "accounts") or match.view_name.startswith("cases:child"):
         return "cases:children" if match.view_name.startswith("cases:child") else match.view_name
     return match.namespace

@@ -50,3 +50,28 @@ def can_import_case_data(user) -> bool:
         and user.role in {Role.ADMINISTRATOR, Role.QA_LEAD}
         and (user.scope == Scope.COUNCIL)
     )
+
+
+def can_run_programme(user) -> bool:
+    """Configure programme months and tools, draw and confirm samples, allocate, decide
+    exemptions and extensions, moderate: the audit and practice standards (QA) lead."""
+    return _active(user) and user.role == Role.QA_LEAD and user.scope == Scope.COUNCIL
+
+
+def can_do_audit(user, audit) -> bool:
+    """Fill in and submit an audit: only the auditor it is allocated to."""
+    return _active(user) and audit.auditor_id == user.pk
+
+
+def can_moderate(user) -> bool:
+    return can_run_programme(user)
+
+
+def can_see_compliance(user) -> bool:
+    """Compliance by month, area, service, team and auditor: staff who oversee practice."""
+    return _active(user) and user.role in {
+        Role.QA_LEAD,
+        Role.INSPECTION_LEAD,
+        Role.SENIOR_MANAGER,
+        Role.ADMINISTRATOR,
+    }

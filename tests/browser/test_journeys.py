@@ -23,15 +23,22 @@ SCREENSHOT, SCREENSHOT_OF = "/tmp/browser-home.png", "qa.lead"  # noqa: S108
 
 # Of the sections not everyone has, the ones each role must find in its service navigation.
 # Other items come as the service grows: the crawl visits whatever is there.
-RESTRICTED_SECTIONS = {"Organisation", "Access log", "Administration"}
+RESTRICTED_SECTIONS = {
+    "Organisation",
+    "Audit programme",
+    "Compliance",
+    "Moderation",
+    "Access log",
+    "Administration",
+}
 SECTIONS_SEEN = {
-    "qa.lead": {"Organisation"},
+    "qa.lead": {"Organisation", "Audit programme", "Compliance", "Moderation"},
     "team.manager": {"Organisation"},
     "social.worker": set(),
-    "inspection.lead": {"Organisation"},
-    "director": {"Organisation"},
+    "inspection.lead": {"Organisation", "Compliance"},
+    "director": {"Organisation", "Compliance"},
     "councillor": set(),
-    "administrator": {"Organisation", "Access log", "Administration"},
+    "administrator": {"Organisation", "Compliance", "Access log", "Administration"},
 }
 FORBIDDEN = "You do not have access to this page"
 NOT_FOUND = "Page not found"

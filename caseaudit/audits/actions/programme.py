@@ -1,0 +1,143 @@
+"""Programme months: created planned, opened, paused (and resumed) and closed.
+
+A paused month takes no new sample (the seeds' council paused March to May 2020); a closed
+month takes nothing new at all. Every change is guarded and kept in the history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from caseaudit.audits import compliance
+from caseaudit.audits.choices import (
+    AuditKind,
+    MonthStatus,
+    SampleStatus,
+    VersionStatus,
+)
+from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, SampleCase, ToolVersion
+from caseaudit.cases.cohorts import COHORTS
+from caseaudit.core.history import record_change, snapshot
+
+# Where each status may be reached from. A planned month may be paused before it starts, as
+# the seeds' pause covered months not yet begun; open_month also resumes a paused month.
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    MonthStatus.OPEN: (MonthStatus.PLANNED, MonthStatus.PAUSED),
+    MonthStatus.PAUSED: (MonthStatus.PLANNED, MonthStatus.OPEN),
+    MonthStatus.CLOSED: (MonthStatus.OPEN,),
+}
+# Months in which a sample may be drawn, confirmed and allocated.
+TAKES_SAMPLES = (MonthStatus.PLANNED, MonthStatus.OPEN)
+
+
+def require_takes_samples(month: ProgrammeMonth) -> None:
+    """Refuse sampling and allocation in a paused or closed month."""
+    if month.status == MonthStatus.PAUSED:
+        raise ValidationError(
+            f"{month} is paused: a paused month takes no new sample or allocation. "
+            "Open it again first."
+        )
+    if month.status == MonthStatus.CLOSED:
+        raise ValidationError(f"{month} is closed: it takes no new sample or allocation.")
+
+
+@transaction.atomic
+def create_month(
+    council,
+    *,
+    month: datetime.date,
+    tool_version: ToolVersion,
+    due_date: datetime.date,
+    cohort_key: str = "",
+    cohort_params: dict | None = None,
+    by,
+) -> ProgrammeMonth:
+    errors: dict[str, str] = {}
+    if month.day != 1:
+        errors["month"] = "The month must start on the first day of the month."
+    elif ProgrammeMonth.objects.filter(council=council, month=month).exists():
+        errors["month"] = f"There is already a programme month for {month:%B %Y}."
+    if tool_version.status != VersionStatus.PUBLISHED:
+        errors["tool_version"] = (
+            f"{tool_version} is {tool_version.get_status_display().lower()}: "
+            "choose a published version of an audit tool."
+        )
+    elif not AuditTool.objects.for_council(council.pk).filter(pk=tool_version.tool_id).exists():
+        errors["tool_version"] = "That audit tool belongs to another council."
+    if cohort_key and cohort_key not in COHORTS:
+        errors["cohort_key"] = "Choose a cohort from the list."
+    if due_date < month:
+        errors["due_date"] = "The due date must be on or after the start of the month."
+    if errors:
+        raise ValidationError(errors)
+    created = ProgrammeMonth.objects.create(
+        council=council,
+        month=month,
+        tool_version=tool_version,
+        due_date=due_date,
+        cohort_key=cohort_key,
+        cohort_params=cohort_params or {},
+    )
+    record_change(created, by=by, action="created")
+    return created
+
+
+def _move(month: ProgrammeMonth, to: str, *, by, reason: str = "") -> ProgrammeMonth:
+    month = ProgrammeMonth.objects.select_for_update().get(pk=month.pk)
+    if month.status == to:
+        raise ValidationError(f"{month} is already {month.get_status_display().lower()}.")
+    if month.status not in ALLOWED_FROM[to]:
+        verb = {MonthStatus.OPEN: "opened", MonthStatus.PAUSED: "paused"}.get(to, "closed")
+        raise ValidationError(
+            f"{month} is {month.get_status_display().lower()} and cannot be {verb}."
+        )
+    before = snapshot(month)
+    month.status = to
+    month.save(update_fields=["status"])
+    record_change(month, by=by, action="changed", before=before, reason=reason)
+    return month
+
+
+@transaction.atomic
+def open_month(month: ProgrammeMonth, *, by) -> ProgrammeMonth:
+    """Open a planned month, or resume a paused one."""
+    return _move(month, MonthStatus.OPEN, by=by)
+
+
+@transaction.atomic
+def pause_month(month: ProgrammeMonth, *, by, reason: str = "") -> ProgrammeMonth:
+    return _move(month, MonthStatus.PAUSED, by=by, reason=reason)
+
+
+@transaction.atomic
+def close_month(month: ProgrammeMonth, *, by) -> ProgrammeMonth:
+    return _move(month, MonthStatus.CLOSED, by=by)
+
+
+def months_with_counts(council) -> QuerySet[ProgrammeMonth]:
+    """The council's months with their confirmed sample size, audits allocated and completed,
+    counted in the database: one query however many months there are."""
+    sampled = SampleCase.objects.filter(
+        sample__month=OuterRef("pk"), sample__status=SampleStatus.CONFIRMED
+    )
+    # What counts as allocated and completed is compliance's rule, said once there.
+    audits = Audit.objects.filter(compliance.ALLOCATED, month=OuterRef("pk"), kind=AuditKind.AUDIT)
+    return (
+        ProgrammeMonth.objects.filter(council=council)
+        .select_related("tool_version__tool")
+        .annotate(
+            sample_size=_count(sampled, "sample__month"),
+            allocated=_count(audits, "month"),
+            completed=_count(audits.filter(compliance.COMPLETED), "month"),
+        )
+        .order_by("-month")
+    )
+
+
+def _count(queryset: QuerySet, group: str) -> Coalesce:
+    """COUNT(*) of a correlated subquery, grouped by the column it is correlated on."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -1,0 +1,13 @@
+"""Compliance and moderation: included under audits/compliance/ in the "audits" namespace."""
+
+from django.urls import path
+
+from caseaudit.audits.views import compliance as views
+
+urlpatterns = [
+    path("", views.compliance, name="compliance"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/choose/", views.moderation_choose, name="moderation_choose"),
+    path("moderation/agreement/", views.agreement, name="moderation_agreement"),
+    path("moderation/audits/<int:pk>/", views.moderation_audit, name="moderation_audit"),
+]

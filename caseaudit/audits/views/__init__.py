@@ -1,0 +1,1 @@
+"""Views for the audit programme, one module per part (programme, audit, compliance)."""

@@ -1,0 +1,220 @@
+"""Compliance (for those who oversee practice) and moderation (the QA lead). Thin views: parse,
+call ``compliance`` or ``actions.moderation``, render. Every page costs a fixed number of
+queries, however many audits there are; pages that name children are access-logged."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caseaudit.accounts import permissions
+from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits.actions import moderation as moderating
+from caseaudit.audits.choices import QuestionKind, Rag, YesNoPartly
+from caseaudit.audits.compliance import compliance_report, reporting_month, reporting_months
+from caseaudit.audits.forms_moderation import (
+    ChooseAuditForm,
+    ModerationForm,
+    PeriodForm,
+    SelectSampleForm,
+)
+from caseaudit.audits.models import Answer, Audit, Moderation
+from caseaudit.core.grades import Grade
+
+AUDIT_RELATIONS = ("child", "team", "auditor", "month", "tool_version__tool")
+WAITING_PER_PAGE = 25
+CHOICE_LABELS = {
+    QuestionKind.GRADE: dict(Grade.choices),
+    QuestionKind.YES_NO_PARTLY: dict(YesNoPartly.choices),
+    QuestionKind.RAG: dict(Rag.choices),
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# Compliance ------------------------------------------------------------------------------------
+
+
+def compliance(request):
+    _require(permissions.can_see_compliance(request.user))
+    council, user = request.user.council, request.user
+    months = reporting_months(council, user=user)
+    form = PeriodForm(request.GET or None, months=months)
+    from_month, to_month = form.period()
+    report = compliance_report(council, from_month=from_month, to_month=to_month, user=user)
+    return render(
+        request,
+        "audits/compliance/compliance.html",
+        {
+            "form": form,
+            "report": report,
+            "kinds": ("audits", "reaudits"),
+            "can_moderate": permissions.can_moderate(user),
+        },
+    )
+
+
+# Moderation ------------------------------------------------------------------------------------
+
+
+def _waiting(request):
+    """Submitted audits the QA lead may see, not yet selected for moderation."""
+    return moderating.awaiting_selection(request.user.council) & Audit.objects.visible_to(
+        request.user
+    )
+
+
+def moderation(request):
+    """Audits selected and waiting, those not selected, and the random-selection form."""
+    _require(permissions.can_moderate(request.user))
+    council = request.user.council
+    waiting = _waiting(request)
+    months = list(
+        waiting.order_by()
+        .annotate(reporting_month=reporting_month())
+        .values_list("reporting_month", flat=True)
+        .distinct()
+        .order_by("reporting_month")
+    )
+    form = SelectSampleForm(request.POST or None, months=months)
+    if request.method == "POST" and form.is_valid():
+        try:
+            selection = moderating.select_for_moderation(
+                council,
+                month=form.cleaned_data["month"],
+                seed=form.cleaned_data["seed"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = len(selection.moderations)
+            messages.success(
+                request,
+                f"{count} audit{'s' if count != 1 else ''} selected for moderation "
+                f"(seed {selection.seed}).",
+            )
+            return redirect("audits:moderation")
+    selected = (
+        Moderation.objects.filter(
+            completed_at__isnull=True, audit__in=Audit.objects.visible_to(request.user)
+        )
+        .select_related(*(f"audit__{name}" for name in AUDIT_RELATIONS), "moderator")
+        .order_by("selected_at", "pk")
+    )
+    page = Paginator(
+        waiting.select_related(*AUDIT_RELATIONS).order_by("submitted_at", "pk"), WAITING_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    log_list_access(request, Audit)
+    return render(
+        request,
+        "audits/compliance/moderation.html",
+        {
+            "form": form,
+            "selected": list(selected),
+            "page": page,
+            "share": f"{float(moderating.DEFAULT_SHARE):.0%}",
+        },
+    )
+
+
+@require_POST
+def moderation_choose(request):
+    """Select one audit by name, then go straight to moderating it."""
+    _require(permissions.can_moderate(request.user))
+    form = ChooseAuditForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such audit.")
+    audit = get_object_for_user(
+        request, Audit.objects.select_related("child"), form.cleaned_data["audit"]
+    )
+    try:
+        moderating.select_for_moderation(request.user.council, audits=[audit], by=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("audits:moderation")
+    return redirect("audits:moderation_audit", pk=audit.pk)
+
+
+def moderation_audit(request, pk: int):
+    """One audit: the auditor's grades and comments beside the moderated grades and reasons."""
+    _require(permissions.can_moderate(request.user))
+    audit = get_object_for_user(
+        request,
+        Audit.objects.select_related(*AUDIT_RELATIONS, "moderation", "moderation__moderator"),
+        pk,
+    )
+    record = getattr(audit, "moderation", None)
+    if record is None:
+        raise Http404("This audit has not been selected for moderation.")
+    domains = list(moderating.graded_domains(audit))
+    theirs = moderating.auditor_domain_grades(audit)
+    comments = _comments(audit)
+    done = record.completed_at is not None
+    form = ModerationForm(
+        request.POST if request.method == "POST" and not done else None,
+        domains=domains,
+        has_overall_grade=audit.tool_version.tool.has_overall_grade,
+    )
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            moderating.record_moderation(record, **form.action_arguments(), by=request.user)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"Your moderation of the audit of {audit.child} is saved.")
+            return redirect("audits:moderation")
+    moderated = {d.domain_id: d for d in record.domains.all()} if done else {}
+    rows = [
+        {
+            "domain": domain,
+            "auditor_grade": Grade(theirs[domain.pk]).label if domain.pk in theirs else "",
+            "comments": comments.get(domain.pk, []),
+            "grade": grade,
+            "reason": reason,
+            "moderated": moderated.get(domain.pk),
+        }
+        for domain, grade, reason in form.domain_rows()
+    ]
+    return render(
+        request,
+        "audits/compliance/moderate.html",
+        {"audit": audit, "record": record, "done": done, "form": form, "rows": rows},
+    )
+
+
+def _comments(audit: Audit) -> dict[int, list[tuple[str, str]]]:
+    """The auditor's other answers for each domain, as (question, answer) pairs."""
+    answers = (
+        Answer.objects.filter(audit=audit)
+        .exclude(question__kind=QuestionKind.GRADE)
+        .select_related("question")
+        .order_by("question__position")
+    )
+    by_domain = defaultdict(list)
+    for answer in answers:
+        labels = CHOICE_LABELS.get(answer.question.kind, {})
+        shown = " ".join(
+            part for part in (labels.get(answer.value, answer.value), answer.text) if part
+        )
+        if shown:
+            by_domain[answer.question.domain_id].append((answer.question.text, shown))
+    return by_domain
+
+
+def agreement(request):
+    """How often moderation agreed with the auditor's overall grade."""
+    _require(permissions.can_moderate(request.user))
+    council, user = request.user.council, request.user
+    tables = [
+        moderating.agreement_rates(council, group_by=group_by, user=user)
+        for group_by in ("auditor", "team", "month")
+    ]
+    return render(request, "audits/compliance/agreement.html", {"tables": tables})
