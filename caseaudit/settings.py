@@ -236,6 +236,9 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseaudit <caseaudit@localhost>")
 
+# An audit judged Inadequate is audited again after this many months.
+REAUDIT_INTERVAL_MONTHS = env_int("REAUDIT_INTERVAL_MONTHS", 3)
+
 # The name in the header; each council sets its own.
 SERVICE_NAME = "caseaudit"
 COUNCIL_NAME = env_str("COUNCIL_NAME", "")

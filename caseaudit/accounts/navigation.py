@@ -25,8 +25,11 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Children", reverse("cases:children"), "cases:children"))
     if permissions.can_import_case_data(user):
         items.append(NavItem("Case data", reverse("cases:imports"), "cases"))
+    if permissions.can_be_allocated_audits(user):
+        items.append(NavItem("Your audits", reverse("audits:your_audits"), "audits:your_audits"))
     if permissions.can_run_programme(user):
         items.append(NavItem("Audit programme", reverse("audits:programme"), "audits:programme"))
+        items.append(NavItem("Requests", reverse("audits:requests"), "audits:requests"))
     if permissions.can_see_compliance(user):
         items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
     if permissions.can_moderate(user):
@@ -44,6 +47,11 @@ def current_section(request) -> str:
     if match is None:
         return ""
     if match.namespace == "audits":
+        name = match.url_name
+        if name in {"your_audits", "audit", "save", "request_exemption", "request_extension"}:
+            return "audits:your_audits"
+        if name in {"requests", "decide_exemption", "decide_extension"}:
+            return "audits:requests"
         for section in ("audits:moderation", "audits:compliance", "audits:programme"):
             if match.view_name.startswith(section):
                 return section

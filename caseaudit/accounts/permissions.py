@@ -75,3 +75,8 @@ def can_see_compliance(user) -> bool:
         Role.SENIOR_MANAGER,
         Role.ADMINISTRATOR,
     }
+
+
+def can_be_allocated_audits(user) -> bool:
+    """Team managers, who audit cases from other teams: they have a "Your audits" list."""
+    return _active(user) and user.role == Role.AUDITOR

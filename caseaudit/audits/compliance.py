@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Audit
+from caseaudit.audits.querysets import overdue_q
 
 NO_RATE = "–"
 KINDS = (AuditKind.AUDIT, AuditKind.REAUDIT)
@@ -156,8 +157,8 @@ IN_PROGRESS = Q(status=AuditStatus.IN_PROGRESS)
 
 
 def overdue(today: datetime.date) -> Q:
-    """Still to do and due before ``today``: derived, never stored."""
-    return Q(status__in=AuditStatus.open(), due_date__lt=today)
+    """Still to do and due before ``today``: derived, never stored (``audits.querysets``)."""
+    return overdue_q(today)
 
 
 def _counts(today: datetime.date) -> dict:

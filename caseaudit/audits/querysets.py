@@ -1,9 +1,31 @@
-"""Who may see which audits. Every audit list, page and export filters through here."""
+"""Who may see which audits, and when an audit is overdue: the rules every list, page, report
+and export use."""
+
+import datetime
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Overdue is never stored: an audit still to do (allocated or in progress) whose due date
+    has passed. ``is_overdue`` says the same of one audit in memory."""
+    from caseaudit.audits.choices import AuditStatus
+
+    return Q(status__in=AuditStatus.open(), due_date__lt=today or timezone.localdate())
+
+
+def is_overdue(audit, today: datetime.date | None = None) -> bool:
+    from caseaudit.audits.choices import AuditStatus
+
+    return audit.status in AuditStatus.open() and audit.due_date < (today or timezone.localdate())
 
 
 class AuditQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(overdue_q(today))
+
     def visible_to(self, user):
         from caseaudit.accounts.choices import Role, Scope
         from caseaudit.accounts.permissions import can_see_child_records

@@ -25,15 +25,17 @@ SCREENSHOT, SCREENSHOT_OF = "/tmp/browser-home.png", "qa.lead"  # noqa: S108
 # Other items come as the service grows: the crawl visits whatever is there.
 RESTRICTED_SECTIONS = {
     "Organisation",
+    "Your audits",
     "Audit programme",
+    "Requests",
     "Compliance",
     "Moderation",
     "Access log",
     "Administration",
 }
 SECTIONS_SEEN = {
-    "qa.lead": {"Organisation", "Audit programme", "Compliance", "Moderation"},
-    "team.manager": {"Organisation"},
+    "qa.lead": {"Organisation", "Audit programme", "Requests", "Compliance", "Moderation"},
+    "team.manager": {"Organisation", "Your audits"},
     "social.worker": set(),
     "inspection.lead": {"Organisation", "Compliance"},
     "director": {"Organisation", "Compliance"},

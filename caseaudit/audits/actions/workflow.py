@@ -1,0 +1,520 @@
+"""An audit from allocation to submission, and the side roads: exemption, extension, cancelling.
+
+allocated → in progress → submitted (→ moderated, elsewhere); exempted and cancelled end an
+audit early. Overdue is never stored: ``is_overdue`` derives it from the due date.
+
+Every change here is a compare-and-swap on the audit row (``UPDATE … WHERE status = … AND
+lock_version = …``), so two people, tabs or processes can never both win, on SQLite or
+PostgreSQL, and the loser gets a message saying what happened instead of a silent overwrite.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from caseaudit.accounts import permissions
+from caseaudit.accounts.choices import Role, Scope
+from caseaudit.accounts.models import User
+from caseaudit.audits import querysets
+from caseaudit.audits.actions import reaudits
+from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
+from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
+from caseaudit.core.grades import Grade
+from caseaudit.core.history import record_change, snapshot
+
+logger = logging.getLogger(__name__)
+OPEN = frozenset(AuditStatus.open())
+CHANGED_SINCE_OPENED = (
+    "This audit was changed by someone else since you opened it. Your changes have not been "
+    "saved: copy anything you need, then reload the page."
+)
+CHOICES = {
+    QuestionKind.GRADE: frozenset(Grade.values),
+    QuestionKind.YES_NO_PARTLY: frozenset(YesNoPartly.values),
+    QuestionKind.RAG: frozenset(Rag.values),
+}
+
+
+class ChangedSinceOpened(ValidationError):
+    """The form was loaded at an older ``lock_version``: someone saved in between."""
+
+    def __init__(self):
+        super().__init__(CHANGED_SINCE_OPENED, code="changed_since_opened")
+
+
+@dataclass(frozen=True)
+class Submission:
+    audit: Audit
+    # Set when the audit was judged Inadequate: the re-audit, or why none could be made.
+    reaudit: Audit | None = None
+    reaudit_problem: str = ""
+    # For a re-audit: grades of improvement since the audit it follows (positive is better).
+    movement: int | None = None
+
+
+def is_overdue(audit: Audit, today: datetime.date | None = None) -> bool:
+    """Still open after its due date (the rule lives in ``audits.querysets``)."""
+    return querysets.is_overdue(audit, today)
+
+
+def _tell(people, subject: str, body: str) -> None:
+    """Email people once the change is committed. Emails name no child: they ask the reader
+    to sign in, where what they may see is logged."""
+    addresses = {p.email or getattr(p.worker, "email", "") for p in people} - {""}
+
+    def send() -> None:
+        for address in sorted(addresses):
+            try:
+                send_mail(subject, f"{body}\n\nSign in to caseaudit to see it.\n", None, [address])
+            except Exception:
+                # The change stands; they will see it when they next sign in.
+                logger.exception("Could not email %s: %s", address, subject)
+
+    if addresses:
+        transaction.on_commit(send)
+
+
+def _qa_leads(council_id):
+    return User.objects.filter(
+        council_id=council_id, role=Role.QA_LEAD, scope=Scope.COUNCIL, is_active=True
+    ).select_related("worker")
+
+
+# Guards ---------------------------------------------------------------------------------------
+
+
+def _require_auditor(by, audit: Audit) -> None:
+    if not permissions.can_do_audit(by, audit):
+        raise PermissionDenied("Only the person this audit is allocated to can change it.")
+
+
+def _require_qa(by) -> None:
+    if not permissions.can_run_programme(by):
+        raise PermissionDenied("Only the audit and practice standards lead can do this.")
+
+
+def _refusal(audit: Audit, doing: str) -> ValidationError:
+    label = audit.get_status_display().lower()
+    return ValidationError(f"This audit is {label}, so it cannot be {doing}.", code="wrong_state")
+
+
+def _move(audit: Audit, *, to: str, doing: str, **fields) -> tuple[Audit, dict]:
+    """Move an open audit to ``to``, refused unless it is still open when the row is written.
+    Returns the audit as it now is and what it was, for the caller's history record."""
+    current = Audit.objects.get(pk=audit.pk)
+    if current.status not in OPEN:
+        raise _refusal(current, doing)
+    before = snapshot(current, fields=["status", "due_date", *fields])
+    moved = Audit.objects.filter(pk=current.pk, status=current.status).update(status=to, **fields)
+    if not moved:
+        # Someone else moved it between our read and our write: say so rather than guess.
+        now = Audit.objects.get(pk=current.pk)
+        if now.status not in OPEN:
+            raise _refusal(now, doing)
+        raise ValidationError(
+            "This audit changed while you were working on it. Reload the page and try again.",
+            code="changed",
+        )
+    current.refresh_from_db()
+    return current, before
+
+
+def _change_status(audit: Audit, *, to: str, doing: str, by, reason: str = "", **fields) -> Audit:
+    audit, before = _move(audit, to=to, doing=doing, **fields)
+    record_change(
+        audit,
+        by=by,
+        action="changed",
+        before=before,
+        after=snapshot(audit, fields=list(before)),
+        reason=reason,
+    )
+    return audit
+
+
+# Doing the audit ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_audit(audit: Audit, *, by) -> Audit:
+    """allocated → in progress, when the auditor first saves anything."""
+    _require_auditor(by, audit)
+    current = Audit.objects.get(pk=audit.pk)
+    if current.status != AuditStatus.ALLOCATED:
+        raise _refusal(current, "started")
+    return _change_status(
+        current,
+        to=AuditStatus.IN_PROGRESS,
+        doing="started",
+        by=by,
+        reason="Audit started",
+        started_at=timezone.now(),
+    )
+
+
+def _questions(audit: Audit) -> dict[int, Question]:
+    questions = Question.objects.filter(domain__version_id=audit.tool_version_id)
+    return {
+        q.pk: q for q in questions.select_related("domain").order_by("domain__position", "position")
+    }
+
+
+def _clean_answers(questions: dict[int, Question], answers: dict) -> dict[int, str]:
+    cleaned = {}
+    for key, raw in answers.items():
+        try:
+            question = questions.get(int(key))
+        except (TypeError, ValueError):
+            question = None
+        if question is None:
+            raise ValidationError("One of the answers is for a question this audit does not ask.")
+        value = raw or ""
+        if question.kind in CHOICES:
+            value = value.strip()
+            if value and value not in CHOICES[question.kind]:
+                raise ValidationError(f"Choose one of the answers offered for “{question.text}”.")
+        cleaned[question.pk] = value
+    return cleaned
+
+
+def _clean_overall(audit: Audit, grade: str, rationale: str) -> tuple[str, str]:
+    grade, rationale = (grade or "").strip(), (rationale or "").strip()
+    if not audit.tool_version.tool.has_overall_grade:
+        return "", ""
+    if grade and grade not in Grade.values:
+        raise ValidationError("Choose one of the four grades for the overall judgement.")
+    return grade, rationale
+
+
+def _claim(audit: Audit, lock_version: int) -> None:
+    """One conditional UPDATE: of two saves made from the same version, exactly one wins."""
+    claimed = Audit.objects.filter(pk=audit.pk, lock_version=lock_version, status__in=OPEN).update(
+        lock_version=F("lock_version") + 1
+    )
+    if claimed:
+        return
+    current = Audit.objects.get(pk=audit.pk)
+    if current.status not in OPEN:
+        raise _refusal(current, "changed")
+    raise ChangedSinceOpened()
+
+
+@transaction.atomic
+def save_answers(
+    audit: Audit,
+    *,
+    answers: dict,
+    overall_grade: str = "",
+    overall_rationale: str = "",
+    lock_version: int,
+    by,
+) -> Audit:
+    """Save a draft: ``answers`` maps question ids to a grade, choice or text ('' clears).
+
+    Refused with ``ChangedSinceOpened`` if anyone saved since ``lock_version`` was read; then
+    nothing at all is written. Returns the audit as saved, with its new ``lock_version``.
+    """
+    _require_auditor(by, audit)
+    audit = Audit.objects.select_related("tool_version__tool").get(pk=audit.pk)
+    questions = _questions(audit)
+    cleaned = _clean_answers(questions, answers)
+    overall_grade, overall_rationale = _clean_overall(audit, overall_grade, overall_rationale)
+
+    _claim(audit, lock_version)
+    if Audit.objects.filter(pk=audit.pk, status=AuditStatus.ALLOCATED).exists():
+        start_audit(audit, by=by)
+    # The row is ours until commit: read it again, as it now is.
+    audit = Audit.objects.select_related("tool_version__tool").get(pk=audit.pk)
+
+    existing = {a.question_id: a for a in audit.answers.filter(question_id__in=cleaned)}
+    before, after = {}, {}
+    to_create, to_update = [], []
+    for question_id, value in cleaned.items():
+        field = "text" if questions[question_id].kind == QuestionKind.TEXT else "value"
+        answer = existing.get(question_id)
+        old = getattr(answer, field) if answer else ""
+        if old == value:
+            continue
+        before[str(question_id)], after[str(question_id)] = old, value
+        if answer is None:
+            to_create.append(Answer(audit=audit, question_id=question_id, **{field: value}))
+        else:
+            setattr(answer, field, value)
+            to_update.append(answer)
+    Answer.objects.bulk_create(to_create)
+    Answer.objects.bulk_update(to_update, ["value", "text"])
+
+    changes = {"answers": (before, after)} if before else {}
+    for field, value in (
+        ("overall_grade", overall_grade),
+        ("overall_rationale", overall_rationale),
+    ):
+        if getattr(audit, field) != value:
+            changes[field] = (getattr(audit, field), value)
+            setattr(audit, field, value)
+    audit.save(update_fields=["overall_grade", "overall_rationale"])
+    if changes:
+        record_change(
+            audit,
+            by=by,
+            action="changed",
+            before={key: old for key, (old, _) in changes.items()},
+            after={key: new for key, (_, new) in changes.items()},
+            reason="Draft saved",
+        )
+    return audit
+
+
+def problems_before_submitting(audit: Audit) -> dict:
+    """What is missing, keyed by question id (or the overall fields), in the tool's order."""
+    questions = _questions(audit)
+    answered = {
+        a.question_id: (a.text if questions[a.question_id].kind == QuestionKind.TEXT else a.value)
+        for a in audit.answers.filter(question_id__in=questions)
+    }
+    problems: dict = {}
+    for question in questions.values():
+        must = question.required or question.kind == QuestionKind.GRADE
+        if not must or answered.get(question.pk, "").strip():
+            continue
+        problems[question.pk] = _missing_message(question)
+    if audit.tool_version.tool.has_overall_grade:
+        if not audit.overall_grade:
+            problems["overall_grade"] = "Select an overall judgement"
+        if not audit.overall_rationale.strip():
+            problems["overall_rationale"] = "Enter the rationale for the overall judgement"
+    return problems
+
+
+def _missing_message(question: Question) -> str:
+    match question.kind:
+        case QuestionKind.GRADE:
+            return f"Select a grade for {question.domain.title}"
+        case QuestionKind.YES_NO_PARTLY:
+            return f"Select Yes, Partly or No for “{question.text}”"
+        case QuestionKind.RAG:
+            return f"Select Red, Amber or Green for “{question.text}”"
+    return f"Enter an answer for “{question.text}”"
+
+
+@transaction.atomic
+def submit_audit(audit: Audit, *, by) -> Submission:
+    """in progress → submitted, once every required answer and the judgement are there.
+
+    An Inadequate judgement creates the re-audit in the same transaction; a re-audit's
+    submission records how far practice moved since the audit it follows.
+    """
+    _require_auditor(by, audit)
+    now = timezone.now()
+    audit, before = _move(
+        audit,
+        to=AuditStatus.SUBMITTED,
+        doing="submitted",
+        submitted_at=now,
+        started_at=Coalesce(F("started_at"), now),
+        # Any form still open elsewhere must not save over a submitted audit.
+        lock_version=F("lock_version") + 1,
+    )
+    audit = Audit.objects.select_related(
+        "tool_version__tool", "reaudit_of", "child", "team", "worker"
+    ).get(pk=audit.pk)
+    problems = problems_before_submitting(audit)
+    if problems:
+        raise ValidationError(problems)  # and the status change above rolls back with it
+
+    notes = []
+    if audit.overall_grade:
+        notes.append(f"Overall judgement: {audit.get_overall_grade_display()}.")
+    movement = reaudits.movement_since_previous(audit)
+    if movement is not None:
+        notes.append(reaudits.describe_movement(audit.reaudit_of, movement))
+    outcome = reaudits.create_reaudit(audit, by=by)
+    if outcome.reaudit is not None:
+        due = f"{outcome.reaudit.due_date:%-d %B %Y}"
+        notes.append(f"Re-audit {outcome.reaudit.pk} due {due}.")
+        _tell(
+            [outcome.reaudit.auditor],
+            "You have been allocated a re-audit",
+            f"A case judged Inadequate is to be re-audited by you, due by {due}.",
+        )
+    if outcome.problem:
+        notes.append(outcome.problem)
+        _tell(_qa_leads(audit.council_id), "A re-audit needs allocating", outcome.problem)
+    _close_pending_requests(audit, note="Closed without a decision: the audit was submitted.")
+    record_change(
+        audit,
+        by=by,
+        action="changed",
+        before={"status": before["status"]},
+        after={"status": audit.status, "overall_grade": audit.overall_grade, "movement": movement},
+        reason=" ".join(["Submitted.", *notes]),
+    )
+    return Submission(
+        audit=audit, reaudit=outcome.reaudit, reaudit_problem=outcome.problem, movement=movement
+    )
+
+
+@transaction.atomic
+def cancel_audit(audit: Audit, *, reason: str, by) -> Audit:
+    """QA stops an audit that should not go ahead (the case was drawn in error, say)."""
+    _require_qa(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the audit is cancelled"})
+    audit = _change_status(audit, to=AuditStatus.CANCELLED, doing="cancelled", by=by, reason=reason)
+    _close_pending_requests(audit, note="Closed without a decision: the audit was cancelled.")
+    return audit
+
+
+# Exemptions and extensions --------------------------------------------------------------------
+
+
+def _require_open_for_request(audit: Audit, what: str) -> Audit:
+    current = Audit.objects.get(pk=audit.pk)
+    if current.status not in OPEN:
+        label = current.get_status_display().lower()
+        raise ValidationError(f"This audit is {label}, so you cannot ask for {what}.")
+    return current
+
+
+@transaction.atomic
+def request_exemption(audit: Audit, *, reason: str, by) -> Exemption:
+    _require_auditor(by, audit)
+    audit = _require_open_for_request(audit, "an exemption")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why this audit should be exempted"})
+    if audit.exemptions.filter(decision=Decision.PENDING).exists():
+        raise ValidationError("You have already asked for this audit to be exempted.")
+    exemption = Exemption.objects.create(audit=audit, reason=reason, requested_by=by)
+    record_change(exemption, by=by, action="created", reason=reason)
+    _tell(
+        _qa_leads(audit.council_id),
+        "An audit exemption is waiting for your decision",
+        f"{by.display_name} has asked for an audit to be exempted.",
+    )
+    return exemption
+
+
+@transaction.atomic
+def request_extension(audit: Audit, *, new_due_date: datetime.date, reason: str, by) -> Extension:
+    _require_auditor(by, audit)
+    audit = _require_open_for_request(audit, "an extension")
+    reason = (reason or "").strip()
+    problems = {}
+    if new_due_date <= audit.due_date:
+        problems["new_due_date"] = (
+            f"The new due date must be after the current due date, {audit.due_date:%-d %B %Y}"
+        )
+    if not reason:
+        problems["reason"] = "Enter why you need more time"
+    if problems:
+        raise ValidationError(problems)
+    if audit.extensions.filter(decision=Decision.PENDING).exists():
+        raise ValidationError("You have already asked for more time for this audit.")
+    extension = Extension.objects.create(
+        audit=audit, new_due_date=new_due_date, reason=reason, requested_by=by
+    )
+    record_change(extension, by=by, action="created", reason=reason)
+    _tell(
+        _qa_leads(audit.council_id),
+        "A request for more time is waiting for your decision",
+        f"{by.display_name} has asked for more time for an audit.",
+    )
+    return extension
+
+
+def _decide(request_row, *, approve: bool, note: str, by) -> None:
+    """Record the decision, once: a second decision on the same request is refused."""
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": "Enter why the request is refused"})
+    before = snapshot(request_row)
+    decided = (
+        type(request_row)
+        .objects.filter(pk=request_row.pk, decision=Decision.PENDING)
+        .update(
+            decision=Decision.APPROVED if approve else Decision.REFUSED,
+            decided_by=by,
+            decided_at=timezone.now(),
+            decision_note=note,
+        )
+    )
+    if not decided:
+        raise ValidationError("This request has already been decided.")
+    request_row.refresh_from_db()
+    record_change(request_row, by=by, action="changed", before=before, reason=note)
+    what = "exemption" if isinstance(request_row, Exemption) else "request for more time"
+    verdict = request_row.get_decision_display().lower()
+    _tell(
+        [request_row.requested_by],
+        f"Your {what} is {verdict}",
+        f"Your {what} for an audit is {verdict}." + (f"\n\n{note}" if note else ""),
+    )
+
+
+@transaction.atomic
+def decide_exemption(exemption: Exemption, *, approve: bool, note: str = "", by) -> Exemption:
+    """QA approves (the audit is exempted) or refuses (it carries on) an exemption request."""
+    _require_qa(by)
+    _decide(exemption, approve=approve, note=note, by=by)
+    if approve:
+        _change_status(
+            exemption.audit,
+            to=AuditStatus.EXEMPTED,
+            doing="exempted",
+            by=by,
+            reason=f"Exemption approved: {exemption.reason}",
+        )
+        _close_pending_requests(
+            exemption.audit, note="Closed without a decision: the audit was exempted."
+        )
+    return exemption
+
+
+@transaction.atomic
+def decide_extension(extension: Extension, *, approve: bool, note: str = "", by) -> Extension:
+    """QA approves (the due date moves) or refuses an extension request."""
+    _require_qa(by)
+    _decide(extension, approve=approve, note=note, by=by)
+    if approve:
+        audit = Audit.objects.get(pk=extension.audit_id)
+        if audit.status not in OPEN:
+            raise _refusal(audit, "extended")
+        before = snapshot(audit, fields=["due_date"])
+        moved = Audit.objects.filter(pk=audit.pk, status__in=OPEN).update(
+            due_date=extension.new_due_date
+        )
+        if not moved:
+            raise _refusal(Audit.objects.get(pk=audit.pk), "extended")
+        audit.refresh_from_db()
+        record_change(
+            audit,
+            by=by,
+            action="changed",
+            before=before,
+            after=snapshot(audit, fields=["due_date"]),
+            reason=f"Extension approved: {extension.reason}",
+        )
+    return extension
+
+
+def _close_pending_requests(audit: Audit, *, note: str) -> None:
+    """Requests about an audit that has ended need no decision: close them, kept in history."""
+    for model in (Exemption, Extension):
+        for row in model.objects.filter(audit_id=audit.pk, decision=Decision.PENDING):
+            before = snapshot(row)
+            row.decision, row.decision_note, row.decided_at = (
+                Decision.REFUSED,
+                note,
+                timezone.now(),
+            )
+            row.save(update_fields=["decision", "decision_note", "decided_at"])
+            record_change(row, by=None, action="changed", before=before, reason=note)

@@ -1,0 +1,411 @@
+"""Doing an audit: your audits, the audit page (with autosave), requests for an exemption or
+more time, and QA's decisions on them. Rules live in ``actions.workflow``; these only parse,
+call and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseaudit.accounts import permissions
+from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
+from caseaudit.accounts.choices import AccessAction
+from caseaudit.audits.actions import reaudits, workflow
+from caseaudit.audits.choices import AuditStatus, Decision
+from caseaudit.audits.forms_audit import (
+    AuditForm,
+    DecisionForm,
+    ExtensionForm,
+    ReasonForm,
+    load_domains,
+    previous_grades,
+)
+from caseaudit.audits.models import Audit, Exemption, Extension
+
+AUDIT_PAGE = Audit.objects.select_related(
+    "child", "team", "worker", "auditor", "tool_version__tool", "reaudit_of"
+)
+SIGNED_OUT = (
+    "You have been signed out, so your latest changes are not saved yet. They are kept in "
+    "this browser: sign in again, then come back to this audit to save them."
+)
+
+
+def _require_child_records(request) -> None:
+    if not permissions.can_see_child_records(request.user):
+        raise PermissionDenied
+
+
+def _require_qa(request) -> None:
+    if not permissions.can_run_programme(request.user):
+        raise PermissionDenied
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Your audits ----------------------------------------------------------------------------------
+
+
+@require_GET
+def your_audits(request):
+    """The audits allocated to you: open ones first, soonest due first."""
+    _require_child_records(request)
+    open_first = Case(
+        When(status__in=AuditStatus.open(), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    audits = (
+        Audit.objects.visible_to(request.user)
+        .filter(auditor=request.user)
+        .select_related("child", "team")
+        .order_by(open_first, "due_date", "pk")
+    )
+    page = Paginator(audits, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(audit, workflow.is_overdue(audit, today)) for audit in page]
+    log_list_access(request, Audit)
+    return render(request, "audits/audit/your_audits.html", {"page": page, "rows": rows})
+
+
+# The audit page -------------------------------------------------------------------------------
+
+
+def _form(audit: Audit, data=None, changes=None) -> AuditForm:
+    changes = reaudits.compare_with_previous(audit) if changes is None else changes
+    return AuditForm(
+        data,
+        audit=audit,
+        domains=load_domains(audit.tool_version),
+        answers=audit.answers.all() if data is None else (),
+        previous=previous_grades(changes),
+    )
+
+
+def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, status: int = 200):
+    is_auditor = permissions.can_do_audit(request.user, audit)
+    editable = is_auditor and audit.status in workflow.OPEN
+    changes = reaudits.compare_with_previous(audit)
+    if form is None:
+        form = _form(audit, changes=changes)
+    context = {
+        "audit": audit,
+        "form": form,
+        "editable": editable,
+        "is_auditor": is_auditor,
+        "overdue": workflow.is_overdue(audit),
+        "changes": changes,
+        "sections": form.sections(),
+        "overall": form.overall(),
+        "exemptions": list(audit.exemptions.select_related("requested_by")),
+        "extensions": list(audit.extensions.select_related("requested_by")),
+        "may_cancel": permissions.can_run_programme(request.user) and audit.status in workflow.OPEN,
+    }
+    return render(request, "audits/audit/audit.html", context, status=status)
+
+
+@require_GET
+def audit_page(request, pk: int):
+    _require_child_records(request)
+    audit = get_object_for_user(request, AUDIT_PAGE, pk)
+    return _render_audit(request, audit)
+
+
+@login_not_required
+@require_POST
+def save_audit(request, pk: int):
+    """'Save draft' and 'Submit' without JavaScript; errors come back beside the fields."""
+    if not request.user.is_authenticated:
+        # The session ran out while they typed: autosave.js kept a copy in the browser and
+        # restores it when they come back to the page after signing in.
+        return redirect_to_login(reverse("audits:audit", args=[pk]))
+    _require_child_records(request)
+    audit = get_object_for_user(request, AUDIT_PAGE, pk)
+    if not permissions.can_do_audit(request.user, audit):
+        raise PermissionDenied
+    form = _form(audit, request.POST)
+    if not form.is_valid():
+        return _render_audit(request, audit, form=form)
+    try:
+        saved = workflow.save_answers(
+            audit,
+            answers=form.answers(),
+            overall_grade=form.cleaned_data.get("overall_grade", ""),
+            overall_rationale=form.cleaned_data.get("overall_rationale", ""),
+            lock_version=form.cleaned_data["lock_version"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        # Nothing was saved: show what they typed, so they can copy it before reloading.
+        form.add_problems(error)
+        conflict = isinstance(error, workflow.ChangedSinceOpened)
+        return _render_audit(request, audit, form=form, status=409 if conflict else 200)
+    audit = AUDIT_PAGE.get(pk=saved.pk)
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Your draft is saved.")
+        return redirect("audits:audit", pk=audit.pk)
+    try:
+        submission = workflow.submit_audit(audit, by=request.user)
+    except ValidationError as error:
+        data = request.POST.copy()
+        data["lock_version"] = audit.lock_version  # the draft was saved: edit from there
+        form = _form(audit, data)
+        form.is_valid()
+        form.add_problems(error)
+        return _render_audit(request, audit, form=form)
+    messages.success(request, _submitted_message(submission))
+    return redirect("audits:audit", pk=audit.pk)
+
+
+def _submitted_message(submission: workflow.Submission) -> str:
+    parts = ["Audit submitted."]
+    if submission.movement is not None:
+        parts.append(f"Since the previous audit: {reaudits.movement_words(submission.movement)}.")
+    if submission.reaudit is not None:
+        reaudit = submission.reaudit
+        parts.append(
+            f"Judged Inadequate, so a re-audit is allocated to {reaudit.auditor.display_name}, "
+            f"due {reaudit.due_date:%-d %B %Y}."
+        )
+    if submission.reaudit_problem:
+        parts.append(submission.reaudit_problem)
+    return " ".join(parts)
+
+
+@login_not_required
+@require_POST
+def autosave(request, pk: int):
+    """The htmx draft save: answers a small status, and the new version out of band.
+
+    Saves are not logged as views (nothing is shown); the history records each one.
+    """
+    if not request.user.is_authenticated:
+        return _autosave_status(request, SIGNED_OUT, status=401)
+    audit = Audit.objects.visible_to(request.user).select_related("tool_version__tool")
+    audit = audit.filter(pk=pk).first()
+    if audit is None:
+        record_access(request, action=AccessAction.DENIED, record_type="audits.audit", record_id=pk)
+        raise Http404("Not found, or not yours to see.")
+    if not permissions.can_do_audit(request.user, audit):
+        message = "Not saved: only the person this audit is allocated to can change it."
+        return _autosave_status(request, message, status=403)
+    form = _form(audit, request.POST, changes=[])
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _autosave_status(request, f"Not saved: {first}", status=400)
+    try:
+        audit = workflow.save_answers(
+            audit,
+            answers=form.answers(),
+            overall_grade=form.cleaned_data.get("overall_grade", ""),
+            overall_rationale=form.cleaned_data.get("overall_rationale", ""),
+            lock_version=form.cleaned_data["lock_version"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        conflict = isinstance(error, workflow.ChangedSinceOpened)
+        return _autosave_status(request, " ".join(error.messages), status=409 if conflict else 400)
+    return _autosave_status(request, "", audit=audit)
+
+
+def _autosave_status(request, problem: str, *, status: int = 200, audit: Audit | None = None):
+    response = render(
+        request,
+        "audits/audit/_autosave_status.html",
+        {"problem": problem, "audit": audit, "saved_at": timezone.localtime()},
+        status=status,
+    )
+    # autosave.js swaps these refusals in too (htmx leaves other error pages alone).
+    response["X-Autosave-Status"] = "saved" if audit else "not-saved"
+    return response
+
+
+# Exemptions, extensions and cancelling --------------------------------------------------------
+
+
+def _auditors_audit(request, pk: int) -> Audit:
+    _require_child_records(request)
+    audit = get_object_for_user(request, AUDIT_PAGE, pk)
+    if not permissions.can_do_audit(request.user, audit):
+        raise PermissionDenied
+    return audit
+
+
+@require_http_methods(["GET", "POST"])
+def request_exemption(request, pk: int):
+    audit = _auditors_audit(request, pk)
+    form = ReasonForm(
+        request.POST or None,
+        label="Why should this audit be exempted?",
+        hint="For example, the case closed before the audit, or the child moved to another "
+        "council.",
+        required_message="Enter why this audit should be exempted",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.request_exemption(audit, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "You have asked for this audit to be exempted. The audit and practice standards "
+                "lead will decide; until then the audit stays with you.",
+            )
+            return redirect("audits:audit", pk=audit.pk)
+    return render(
+        request,
+        "audits/audit/request.html",
+        {
+            "audit": audit,
+            "overdue": workflow.is_overdue(audit),
+            "form": form,
+            "title": "Ask for an exemption",
+            "button": "Send request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_extension(request, pk: int):
+    audit = _auditors_audit(request, pk)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.request_extension(
+                audit,
+                new_due_date=form.cleaned_data["new_due_date"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "You have asked for more time. The audit and practice standards lead will decide.",
+            )
+            return redirect("audits:audit", pk=audit.pk)
+    return render(
+        request,
+        "audits/audit/request.html",
+        {
+            "audit": audit,
+            "overdue": workflow.is_overdue(audit),
+            "form": form,
+            "title": "Ask for more time",
+            "button": "Send request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_audit(request, pk: int):
+    _require_qa(request)
+    audit = get_object_for_user(request, AUDIT_PAGE, pk)
+    form = ReasonForm(
+        request.POST or None,
+        label="Why is this audit cancelled?",
+        required_message="Enter why the audit is cancelled",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.cancel_audit(audit, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The audit is cancelled.")
+            return redirect("audits:audit", pk=audit.pk)
+    return render(
+        request,
+        "audits/audit/request.html",
+        {
+            "audit": audit,
+            "overdue": workflow.is_overdue(audit),
+            "form": form,
+            "title": "Cancel this audit",
+            "button": "Cancel audit",
+        },
+    )
+
+
+# QA: requests waiting for a decision ----------------------------------------------------------
+
+
+@require_GET
+def pending_requests(request):
+    _require_qa(request)
+    council_id = request.user.council_id
+    related = ("audit__child", "audit__team", "audit__auditor", "requested_by")
+    exemptions = Exemption.objects.filter(
+        audit__council_id=council_id, decision=Decision.PENDING
+    ).select_related(*related)
+    extensions = Extension.objects.filter(
+        audit__council_id=council_id, decision=Decision.PENDING
+    ).select_related(*related)
+    log_list_access(request, Audit)
+    return render(
+        request,
+        "audits/audit/requests.html",
+        {
+            "exemptions": exemptions.order_by("requested_at"),
+            "extensions": extensions.order_by("requested_at"),
+        },
+    )
+
+
+def _decide(request, model, pk: int, *, action, what: str):
+    _require_qa(request)
+    related = ("audit__child", "audit__team", "audit__auditor", "audit__worker", "requested_by")
+    row = get_object_or_404(
+        model.objects.select_related(*related), pk=pk, audit__council_id=request.user.council_id
+    )
+    record_access(
+        request, action=AccessAction.VIEWED, record_type="audits.audit", record_id=row.audit_id
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and row.decision == Decision.PENDING and form.is_valid():
+        try:
+            action(row, approve=form.approve, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            verdict = "approved" if form.approve else "refused"
+            messages.success(
+                request, f"The {what} for child {row.audit.child.la_child_id} is {verdict}."
+            )
+            return redirect("audits:requests")
+    return render(
+        request,
+        "audits/audit/decide.html",
+        {
+            "row": row,
+            "audit": row.audit,
+            "overdue": workflow.is_overdue(row.audit),
+            "form": form,
+            "what": what,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decide_exemption(request, pk: int):
+    return _decide(request, Exemption, pk, action=workflow.decide_exemption, what="exemption")
+
+
+@require_http_methods(["GET", "POST"])
+def decide_extension(request, pk: int):
+    return _decide(request, Extension, pk, action=workflow.decide_extension, what="extension")
