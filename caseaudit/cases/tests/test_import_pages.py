@@ -205,3 +205,15 @@ def test_quality_report_costs_the_same_number_of_queries_whatever_the_rows(
         assert client.get(reverse("cases:quality")).status_code == 200
     # One count and one page of rows per check, whatever the size of the snapshot.
     assert len(queries) == 48
+
+
+def test_error_summary_links_reach_an_input_that_exists(client_for, people):
+    import re
+
+    page = client_for(people.administrator).post(
+        reverse("cases:imports"), {"as_at_0": "40", "as_at_1": "1", "as_at_2": "2024"}
+    )
+    html = page.content.decode()
+    targets = re.findall(r"govuk-error-summary__list.*?</ul>", html, re.S)[0]
+    for target in re.findall(r'href="#([^"]+)"', targets):
+        assert f'id="{target}"' in html, target
