@@ -285,8 +285,10 @@ class _Loader:
         # la_child_id -> (pk, attributes as first seen in this file, allocation rank,
         # team id, worker id). One small entry per child: the only state that grows.
         self.children: dict[str, list] = {}
-        self.existing = None
         self.created: set[str] = set()
+        # A council's first import finds no children to match: skip looking for them.
+        self.council_had_children = Child.objects.filter(council=council).exists()
+        self.latest_birth = _add_months(snapshot.as_at, UNBORN_MONTHS)
         self.updated: set[str] = set()
         self.rows_done = 0
 
@@ -327,8 +329,7 @@ class _Loader:
         name = sheet.name
         birth = values.get("date_of_birth")
         if birth is not None:
-            limit = _add_months(self.snapshot.as_at, UNBORN_MONTHS)
-            if birth > limit:
+            if birth > self.latest_birth:
                 self.summary.note(
                     Problem(
                         "error",
@@ -452,12 +453,14 @@ class _Loader:
                 new_ids[child_id] = row
         if not new_ids:
             return
-        stored = {
-            la_id: (pk, dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True)))
-            for la_id, pk, *attributes in Child.objects.filter(
-                council=self.council, la_child_id__in=list(new_ids)
-            ).values_list("la_child_id", "id", *_ATTRIBUTE_NAMES)
-        }
+        stored = {}
+        if self.council_had_children:
+            stored = {
+                la_id: (pk, dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True)))
+                for la_id, pk, *attributes in Child.objects.filter(
+                    council=self.council, la_child_id__in=list(new_ids)
+                ).values_list("la_child_id", "id", *_ATTRIBUTE_NAMES)
+            }
         to_create, to_update = [], []
         for child_id, row in new_ids.items():
             attributes = _attributes(row.values)
