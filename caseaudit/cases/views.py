@@ -12,6 +12,7 @@ from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
+from caseaudit.core.forms import form_data
 
 IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
@@ -24,9 +25,8 @@ def _require_importer(request):
 def imports(request):
     _require_importer(request)
     council = request.user.council
-    posted = request.method == "POST"
-    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
-    if posted and form.is_valid():
+    form = ImportForm(form_data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
             run = request_import(
                 form.cleaned_data["file"],

@@ -157,8 +157,9 @@ class Answer(models.Model):
         return f"{self.question}: {self.value or self.text[:40]}"
 
 
-class Exemption(models.Model):
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="exemptions")
+class DecidedRequest(models.Model):
+    """Something an auditor asks for and the QA lead decides: an exemption or an extension."""
+
     reason = models.TextField()
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -168,23 +169,21 @@ class Exemption(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Exemption(DecidedRequest):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="exemptions")
 
     def __str__(self) -> str:
         return f"Exemption for {self.audit} ({self.get_decision_display()})"
 
 
-class Extension(models.Model):
+class Extension(DecidedRequest):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="extensions")
     new_due_date = models.DateField()
-    reason = models.TextField()
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decision = models.CharField(max_length=10, choices=Decision.choices, default="pending")
-    decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Extension for {self.audit} to {self.new_due_date}"

@@ -267,3 +267,11 @@ def test_the_month_page_costs_the_same_however_many_cases(client_for, people, mo
     assert Audit.objects.count() == 2 * per_team
     url = reverse("audits:programme_month", args=[month.pk])
     assert _count_queries(client_for(people.qa_lead), url) == 14
+
+
+def test_a_form_submitted_blank_shows_its_errors(client_for, people):
+    from django.urls import reverse
+
+    page = client_for(people.qa_lead).post(reverse("audits:programme_month_create"), {})
+    assert page.status_code == 200
+    assert "There is a problem" in page.content.decode()

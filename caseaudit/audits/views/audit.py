@@ -28,6 +28,7 @@ from caseaudit.audits.forms_audit import (
     previous_grades,
 )
 from caseaudit.audits.models import Audit, Exemption, Extension
+from caseaudit.core.forms import form_data
 
 AUDIT_PAGE = Audit.objects.select_related(
     "child", "team", "worker", "auditor", "tool_version__tool", "reaudit_of"
@@ -248,7 +249,7 @@ def _auditors_audit(request, pk: int) -> Audit:
 def request_exemption(request, pk: int):
     audit = _auditors_audit(request, pk)
     form = ReasonForm(
-        request.POST or None,
+        form_data(request),
         label="Why should this audit be exempted?",
         hint="For example, the case closed before the audit, or the child moved to another "
         "council.",
@@ -282,7 +283,7 @@ def request_exemption(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def request_extension(request, pk: int):
     audit = _auditors_audit(request, pk)
-    form = ExtensionForm(request.POST or None)
+    form = ExtensionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.request_extension(
@@ -317,7 +318,7 @@ def cancel_audit(request, pk: int):
     _require_qa(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
     form = ReasonForm(
-        request.POST or None,
+        form_data(request),
         label="Why is this audit cancelled?",
         required_message="Enter why the audit is cancelled",
     )
@@ -376,7 +377,7 @@ def _decide(request, model, pk: int, *, action, what: str):
     record_access(
         request, action=AccessAction.VIEWED, record_type="audits.audit", record_id=row.audit_id
     )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(form_data(request))
     if request.method == "POST" and row.decision == Decision.PENDING and form.is_valid():
         try:
             action(row, approve=form.approve, note=form.cleaned_data["note"], by=request.user)

@@ -23,6 +23,7 @@ from caseaudit.audits.forms_moderation import (
     SelectSampleForm,
 )
 from caseaudit.audits.models import Answer, Audit, Moderation
+from caseaudit.core.forms import form_data
 from caseaudit.core.grades import Grade
 
 AUDIT_RELATIONS = ("child", "team", "auditor", "month", "tool_version__tool")
@@ -83,7 +84,7 @@ def moderation(request):
         .distinct()
         .order_by("reporting_month")
     )
-    form = SelectSampleForm(request.POST or None, months=months)
+    form = SelectSampleForm(form_data(request), months=months)
     if request.method == "POST" and form.is_valid():
         try:
             selection = moderating.select_for_moderation(

@@ -16,6 +16,7 @@ from caseaudit.audits.forms_programme import DrawForm, MonthForm, ReallocateForm
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.cases.models import Child
+from caseaudit.core.forms import form_data
 
 # The status buttons: the action each one calls, and the status it leads to.
 MONTH_MOVES = {
@@ -67,7 +68,7 @@ def overview(request):
 def month_create(request):
     _require_programme(request)
     council = request.user.council
-    form = MonthForm(request.POST or None, council=council)
+    form = MonthForm(form_data(request), council=council)
     if request.method == "POST" and form.is_valid():
         try:
             month = programme.create_month(council, **form.cleaned_data, by=request.user)
@@ -201,7 +202,7 @@ def reallocate(request, pk: int):
         pk,
     )
     choices = allocation.auditors_for(audit)
-    form = ReallocateForm(request.POST or None, choices=choices)
+    form = ReallocateForm(form_data(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             allocation.reallocate(audit, **form.cleaned_data, by=request.user)
