@@ -1,10 +1,6 @@
 from django.db import models
 
 
-class SnapshotStatus(models.TextChoices):
-    LOADED = "loaded", "Loaded"
-
-
 class ImportStatus(models.TextChoices):
     """What became of one import attempt (from the command line or the upload page)."""
 

@@ -75,3 +75,15 @@ def test_a_council_builds_its_own_tool(people):
     )
     with pytest.raises(ValidationError, match="Add at least one domain"):
         tools.publish(draft, by=people.qa_lead)
+
+
+def test_a_question_can_be_removed_from_a_draft_only(people):
+    tool = AuditTool.objects.get(kind=ToolKind.PRACTICE)
+    published_question = tool.published().domains.first().questions.last()
+    with pytest.raises(ValidationError, match="cannot change"):
+        tools.remove_question(published_question, by=people.qa_lead)
+    draft = tools.start_draft(tool, by=people.qa_lead)
+    question = draft.domains.first().questions.last()
+    tools.remove_question(question, by=people.qa_lead)
+    assert not draft.domains.first().questions.filter(pk=question.pk).exists()
+    assert published_question.__class__.objects.filter(pk=published_question.pk).exists()
