@@ -81,3 +81,38 @@ def ensure_demo_logins(council: Council) -> list[DemoLogin]:
         user.set_password(DEMO_PASSWORD)
         user.save()
     return list(DEMO_LOGINS)
+
+
+@transaction.atomic
+def ensure_auditor_accounts(council: Council) -> int:
+    """An auditor account for every current team manager, as the council's audit programme
+    needs: allocation shares audits among them. Only the demo's own team.manager login can sign
+    in; the others have no usable password. Returns how many were created."""
+    taken = set(User.objects.filter(council=council).values_list("worker_id", flat=True))
+    created = 0
+    managers = (
+        Assignment.objects.current()
+        .filter(team__council=council, job_role=JobRole.TEAM_MANAGER)
+        .exclude(worker_id__in=taken - {None})
+        .select_related("worker", "team")
+        .order_by("worker__staff_id")
+    )
+    for assignment in managers:
+        worker = assignment.worker
+        first, _, last = worker.name.partition(" ")
+        user = User(
+            username=f"tm.{worker.staff_id}".lower(),
+            council=council,
+            worker=worker,
+            role=Role.AUDITOR,
+            scope=Scope.TEAM,
+            scope_team=assignment.team,
+            first_name=first,
+            last_name=last,
+            email=worker.email,
+        )
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        created += 1
+    return created

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.choices import Role
+from caseaudit.audits.home import next_steps as audit_steps
+from caseaudit.audits.home import open_alerts
 from caseaudit.organisation.models import Area, Assignment, Team, Worker
 
 
@@ -26,6 +28,8 @@ def home_context(user) -> dict:
         context["areas"] = areas_at_a_glance(user)
     if permissions.can_administer(user):
         context["users_by_role"] = users_by_role(user)
+    context["alerts"] = open_alerts(user)
+    context["may_see_followups"] = permissions.can_see_child_records(user)
     context["next_steps"] = next_steps(user)
     return context
 
@@ -63,6 +67,7 @@ def next_steps(user) -> list[dict]:
                     "label": "Review data quality",
                 }
             )
+    steps += audit_steps(user)
     if permissions.can_see_child_records(user) and user.scope != "council":
         count = Child.objects.visible_to(user).count()
         steps.append(

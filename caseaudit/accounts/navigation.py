@@ -29,6 +29,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Your audits", reverse("audits:your_audits"), "audits:your_audits"))
     if permissions.can_run_programme(user):
         items.append(NavItem("Audit programme", reverse("audits:programme"), "audits:programme"))
+        items.append(NavItem("Audit tools", reverse("audits:tools"), "audits:tools"))
         items.append(NavItem("Requests", reverse("audits:requests"), "audits:requests"))
     if permissions.can_see_compliance(user):
         items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
@@ -38,7 +39,6 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
     if permissions.can_administer(user):
         items.append(NavItem("Administration", reverse("admin:index"), "admin"))
-    items.append(NavItem("Your account", reverse("accounts:account"), "accounts:account"))
     return items
 
 
@@ -52,6 +52,8 @@ def current_section(request) -> str:
             return "audits:your_audits"
         if name in {"requests", "decide_exemption", "decide_extension"}:
             return "audits:requests"
+        if name == "tools" or name.startswith("tool_"):
+            return "audits:tools"
         for section in ("audits:moderation", "audits:compliance", "audits:programme"):
             if match.view_name.startswith(section):
                 return section

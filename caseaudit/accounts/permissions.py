@@ -80,3 +80,70 @@ def can_see_compliance(user) -> bool:
 def can_be_allocated_audits(user) -> bool:
     """Team managers, who audit cases from other teams: they have a "Your audits" list."""
     return _active(user) and user.role == Role.AUDITOR
+
+
+def can_follow_up_audit(user, audit) -> bool:
+    """Practice actions, the reflection sheet and feedback: the auditor, or the QA lead."""
+    return can_do_audit(user, audit) or (
+        can_run_programme(user) and audit.council_id == user.council_id
+    )
+
+
+def can_raise_safeguarding_alert(user, audit) -> bool:
+    return can_follow_up_audit(user, audit)
+
+
+def can_close_safeguarding_alert(user, alert) -> bool:
+    """The managers told of it record the action taken; QA may too, if no one else can."""
+    if not _active(user):
+        return False
+    if can_run_programme(user) and alert.audit.council_id == user.council_id:
+        return True
+    return alert.recipients.filter(pk=user.pk).exists()
+
+
+def can_respond_to_reflection(user, audit) -> bool:
+    """Only the social worker whose case was audited."""
+    return _active(user) and bool(user.worker_id) and audit.worker_id == user.worker_id
+
+
+def can_update_practice_action(user, practice_action) -> bool:
+    """Mark done or cancel: the owner, the owner's manager, the auditor who set it, or QA."""
+    if not _active(user):
+        return False
+    if can_run_programme(user) and practice_action.audit.council_id == user.council_id:
+        return True
+    if user.pk == practice_action.created_by_id:
+        return True
+    if not user.worker_id:
+        return False
+    if practice_action.owner_id == user.worker_id:
+        return True
+    from caseaudit.organisation.models import Assignment
+
+    return (
+        Assignment.objects.current()
+        .filter(worker_id=practice_action.owner_id, manager_id=user.worker_id)
+        .exists()
+    )
+
+
+def can_publish_reports(user) -> bool:
+    """Choose a highlight report's period, write its narrative, choose its exemplars, preview
+    and publish it: the QA lead, who runs the programme."""
+    return can_run_programme(user)
+
+
+def can_read_reports(user) -> bool:
+    """Published highlight reports. They are aggregate, small numbers are suppressed and no
+    child is identifiable, so they go to everyone who oversees or does the auditing, and to
+    elected members (DESIGN.md: read-only report packs, aggregate figures only). Social workers
+    see the audits of their own cases instead."""
+    return _active(user) and user.role in {
+        Role.QA_LEAD,
+        Role.AUDITOR,
+        Role.INSPECTION_LEAD,
+        Role.SENIOR_MANAGER,
+        Role.ADMINISTRATOR,
+        Role.ELECTED_MEMBER,
+    }

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, DateField, F, Max, Min, Q, QuerySet, When
 from django.db.models.functions import Cast, Coalesce, TruncMonth
-from django.utils import timezone
 
 from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.audits.querysets import overdue_q
+from caseaudit.core import clock
 
 NO_RATE = "–"
 KINDS = (AuditKind.AUDIT, AuditKind.REAUDIT)
@@ -340,7 +340,7 @@ def compliance_report(
 ) -> ComplianceReport:
     """Compliance for ``council`` between two months (inclusive), as ``user`` may see it
     (the command line passes no user and sees the whole council). Six queries, always."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     audits = counted_audits(council, user=user, from_month=from_month, to_month=to_month)
     audits = audits.filter(ALLOCATED)
     counts = _counts(today)

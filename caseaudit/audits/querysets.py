@@ -5,7 +5,8 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from caseaudit.core import clock
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -13,13 +14,13 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     has passed. ``is_overdue`` says the same of one audit in memory."""
     from caseaudit.audits.choices import AuditStatus
 
-    return Q(status__in=AuditStatus.open(), due_date__lt=today or timezone.localdate())
+    return Q(status__in=AuditStatus.open(), due_date__lt=today or clock.today())
 
 
 def is_overdue(audit, today: datetime.date | None = None) -> bool:
     from caseaudit.audits.choices import AuditStatus
 
-    return audit.status in AuditStatus.open() and audit.due_date < (today or timezone.localdate())
+    return audit.status in AuditStatus.open() and audit.due_date < (today or clock.today())
 
 
 class AuditQuerySet(models.QuerySet):
@@ -50,3 +51,56 @@ class AuditQuerySet(models.QuerySet):
             team="team_id",
         )
         return self.none() if q is None else self.filter(q)
+
+
+class PracticeActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status="open")
+
+    def overdue(self, today: datetime.date | None = None):
+        """Open past its due date: derived, like an overdue audit."""
+        return self.open().filter(due_date__lt=today or clock.today())
+
+    def visible_to(self, user):
+        """Actions on audits the person may see, and actions they own or their staff own."""
+        from caseaudit.accounts.permissions import can_see_child_records
+        from caseaudit.audits.models import Audit
+        from caseaudit.organisation.models import Assignment
+
+        if not can_see_child_records(user):
+            return self.none()
+        q = Q(audit__in=Audit.objects.visible_to(user).values("pk"))
+        if user.worker_id:
+            managed = Assignment.objects.current().filter(manager_id=user.worker_id)
+            q |= Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id"))
+        return self.filter(q, audit__council_id=user.council_id)
+
+    def owned_or_managed_by(self, user):
+        """What this person must do, or must see their staff do."""
+        from caseaudit.organisation.models import Assignment
+
+        if not user.worker_id:
+            return self.none()
+        managed = Assignment.objects.current().filter(manager_id=user.worker_id)
+        return self.filter(
+            Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id")),
+            audit__council_id=user.council_id,
+        )
+
+
+class SafeguardingAlertQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at=None)
+
+    def visible_to(self, user):
+        """Alerts the person was told of, and alerts on audits they may see."""
+        from caseaudit.accounts.permissions import can_see_child_records
+        from caseaudit.audits.models import Audit
+
+        if not can_see_child_records(user):
+            return self.none()
+        told = self.model.recipients.through.objects.filter(user_id=user.pk)
+        q = Q(pk__in=told.values("safeguardingalert_id")) | Q(
+            audit__in=Audit.objects.visible_to(user).values("pk")
+        )
+        return self.filter(q, audit__council_id=user.council_id)

@@ -17,6 +17,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+# The small council's people, for journeys that need children and audits of their own.
+from caseaudit.conftest import make_council, people  # noqa: E402, F401
+
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -137,11 +140,40 @@ class Snapshot:
         ContentType.objects.clear_cache()
 
 
+def restore_chain_heads() -> None:
+    """Migrations create the log chains' heads, but an earlier transactional test's flush may
+    have emptied that table since."""
+    from caseaudit.core.chain import ChainedEntry, ChainHead
+
+    for model in apps.get_models():
+        if issubclass(model, ChainedEntry):
+            ChainHead.objects.get_or_create(chain=model.chain_name)
+
+
+def restore_shipped_tools() -> None:
+    """The default audit tools come from a data migration, which a flush also empties."""
+    import importlib
+
+    from caseaudit.audits.models import AuditTool
+
+    if not AuditTool.objects.filter(council__isnull=True).exists():
+        shipped = importlib.import_module("caseaudit.audits.migrations.0002_default_audit_tools")
+        shipped.create_tools(apps, None)
+
+
+@pytest.fixture
+def council(transactional_db):
+    """The small test council (caseaudit/conftest.py), in a database the live server shares,
+    with the reference data migrations made and an earlier test's flush removed."""
+    restore_chain_heads()
+    restore_shipped_tools()
+    return make_council("Testshire County Council", "901")
+
+
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker):
     """The demo council as ``caseaudit demo`` builds it (seed 1), logins and all."""
     from caseaudit.accounts.demo import ensure_demo_logins
-    from caseaudit.core.chain import ChainedEntry, ChainHead
     from caseaudit.organisation.demo import load_council, move_some_staff
     from caseaudit.organisation.generator import build_council
 
@@ -151,11 +183,7 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
         transaction.atomic(),
     ):
-        # Migrations create the log chains' heads, but an earlier transactional test's flush
-        # may have emptied that table since.
-        for model in apps.get_models():
-            if issubclass(model, ChainedEntry):
-                ChainHead.objects.get_or_create(chain=model.chain_name)
+        restore_chain_heads()
         spec = build_council(seed=1)
         council = load_council(spec)
         move_some_staff(council, spec)

@@ -8,25 +8,22 @@ allocation is committed.
 """
 
 import datetime
-import logging
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from caseaudit.accounts.choices import Role
+from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.programme import require_takes_samples
 from caseaudit.audits.choices import AuditKind, AuditStatus, SampleStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Assignment
-
-logger = logging.getLogger(__name__)
 
 
 def auditors(council) -> QuerySet:
@@ -217,26 +214,15 @@ def reallocate(audit: Audit, *, to_user, reason: str, by) -> Audit:
 def notify_allocated(auditor, audits: list[Audit], *, month: ProgrammeMonth | None) -> None:
     """Email the auditor, after the commit, that they have new audits. The email names no
     child: it asks them to sign in."""
-    address = auditor.email or getattr(auditor.worker, "email", "")
-    if not address:
-        return
     count = len(audits)
     what = "a case audit" if count == 1 else f"{count} case audits"
     first_due = min(a.due_date for a in audits)
-    subject = f"You have been allocated {what}"
-    body = (
+    notify.tell(
+        [auditor],
+        f"You have been allocated {what}",
         f"Hello {auditor.first_name or auditor.username},\n\n"
         f"You have been allocated {what}"
         f"{f' for the {month} audit programme' if month else ''}, "
-        f"due by {first_due:%-d %B %Y}.\n\n"
-        "Sign in to caseaudit to see them.\n"
+        f"due by {first_due:%-d %B %Y}.",
+        footer="Sign in to caseaudit to see them.",
     )
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [address])
-        except Exception:
-            # The allocation stands; the auditor still sees the work when they sign in.
-            logger.exception("Could not email %s about new audits", auditor.username)
-
-    transaction.on_commit(send)

@@ -17,7 +17,6 @@ from fractions import Fraction
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from caseaudit.audits.choices import AuditStatus, QuestionKind
 from caseaudit.audits.compliance import (
@@ -38,6 +37,7 @@ from caseaudit.audits.models import (
     Moderation,
     ProgrammeMonth,
 )
+from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 
@@ -232,7 +232,7 @@ def record_moderation(
     if errors:
         raise ValidationError(errors)
 
-    now = timezone.now()
+    now = clock.now()
     ModeratedDomain.objects.bulk_create(
         ModeratedDomain(
             moderation=moderation,

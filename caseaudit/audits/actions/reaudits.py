@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from caseaudit.accounts.choices import Role
 from caseaudit.accounts.models import User
 from caseaudit.audits.choices import AuditKind, AuditStatus, QuestionKind
 from caseaudit.audits.models import Answer, Audit
+from caseaudit.core import clock
 from caseaudit.core.grades import Grade, movement
 from caseaudit.core.history import record_change
 from caseaudit.organisation.choices import JobRole
@@ -118,7 +118,7 @@ def create_reaudit(audit: Audit, *, by) -> ReauditOutcome:
         worker_id=child.allocated_worker_id or audit.worker_id,
         tool_version=version,
         auditor=auditor,
-        due_date=months_after(timezone.localdate(), interval_months()),
+        due_date=months_after(clock.today(), interval_months()),
         reaudit_of=audit,
     )
     record_change(

@@ -28,6 +28,7 @@ from caseaudit.audits.choices import AuditStatus, SampleStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
 from caseaudit.cases.cohorts import COHORTS, children_in
 from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan, Snapshot
+from caseaudit.core import clock
 from caseaudit.core.history import record_change, snapshot
 
 MAX_PER_TEAM = 20
@@ -235,7 +236,7 @@ def confirm_sample(sample: Sample, *, by) -> Sample:
     before = snapshot(sample)
     sample.status = SampleStatus.CONFIRMED
     sample.confirmed_by = by if getattr(by, "is_authenticated", False) else None
-    sample.confirmed_at = timezone.now()
+    sample.confirmed_at = clock.now()
     sample.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     record_change(sample, by=by, action="changed", before=before)
     return sample

@@ -7,15 +7,16 @@ audits then keep the version they were started on, whatever happens to the tool 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from caseaudit.audits.choices import QuestionKind, VersionStatus
+from caseaudit.audits.choices import QuestionKind, ToolKind, VersionStatus
 from caseaudit.audits.models import AuditTool, Domain, GradeDescriptor, Question, ToolVersion
+from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.history import record_change, snapshot
 
 
-def _require_draft(version: ToolVersion) -> None:
+def require_draft(version: ToolVersion) -> None:
+    """Refuse any change to a version that is no longer a draft."""
     if version.is_frozen:
         raise ValidationError(
             f"Version {version.number} of {version.tool} is {version.get_status_display().lower()} "
@@ -24,8 +25,25 @@ def _require_draft(version: ToolVersion) -> None:
 
 
 @transaction.atomic
-def create_tool(council, *, name: str, kind: str, description: str = "", by) -> ToolVersion:
-    tool = AuditTool.objects.create(council=council, name=name, kind=kind, description=description)
+def create_tool(
+    council,
+    *,
+    name: str,
+    kind: str,
+    description: str = "",
+    has_overall_grade: bool | None = None,
+    by,
+) -> ToolVersion:
+    if has_overall_grade is None:
+        # A light-touch audit is a RAG rating, not an Ofsted-scale judgement.
+        has_overall_grade = kind != ToolKind.LIGHT_TOUCH
+    tool = AuditTool.objects.create(
+        council=council,
+        name=name,
+        kind=kind,
+        description=description,
+        has_overall_grade=has_overall_grade,
+    )
     version = ToolVersion.objects.create(tool=tool, number=1)
     record_change(tool, by=by, action="created")
     return version
@@ -75,7 +93,7 @@ def _copy_content(source: ToolVersion, target: ToolVersion) -> None:
 
 @transaction.atomic
 def add_domain(version: ToolVersion, *, title: str, guidance: str = "", by) -> Domain:
-    _require_draft(version)
+    require_draft(version)
     position = (version.domains.aggregate(top=Max("position"))["top"] or 0) + 1
     domain = Domain.objects.create(
         version=version, position=position, title=title, guidance=guidance
@@ -92,7 +110,7 @@ def add_domain(version: ToolVersion, *, title: str, guidance: str = "", by) -> D
 def add_question(
     domain: Domain, *, text: str, kind: str, required: bool = True, guidance: str = "", by
 ) -> Question:
-    _require_draft(domain.version)
+    require_draft(domain.version)
     position = (domain.questions.aggregate(top=Max("position"))["top"] or 0) + 1
     question = Question.objects.create(
         domain=domain, position=position, text=text, kind=kind, required=required, guidance=guidance
@@ -103,7 +121,7 @@ def add_question(
 
 @transaction.atomic
 def set_descriptor(domain: Domain, *, grade: str, text: str, by) -> GradeDescriptor:
-    _require_draft(domain.version)
+    require_draft(domain.version)
     descriptor, created = GradeDescriptor.objects.get_or_create(
         domain=domain, grade=grade, defaults={"text": text}
     )
@@ -119,9 +137,139 @@ def set_descriptor(domain: Domain, *, grade: str, text: str, by) -> GradeDescrip
 
 @transaction.atomic
 def remove_question(question: Question, *, by) -> None:
-    _require_draft(question.domain.version)
+    require_draft(question.domain.version)
     record_change(question, by=by, action="deleted", before=snapshot(question), after={})
     question.delete()
+
+
+@transaction.atomic
+def copy_tool(tool: AuditTool, council, *, name: str, by) -> ToolVersion:
+    """A council's own tool, starting as a draft copy of another tool's published version
+    (the tools that ship with caseaudit are shared by every council, so none changes them)."""
+    source = tool.published()
+    if source is None:
+        raise ValidationError(f"{tool} has no published version to copy.")
+    version = create_tool(
+        council,
+        name=name,
+        kind=tool.kind,
+        description=tool.description,
+        has_overall_grade=tool.has_overall_grade,
+        by=by,
+    )
+    _copy_content(source, version)
+    record_change(version, by=by, action="created", reason=f"Copied from {source}")
+    return version
+
+
+@transaction.atomic
+def edit_details(version: ToolVersion, *, name: str, description: str, notes: str, by) -> None:
+    """The tool's name and description, and what changed in this version."""
+    require_draft(version)
+    tool = version.tool
+    if (tool.name, tool.description) != (name, description):
+        before = snapshot(tool)
+        tool.name, tool.description = name, description
+        tool.save(update_fields=["name", "description"])
+        record_change(tool, by=by, action="changed", before=before)
+    if version.notes != notes:
+        before = snapshot(version)
+        version.notes = notes
+        version.save(update_fields=["notes"])
+        record_change(version, by=by, action="changed", before=before)
+
+
+@transaction.atomic
+def edit_domain(domain: Domain, *, title: str, guidance: str = "", by) -> Domain:
+    require_draft(domain.version)
+    if (domain.title, domain.guidance) != (title, guidance):
+        before = snapshot(domain)
+        domain.title, domain.guidance = title, guidance
+        domain.save(update_fields=["title", "guidance"])
+        record_change(domain, by=by, action="changed", before=before)
+    return domain
+
+
+@transaction.atomic
+def remove_domain(domain: Domain, *, by) -> None:
+    """The domain goes with its questions and descriptors; history keeps all three."""
+    require_draft(domain.version)
+    before = snapshot(domain) | {
+        "questions": [snapshot(q) for q in domain.questions.order_by("position")],
+        "descriptors": [snapshot(d) for d in domain.descriptors.all()],
+    }
+    record_change(domain, by=by, action="deleted", before=before, after={})
+    domain.delete()
+
+
+@transaction.atomic
+def move_domain(domain: Domain, *, up: bool, by) -> None:
+    """Swap the domain with the one before (``up``) or after it; at either end, nothing."""
+    version = ToolVersion.objects.select_for_update().get(pk=domain.version_id)
+    require_draft(version)
+    _swap_with_neighbour(Domain.objects.filter(version=version), domain.pk, up=up, by=by)
+
+
+@transaction.atomic
+def edit_question(
+    question: Question, *, text: str, kind: str, required: bool = True, guidance: str = "", by
+) -> Question:
+    require_draft(question.domain.version)
+    before = snapshot(question)
+    question.text, question.kind = text, kind
+    question.required, question.guidance = required, guidance
+    if snapshot(question) != before:
+        question.save(update_fields=["text", "kind", "required", "guidance"])
+        record_change(question, by=by, action="changed", before=before)
+    return question
+
+
+@transaction.atomic
+def move_question(question: Question, *, up: bool, by) -> None:
+    """Swap the question with the one before (``up``) or after it in its domain."""
+    version = ToolVersion.objects.select_for_update().get(pk=question.domain.version_id)
+    require_draft(version)
+    _swap_with_neighbour(
+        Question.objects.filter(domain_id=question.domain_id), question.pk, up=up, by=by
+    )
+
+
+def _swap_with_neighbour(siblings, pk: int, *, up: bool, by) -> None:
+    item = siblings.get(pk=pk)
+    if up:
+        neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
+    else:
+        neighbour = siblings.filter(position__gt=item.position).order_by("position").first()
+    if neighbour is None:
+        return
+    befores = snapshot(item), snapshot(neighbour)
+    # Positions are unique per parent (and PostgreSQL checks each statement), so one of the
+    # two waits at 0, a position nothing else uses, while the other takes its place.
+    first, second = item.position, neighbour.position
+    siblings.filter(pk=item.pk).update(position=0)
+    siblings.filter(pk=neighbour.pk).update(position=first)
+    siblings.filter(pk=item.pk).update(position=second)
+    item.position, neighbour.position = second, first
+    for obj, before in zip((item, neighbour), befores, strict=True):
+        record_change(obj, by=by, action="changed", before=before)
+
+
+@transaction.atomic
+def set_descriptors(domain: Domain, *, texts: dict[str, str], by) -> None:
+    """All four descriptors of a domain at once. A blank text removes that grade's
+    descriptor; an unchanged one is left alone, so history shows only real changes."""
+    require_draft(domain.version)
+    existing = {d.grade: d for d in domain.descriptors.all()}
+    for grade in ORDER:
+        text = texts.get(grade, "").strip()
+        descriptor = existing.get(grade)
+        if not text and descriptor is not None:
+            record_change(
+                descriptor, by=by, action="deleted", before=snapshot(descriptor), after={}
+            )
+            descriptor.delete()
+        elif text and (descriptor is None or descriptor.text != text):
+            set_descriptor(domain, grade=grade, text=text, by=by)
 
 
 def problems_before_publishing(version: ToolVersion) -> list[str]:
@@ -147,7 +295,7 @@ def problems_before_publishing(version: ToolVersion) -> list[str]:
 @transaction.atomic
 def publish(version: ToolVersion, *, by) -> ToolVersion:
     version = ToolVersion.objects.select_for_update().get(pk=version.pk)
-    _require_draft(version)
+    require_draft(version)
     problems = problems_before_publishing(version)
     if problems:
         raise ValidationError(problems)
@@ -159,7 +307,7 @@ def publish(version: ToolVersion, *, by) -> ToolVersion:
         replaced.save(update_fields=["status"])
         record_change(replaced, by=by, action="changed", before=replaced_before)
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.published_by = by if getattr(by, "is_authenticated", False) else None
     version.save(update_fields=["status", "published_at", "published_by"])
     record_change(version, by=by, action="changed", before=before)

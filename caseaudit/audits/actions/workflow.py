@@ -9,27 +9,22 @@ PostgreSQL, and the loser gets a message saying what happened instead of a silen
 """
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from caseaudit.accounts import permissions
-from caseaudit.accounts.choices import Role, Scope
-from caseaudit.accounts.models import User
 from caseaudit.audits import querysets
-from caseaudit.audits.actions import reaudits
+from caseaudit.audits.actions import notify, reaudits
 from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
+from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 
-logger = logging.getLogger(__name__)
 OPEN = frozenset(AuditStatus.open())
 CHANGED_SINCE_OPENED = (
     "This audit was changed by someone else since you opened it. Your changes have not been "
@@ -62,29 +57,6 @@ class Submission:
 def is_overdue(audit: Audit, today: datetime.date | None = None) -> bool:
     """Still open after its due date (the rule lives in ``audits.querysets``)."""
     return querysets.is_overdue(audit, today)
-
-
-def _tell(people, subject: str, body: str) -> None:
-    """Email people once the change is committed. Emails name no child: they ask the reader
-    to sign in, where what they may see is logged."""
-    addresses = {p.email or getattr(p.worker, "email", "") for p in people} - {""}
-
-    def send() -> None:
-        for address in sorted(addresses):
-            try:
-                send_mail(subject, f"{body}\n\nSign in to caseaudit to see it.\n", None, [address])
-            except Exception:
-                # The change stands; they will see it when they next sign in.
-                logger.exception("Could not email %s: %s", address, subject)
-
-    if addresses:
-        transaction.on_commit(send)
-
-
-def _qa_leads(council_id):
-    return User.objects.filter(
-        council_id=council_id, role=Role.QA_LEAD, scope=Scope.COUNCIL, is_active=True
-    ).select_related("worker")
 
 
 # Guards ---------------------------------------------------------------------------------------
@@ -155,7 +127,7 @@ def start_audit(audit: Audit, *, by) -> Audit:
         doing="started",
         by=by,
         reason="Audit started",
-        started_at=timezone.now(),
+        started_at=clock.now(),
     )
 
 
@@ -312,7 +284,7 @@ def submit_audit(audit: Audit, *, by) -> Submission:
     submission records how far practice moved since the audit it follows.
     """
     _require_auditor(by, audit)
-    now = timezone.now()
+    now = clock.now()
     audit, before = _move(
         audit,
         to=AuditStatus.SUBMITTED,
@@ -339,14 +311,16 @@ def submit_audit(audit: Audit, *, by) -> Submission:
     if outcome.reaudit is not None:
         due = f"{outcome.reaudit.due_date:%-d %B %Y}"
         notes.append(f"Re-audit {outcome.reaudit.pk} due {due}.")
-        _tell(
+        notify.tell(
             [outcome.reaudit.auditor],
             "You have been allocated a re-audit",
             f"A case judged Inadequate is to be re-audited by you, due by {due}.",
         )
     if outcome.problem:
         notes.append(outcome.problem)
-        _tell(_qa_leads(audit.council_id), "A re-audit needs allocating", outcome.problem)
+        notify.tell(
+            notify.qa_leads(audit.council_id), "A re-audit needs allocating", outcome.problem
+        )
     _close_pending_requests(audit, note="Closed without a decision: the audit was submitted.")
     record_change(
         audit,
@@ -395,8 +369,8 @@ def request_exemption(audit: Audit, *, reason: str, by) -> Exemption:
         raise ValidationError("You have already asked for this audit to be exempted.")
     exemption = Exemption.objects.create(audit=audit, reason=reason, requested_by=by)
     record_change(exemption, by=by, action="created", reason=reason)
-    _tell(
-        _qa_leads(audit.council_id),
+    notify.tell(
+        notify.qa_leads(audit.council_id),
         "An audit exemption is waiting for your decision",
         f"{by.display_name} has asked for an audit to be exempted.",
     )
@@ -423,8 +397,8 @@ def request_extension(audit: Audit, *, new_due_date: datetime.date, reason: str,
         audit=audit, new_due_date=new_due_date, reason=reason, requested_by=by
     )
     record_change(extension, by=by, action="created", reason=reason)
-    _tell(
-        _qa_leads(audit.council_id),
+    notify.tell(
+        notify.qa_leads(audit.council_id),
         "A request for more time is waiting for your decision",
         f"{by.display_name} has asked for more time for an audit.",
     )
@@ -443,7 +417,7 @@ def _decide(request_row, *, approve: bool, note: str, by) -> None:
         .update(
             decision=Decision.APPROVED if approve else Decision.REFUSED,
             decided_by=by,
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             decision_note=note,
         )
     )
@@ -453,7 +427,7 @@ def _decide(request_row, *, approve: bool, note: str, by) -> None:
     record_change(request_row, by=by, action="changed", before=before, reason=note)
     what = "exemption" if isinstance(request_row, Exemption) else "request for more time"
     verdict = request_row.get_decision_display().lower()
-    _tell(
+    notify.tell(
         [request_row.requested_by],
         f"Your {what} is {verdict}",
         f"Your {what} for an audit is {verdict}." + (f"\n\n{note}" if note else ""),
@@ -514,7 +488,7 @@ def _close_pending_requests(audit: Audit, *, note: str) -> None:
             row.decision, row.decision_note, row.decided_at = (
                 Decision.REFUSED,
                 note,
-                timezone.now(),
+                clock.now(),
             )
             row.save(update_fields=["decision", "decision_note", "decided_at"])
             record_change(row, by=None, action="changed", before=before, reason=note)

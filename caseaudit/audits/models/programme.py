@@ -14,7 +14,12 @@ from caseaudit.audits.choices import (
     MonthStatus,
     SampleStatus,
 )
-from caseaudit.audits.querysets import AuditQuerySet
+from caseaudit.audits.querysets import (
+    AuditQuerySet,
+    PracticeActionQuerySet,
+    SafeguardingAlertQuerySet,
+)
+from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 
 USER = settings.AUTH_USER_MODEL
@@ -56,7 +61,7 @@ class Sample(models.Model):
     exclude_audited_months = models.PositiveSmallIntegerField(default=6)
     status = models.CharField(max_length=10, choices=SampleStatus.choices, default="draft")
     drawn_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    drawn_at = models.DateTimeField(auto_now_add=True)
+    drawn_at = models.DateTimeField(default=clock.now, editable=False)
     confirmed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,7 +120,7 @@ class Audit(models.Model):
     )
     auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audits_to_do")
     status = models.CharField(max_length=15, choices=AuditStatus.choices, default="allocated")
-    allocated_at = models.DateTimeField(auto_now_add=True)
+    allocated_at = models.DateTimeField(default=clock.now, editable=False)
     due_date = models.DateField()
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -162,7 +167,7 @@ class DecidedRequest(models.Model):
 
     reason = models.TextField()
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=clock.now, editable=False)
     decision = models.CharField(max_length=10, choices=Decision.choices, default="pending")
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -195,12 +200,20 @@ class SafeguardingAlert(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="alerts")
     concern = models.TextField()
     raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_at = models.DateTimeField(default=clock.now, editable=False)
     action_taken = models.TextField(blank=True)
     closed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Who was told, fixed when it was raised: the alert stays on their home pages until one
+    # of them records the action taken, even if they later move team.
+    recipients = models.ManyToManyField(USER, related_name="safeguarding_alerts")
+
+    objects = SafeguardingAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
 
     def __str__(self) -> str:
         return f"Safeguarding alert on {self.audit.child}"
@@ -213,8 +226,14 @@ class PracticeAction(models.Model):
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
     completed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="What was done, or why it was cancelled.")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = PracticeActionQuerySet.as_manager()
 
     class Meta:
+        ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["owner", "status", "due_date"])]
 
     def __str__(self) -> str:
@@ -231,6 +250,7 @@ class ReflectionSheet(models.Model):
     tools_needed = models.TextField("Do you have the tools you need")
     do_differently = models.TextField("What would you do differently")
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     worker_response = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
@@ -249,6 +269,7 @@ class Feedback(models.Model):
     quote = models.TextField(blank=True)
     consent_to_share = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name_plural = "feedback"
@@ -262,7 +283,7 @@ class Moderation(models.Model):
 
     audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="moderation")
     moderator = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    selected_at = models.DateTimeField(auto_now_add=True)
+    selected_at = models.DateTimeField(default=clock.now, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     overall_grade = models.CharField(max_length=25, choices=Grade.choices, blank=True)
     reason = models.TextField(blank=True, help_text="Required when the grade differs.")

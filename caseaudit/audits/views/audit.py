@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
-from caseaudit.audits.actions import reaudits, workflow
+from caseaudit.audits.actions import practice, reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
 from caseaudit.audits.forms_audit import (
     AuditForm,
@@ -27,7 +27,8 @@ from caseaudit.audits.forms_audit import (
     load_domains,
     previous_grades,
 )
-from caseaudit.audits.models import Audit, Exemption, Extension
+from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
+from caseaudit.core import clock
 from caseaudit.core.forms import form_data
 
 AUDIT_PAGE = Audit.objects.select_related(
@@ -76,7 +77,7 @@ def your_audits(request):
         .order_by(open_first, "due_date", "pk")
     )
     page = Paginator(audits, 50).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     rows = [(audit, workflow.is_overdue(audit, today)) for audit in page]
     log_list_access(request, Audit)
     return render(request, "audits/audit/your_audits.html", {"page": page, "rows": rows})
@@ -114,8 +115,28 @@ def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, statu
         "exemptions": list(audit.exemptions.select_related("requested_by")),
         "extensions": list(audit.extensions.select_related("requested_by")),
         "may_cancel": permissions.can_run_programme(request.user) and audit.status in workflow.OPEN,
+        **_after_the_audit(request.user, audit),
     }
     return render(request, "audits/audit/audit.html", context, status=status)
+
+
+def _after_the_audit(user, audit: Audit) -> dict:
+    """Alerts, practice actions, the reflection and feedback shown under the audit."""
+    may_follow_up = (
+        permissions.can_follow_up_audit(user, audit) and audit.status not in practice.ENDED
+    )
+    return {
+        "alerts": list(audit.alerts.select_related("raised_by")),
+        "practice_actions": list(audit.actions.select_related("owner")),
+        "reflection": ReflectionSheet.objects.filter(audit=audit).first(),
+        "feedback_list": list(audit.feedback.order_by("given_on", "pk")),
+        "may_raise_alert": permissions.can_raise_safeguarding_alert(user, audit)
+        and audit.status != AuditStatus.CANCELLED,
+        "may_follow_up": may_follow_up,
+        "may_reflect": may_follow_up and audit.status in AuditStatus.completed(),
+        "may_respond": permissions.can_respond_to_reflection(user, audit),
+        "today": clock.today(),
+    }
 
 
 @require_GET

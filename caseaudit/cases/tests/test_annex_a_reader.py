@@ -405,7 +405,8 @@ def _add_cached_values(path: Path, cached: dict[str, str]) -> None:
                 text = data.decode()
                 for cell, value in cached.items():
                     text = re.sub(
-                        rf'<c r="{cell}"><f>(.*?)</f><v\s*/>',
+                        # openpyxl writes <v/> or <v></v>, depending on whether lxml is there.
+                        rf'<c r="{cell}"><f>(.*?)</f>(?:<v\s*/>|<v></v>)',
                         rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>',
                         text,
                     )

@@ -1,10 +1,13 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caseaudit.accounts.models import User
+from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.cases.models import Child, ImportRun
 from caseaudit.core.models import ChangeRecord
 from caseaudit.organisation.choices import JobRole
@@ -41,7 +44,10 @@ def test_scale_multiplies_the_teams():
 def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    # Two months of audit programme: the full history (from 2018) takes minutes, and is
+    # tested at small scale in audits/tests/test_demo_history.py.
+    start = f"{timezone.localdate().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+    call_command("demo", stdout=out, programme_from=start)
     assert "Building the demo council" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
     counts = (Council.objects.count(), Team.objects.count(), Worker.objects.count())
@@ -55,7 +61,7 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert Child.objects.filter(allocated_worker__isnull=False).count() > 5_000
 
     again = io.StringIO()
-    call_command("demo", stdout=again)
+    call_command("demo", stdout=again, programme_from=start)
     assert "already built" in again.getvalue()
     assert (Council.objects.count(), Team.objects.count(), Worker.objects.count()) == counts
     assert ChangeRecord.objects.count() == history
@@ -71,3 +77,6 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert manager.worker.current_assignment().job_role == JobRole.TEAM_MANAGER
     # Some staff moved team, so the demo shows history.
     assert Assignment.objects.filter(ends_on__isnull=False).count() > 5
+    # Every team manager audits, and the programme has run since ``start``.
+    assert User.objects.filter(role="auditor").count() >= 40
+    assert ProgrammeMonth.objects.count() == 2 and Audit.objects.count() >= 40

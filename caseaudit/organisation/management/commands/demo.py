@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 from django.utils import timezone
 
-from caseaudit.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
+from caseaudit.accounts.demo import DEMO_PASSWORD, ensure_auditor_accounts, ensure_demo_logins
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--serve", action="store_true", help="start the web server after")
         parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--programme-from",
+            default="2018-11",
+            help="first month of the audit programme's history, YYYY-MM (default 2018-11)",
+        )
 
     def _import_case_data(self, council, seed: int) -> None:
         """Generate the council's Annex A return and load it through the real importer."""
@@ -50,7 +55,35 @@ class Command(BaseCommand):
             f"{summary.seconds:.0f} s."
         )
 
-    def handle(self, *args, seed: int, serve: bool, addrport: str, **options):
+    def _build_programme(self, council, seed: int, programme_from: str) -> None:
+        """Years of audit programme, replayed through the programme's own actions."""
+        from caseaudit.audits.compliance import parse_month
+        from caseaudit.audits.demo import build_history
+        from caseaudit.audits.models import ProgrammeMonth
+
+        try:
+            first_month = parse_month(programme_from)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+
+        created = ensure_auditor_accounts(council)
+        if ProgrammeMonth.objects.filter(council=council).exists():
+            return
+        self.stdout.write(
+            f"Running the audit programme from {first_month:%B %Y} to this month "
+            f"({created} team managers audit)…"
+        )
+        started = time.monotonic()
+        history = build_history(council, seed=seed, first_month=first_month)
+        grades = ", ".join(f"{n:,} {g.replace('_', ' ')}" for g, n in history.grades.most_common())
+        self.stdout.write(
+            f"  {history.months} months ({history.paused} paused), {history.audits:,} audits and "
+            f"{history.reaudits:,} re-audits due; judgements: {grades}; "
+            f"{history.reflections:,} reflections, {history.feedback:,} feedback, "
+            f"{history.moderated:,} moderated; {time.monotonic() - started:.0f} s."
+        )
+
+    def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
         spec = build_council(seed=seed)
@@ -67,6 +100,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo council, {council.name}, is already built.")
         self._import_case_data(council, seed)
         logins = ensure_demo_logins(council)
+        self._build_programme(council, seed, programme_from)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of these logins.")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}\n")

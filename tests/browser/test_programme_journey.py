@@ -1,0 +1,132 @@
+"""A month of the audit programme, end to end in Chromium, every page checked with axe.
+
+The QA lead adds a month, draws and confirms its sample and allocates it; a team manager
+completes an audit, records the reflection meeting and the family's feedback, and raises a
+practice action; QA moderates the audit; the compliance page moves from 0% to 50%.
+"""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from caseaudit.audits.models import Audit, Feedback, ReflectionSheet
+from caseaudit.audits.tests.test_programme_helpers import Case, import_cases
+from caseaudit.conftest import PASSWORD
+from caseaudit.core import clock
+
+from .test_journeys import check_page, follow, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_date(page, legend: str, day: datetime.date | None, *, month_only=False):
+    group = page.get_by_role("group", name=re.compile(legend))
+    if not month_only:
+        group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def answer_every_question(page, grade="Good"):
+    """Choose ``grade`` (or Yes / Green) in every radio group and write in every text box."""
+    for group in page.locator("main form .govuk-radios").all():
+        options = group.locator(".govuk-radios__label").all_inner_texts()
+        wanted = next(
+            (o for o in options if o.strip() in (grade, "Yes", "Green")), options[0]
+        ).strip()
+        group.get_by_label(wanted, exact=True).check()
+    for box in page.locator("main form textarea").all():
+        box.fill("The child's wishes are recorded and shape the plan.")
+
+
+@pytest.fixture
+def month_to_run(settings, people, council, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    north, south = people.north_team, people.south_team
+    cases = [
+        Case("N1", north, people.social_worker.worker),
+        Case("S1", south, council.practitioners[south.pk][0]),
+    ]
+    import_cases(council.council, tmp_path, cases)
+    return clock.today().replace(day=1)
+
+
+def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
+    today = clock.today()
+
+    # QA lead: add the month, draw, confirm, allocate.
+    sign_in(page, "qa.lead", PASSWORD)
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Audit programme"))
+    )
+    check_page(page, follow(page, page.get_by_role("link", name="Add a month")))
+    fill_date(page, "Programme month", month_to_run, month_only=True)
+    fill_date(page, "Date the audits are due", today + datetime.timedelta(days=28))
+    check_page(page, follow(page, page.get_by_role("button", name="Create the month")))
+    page.get_by_label("Seed (optional)").fill("7")
+    check_page(page, follow(page, page.get_by_role("button", name="Draw a sample")))
+    expect(page.get_by_role("heading", name="Preview of the sample")).to_be_visible()
+    check_page(page, follow(page, page.get_by_role("button", name="Confirm sample")))
+    check_page(page, follow(page, page.get_by_role("button", name="Allocate to team managers")))
+    audits = list(Audit.objects.order_by("pk"))
+    assert len(audits) == 2, "one case from each of the two teams with children"
+
+    page.goto("/audits/compliance/")
+    check_page(page, page.goto("/audits/compliance/"))
+    expect(page.locator("main")).to_contain_text("0%")
+    follow(page, page.get_by_role("button", name="Sign out"))
+
+    # The auditor of the north child: their list, the audit, then what follows it.
+    audit = next(a for a in audits if a.child.la_child_id == "N1")
+    assert audit.auditor == people.south_manager
+    sign_in(page, "south.manager", PASSWORD)
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Your audits"))
+    )
+    check_page(page, follow(page, page.get_by_role("link", name=re.compile("N1"))))
+    answer_every_question(page)
+    check_page(page, follow(page, page.get_by_role("button", name="Submit audit")))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Audit submitted.")
+
+    check_page(page, follow(page, page.get_by_role("link", name="Record the reflection meeting")))
+    fill_date(page, "Date of the reflection meeting", today)
+    for box in page.locator("main form textarea").all():
+        box.fill("Direct work with the child went well.")
+    check_page(page, follow(page, page.get_by_role("button", name="Save reflection")))
+
+    check_page(page, follow(page, page.get_by_role("link", name="Record feedback")))
+    page.get_by_label("Parent", exact=True).check()
+    page.get_by_label("Phone call").check()
+    fill_date(page, "Date given", today)
+    page.get_by_label("What was good?").fill("She listened to us.")
+    page.get_by_label("A quote in their own words").fill("She listened.")
+    page.get_by_label(re.compile("agree to this being shared")).check()
+    check_page(page, follow(page, page.get_by_role("button", name="Save feedback")))
+
+    check_page(page, follow(page, page.get_by_role("link", name="Add a practice action")))
+    page.get_by_label("What needs to be done?").fill("Update the chronology.")
+    page.get_by_label("Who will do it?").select_option(label=str(people.social_worker.worker))
+    fill_date(page, "Date it must be done by", today + datetime.timedelta(days=14))
+    check_page(page, follow(page, page.get_by_role("button", name="Add action")))
+    expect(page.locator("main")).to_contain_text("Update the chronology.")
+    follow(page, page.get_by_role("button", name="Sign out"))
+    assert ReflectionSheet.objects.get().audit == audit
+    assert Feedback.objects.get().consent_to_share
+
+    # QA lead: moderate it, and the compliance page has moved.
+    sign_in(page, "qa.lead", PASSWORD)
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Moderation"))
+    )
+    check_page(
+        page, follow(page, page.get_by_role("button", name=re.compile("Moderate the audit of N1")))
+    )
+    for group in page.locator("main form .govuk-radios").all():
+        group.get_by_label("Good", exact=True).check()
+    check_page(page, follow(page, page.get_by_role("button", name="Save moderation")))
+    audit.refresh_from_db()
+    assert audit.status == "moderated"
+    check_page(page, page.goto("/audits/compliance/"))
+    expect(page.locator("main")).to_contain_text("50%")
