@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "caseaudit.organisation",
     "caseaudit.cases",
     "caseaudit.audits",
+    "caseaudit.reports",
 ]
 
 MIDDLEWARE = [

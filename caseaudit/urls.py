@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisation/", include("caseaudit.organisation.urls")),
     path("case-data/", include("caseaudit.cases.urls")),
     path("audits/", include("caseaudit.audits.urls")),
+    path("reports/", include("caseaudit.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,6 +31,7 @@ RESTRICTED_SECTIONS = {
     "Requests",
     "Compliance",
     "Moderation",
+    "Reports",
     "Access log",
     "Administration",
 }
@@ -42,13 +43,14 @@ SECTIONS_SEEN = {
         "Requests",
         "Compliance",
         "Moderation",
+        "Reports",
     },
-    "team.manager": {"Organisation", "Your audits"},
+    "team.manager": {"Organisation", "Your audits", "Reports"},
     "social.worker": set(),
-    "inspection.lead": {"Organisation", "Compliance"},
-    "director": {"Organisation", "Compliance"},
-    "councillor": set(),
-    "administrator": {"Organisation", "Compliance", "Access log", "Administration"},
+    "inspection.lead": {"Organisation", "Compliance", "Reports"},
+    "director": {"Organisation", "Compliance", "Reports"},
+    "councillor": {"Reports"},
+    "administrator": {"Organisation", "Compliance", "Reports", "Access log", "Administration"},
 }
 FORBIDDEN = "You do not have access to this page"
 NOT_FOUND = "Page not found"

@@ -130,3 +130,59 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
     assert audit.status == "moderated"
     check_page(page, page.goto("/audits/compliance/"))
     expect(page.locator("main")).to_contain_text("50%")
+
+
+@pytest.fixture
+def audited_month(people, council, month_to_run):
+    """The month's sample drawn, allocated and both audits submitted, through the actions."""
+    from caseaudit.audits.actions import allocation, programme, sampling, workflow
+    from caseaudit.audits.tests.test_programme_helpers import practice_tool
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    qa = people.qa_lead
+    month = programme.create_month(
+        council.council,
+        month=month_to_run,
+        tool_version=practice_tool(),
+        due_date=clock.today() + datetime.timedelta(days=20),
+        by=qa,
+    )
+    sample = sampling.confirm_sample(sampling.draw_sample(month, seed=3, by=qa), by=qa)
+    for audit in allocation.allocate_sample(sample, by=qa):
+        fill_in(audit, by=audit.auditor, grade="requires_improvement", overall="inadequate")
+        workflow.submit_audit(audit, by=audit.auditor)
+    return month
+
+
+def test_a_qa_lead_publishes_the_highlight_report_and_a_director_reads_it(
+    page, people, audited_month
+):
+    from caseaudit.reports.models import HighlightReport
+
+    sign_in(page, "qa.lead", PASSWORD)
+    check_page(page, follow(page, page.locator("#navigation").get_by_role("link", name="Reports")))
+    check_page(page, follow(page, page.get_by_role("button", name="Start a highlight report")))
+    page.get_by_label("Month", exact=True).select_option(label=f"{audited_month.month:%B %Y}")
+    check_page(page, follow(page, page.get_by_role("button", name="Continue")))
+    expect(page.locator("main")).to_contain_text("Overall judgements by month")
+
+    check_page(page, follow(page, page.get_by_role("link", name=re.compile("Write the narrative"))))
+    page.get_by_label("Introduction").fill("This month the programme looked at two cases.")
+    check_page(page, follow(page, page.get_by_role("button", name="Save the narrative")))
+    expect(page.locator("main")).to_contain_text("This month the programme looked at two cases.")
+
+    check_page(page, follow(page, page.get_by_role("link", name=re.compile("Choose descriptors"))))
+    check_page(page, follow(page, page.get_by_role("link", name="Back to the draft")))
+    check_page(page, follow(page, page.get_by_role("button", name="Publish this report")))
+    check_page(page, follow(page, page.get_by_role("button", name="Publish the report")))
+    report = HighlightReport.objects.get()
+    assert report.status == "published"
+    follow(page, page.get_by_role("button", name="Sign out"))
+
+    sign_in(page, "director", PASSWORD)
+    check_page(page, follow(page, page.locator("#navigation").get_by_role("link", name="Reports")))
+    check_page(page, follow(page, page.get_by_role("link", name=report.period_label)))
+    expect(page.locator("main")).to_contain_text("This month the programme looked at two cases.")
+    pdf = page.get_by_role("link", name=re.compile(r"^PDF"))
+    response = page.request.get(pdf.get_attribute("href"))
+    assert response.ok and response.body().startswith(b"%PDF")

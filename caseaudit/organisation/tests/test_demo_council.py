@@ -13,6 +13,7 @@ from caseaudit.core.models import ChangeRecord
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
+from caseaudit.reports.models import HighlightReport
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -80,3 +81,5 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # Every team manager audits, and the programme has run since ``start``.
     assert User.objects.filter(role="auditor").count() >= 40
     assert ProgrammeMonth.objects.count() == 2 and Audit.objects.count() >= 40
+    # Last month's highlight report is published, once.
+    assert HighlightReport.objects.get().status == "published"

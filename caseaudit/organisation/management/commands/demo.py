@@ -83,6 +83,16 @@ class Command(BaseCommand):
             f"{history.moderated:,} moderated; {time.monotonic() - started:.0f} s."
         )
 
+    def _publish_report(self, council) -> None:
+        """Last month's highlight report, published as a QA lead would (once)."""
+        from caseaudit.accounts.models import User
+        from caseaudit.reports.demo import publish_last_month
+
+        qa_lead = User.objects.get(council=council, username="qa.lead")
+        report = publish_last_month(council, qa_lead=qa_lead, today=timezone.localdate())
+        if report is not None:
+            self.stdout.write(f"Published the audit highlight report for {report.period_label}.")
+
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
@@ -101,6 +111,7 @@ class Command(BaseCommand):
         self._import_case_data(council, seed)
         logins = ensure_demo_logins(council)
         self._build_programme(council, seed, programme_from)
+        self._publish_report(council)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of these logins.")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}\n")

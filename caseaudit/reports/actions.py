@@ -1,0 +1,253 @@
+"""Every change to a highlight report, its narrative and its exemplars: one function each, with
+history written in the same transaction (STYLE.md habits 1–3). Views, the command line and
+tests call these."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from caseaudit.audits.choices import AuditStatus
+from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
+from caseaudit.core import clock
+from caseaudit.core.grades import Grade
+from caseaudit.core.history import record_change, snapshot
+from caseaudit.reports import formats
+from caseaudit.reports.build import build_highlight, redact_child
+from caseaudit.reports.choices import (
+    ExemplarKind,
+    Format,
+    ReflectionQuestion,
+    ReportStatus,
+    Section,
+)
+from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
+from caseaudit.reports.render_html import render_body
+
+NARRATIVE_FIELDS = ["council", "month", "section", "text"]
+EXEMPLAR_FIELDS = ["council", "audit", "kind", "grade", "answer", "feedback", "question", "text"]
+REPORT_FIELDS = ["council", "from_month", "to_month", "status", "published_by", "published_at"]
+MAX_EXEMPLAR_LENGTH = 2000
+
+
+# Reports ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_report(
+    council, *, from_month: datetime.date, to_month: datetime.date, by
+) -> HighlightReport:
+    """The draft report for the period: the one already started, or a new one."""
+    if from_month.day != 1 or to_month.day != 1:
+        raise ValidationError("A report's period runs from the first day of a month.")
+    if from_month > to_month:
+        raise ValidationError("The first month must be the same as or before the last month.")
+    report = HighlightReport.objects.filter(
+        council=council, from_month=from_month, to_month=to_month, status=ReportStatus.DRAFT
+    ).first()
+    if report is not None:
+        return report
+    try:
+        with transaction.atomic():
+            report = HighlightReport.objects.create(
+                council=council, from_month=from_month, to_month=to_month, created_by=by
+            )
+    except IntegrityError:
+        # Someone started the same draft a moment ago: theirs is the one.
+        return HighlightReport.objects.get(
+            council=council, from_month=from_month, to_month=to_month, status=ReportStatus.DRAFT
+        )
+    record_change(
+        report,
+        by=by,
+        action="created",
+        after=snapshot(report, REPORT_FIELDS),
+        reason="Draft highlight report started",
+    )
+    return report
+
+
+def preview(report: HighlightReport) -> dict:
+    """A draft's data, built from the data as it is now."""
+    return build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
+
+
+@transaction.atomic
+def publish_report(report: HighlightReport, *, by) -> HighlightReport:
+    """Build the report once more, freeze the data and the rendered page and files, and make it
+    readable: nothing that happens to the audits afterwards changes a published report."""
+    report = HighlightReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError("This report has already been published.")
+    before = snapshot(report, REPORT_FIELDS)
+    data = build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
+    report.data = data
+    report.html = render_body(data)
+    report.status = ReportStatus.PUBLISHED
+    report.published_by = by
+    report.published_at = clock.now()
+    report.save()
+    ReportFile.objects.bulk_create(
+        ReportFile(
+            report=report,
+            format=fmt,
+            filename=formats.filename(data, fmt),
+            content_type=formats.RENDERINGS[fmt].content_type,
+            content=content,
+            size=len(content),
+        )
+        for fmt, content in ((fmt, formats.render(data, fmt)) for fmt in Format.values)
+    )
+    record_change(
+        report,
+        by=by,
+        action="changed",
+        before=before,
+        after=snapshot(report, REPORT_FIELDS),
+        reason="Published",
+    )
+    return report
+
+
+# Narrative -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_narrative(
+    council, *, month: datetime.date, section: str, text: str, by
+) -> Narrative | None:
+    """The QA lead's text for one section of one month's report."""
+    if section not in Section.values:
+        raise ValidationError("Choose a section of the report.")
+    if month.day != 1:
+        raise ValidationError("Narrative is kept per month: give the first day of the month.")
+    text = text.strip()
+    narrative = (
+        Narrative.objects.select_for_update()
+        .filter(council=council, month=month, section=section)
+        .first()
+    )
+    if narrative is None:
+        if not text:
+            return None
+        narrative = Narrative(council=council, month=month, section=section)
+        before = {}
+    elif narrative.text == text:
+        return narrative
+    else:
+        before = snapshot(narrative, NARRATIVE_FIELDS)
+    narrative.text = text
+    narrative.updated_by = by
+    narrative.updated_at = clock.now()
+    narrative.save()
+    record_change(
+        narrative,
+        by=by,
+        action="changed" if before else "created",
+        before=before,
+        after=snapshot(narrative, NARRATIVE_FIELDS),
+    )
+    return narrative
+
+
+# Exemplars -------------------------------------------------------------------------------------
+
+
+def _source_text(kind: str, *, answer, feedback, reflection, question) -> str:
+    if kind == ExemplarKind.DESCRIPTOR:
+        return answer.text if answer else ""
+    if kind == ExemplarKind.STRENGTH:
+        return feedback.quote or feedback.what_was_good
+    if kind == ExemplarKind.IMPROVEMENT:
+        return feedback.could_be_better or feedback.quote
+    return getattr(reflection, question, "") if reflection else ""
+
+
+@transaction.atomic
+def choose_exemplar(
+    audit: Audit,
+    *,
+    kind: str,
+    by,
+    text: str = "",
+    grade: str = "",
+    answer: Answer | None = None,
+    feedback: Feedback | None = None,
+    question: str = "",
+) -> Exemplar:
+    """Use text from a real audit in the highlight report of the audit's month: a descriptor
+    of practice at ``grade`` (from ``answer``, or written by QA), a feedback quote that has
+    consent to share, or a reflection answer to one of the four questions. ``text`` is what
+    the report shows (the source's text when blank); the child's LA child ID is removed."""
+    if kind not in ExemplarKind.values:
+        raise ValidationError("Choose where the text goes in the report.")
+    if audit.status not in AuditStatus.completed():
+        raise ValidationError("Choose text from a completed audit.")
+    reflection = None
+    if kind == ExemplarKind.DESCRIPTOR:
+        if grade not in Grade.values:
+            raise ValidationError("Select the grade the text describes.")
+        if answer is not None and answer.audit_id != audit.pk:
+            raise ValidationError("That answer is not from this audit.")
+        feedback, question = None, ""
+    elif kind in (ExemplarKind.STRENGTH, ExemplarKind.IMPROVEMENT):
+        if feedback is None or feedback.audit_id != audit.pk:
+            raise ValidationError("Choose feedback given about this audit.")
+        if not feedback.consent_to_share:
+            raise ValidationError(
+                "This feedback cannot be quoted: the person did not consent to share it."
+            )
+        answer, grade, question = None, "", ""
+    else:
+        if question not in ReflectionQuestion.values:
+            raise ValidationError("Select one of the four reflection questions.")
+        reflection = ReflectionSheet.objects.filter(audit=audit).first()
+        if reflection is None:
+            raise ValidationError("No reflection has been recorded for this audit.")
+        answer, feedback, grade = None, None, ""
+    text = (text or "").strip() or _source_text(
+        kind, answer=answer, feedback=feedback, reflection=reflection, question=question
+    ).strip()
+    if not text:
+        raise ValidationError("Enter the text to show in the report.")
+    if len(text) > MAX_EXEMPLAR_LENGTH:
+        raise ValidationError(
+            f"The text must be {MAX_EXEMPLAR_LENGTH} characters or fewer: shorten it."
+        )
+    text = redact_child(text, audit.child.la_child_id)
+    if Exemplar.objects.filter(
+        audit=audit,
+        kind=kind,
+        grade=grade,
+        answer=answer,
+        feedback=feedback,
+        question=question,
+        text=text,
+    ).exists():
+        raise ValidationError("This text has already been chosen for the report.")
+    exemplar = Exemplar.objects.create(
+        council_id=audit.council_id,
+        audit=audit,
+        kind=kind,
+        grade=grade,
+        answer=answer,
+        feedback=feedback,
+        question=question,
+        text=text,
+        chosen_by=by,
+    )
+    record_change(
+        exemplar,
+        by=by,
+        action="created",
+        after=snapshot(exemplar, EXEMPLAR_FIELDS),
+        reason=f"Chosen for the highlight report: {exemplar.get_kind_display().lower()}",
+    )
+    return exemplar
+
+
+@transaction.atomic
+def remove_exemplar(exemplar: Exemplar, *, by) -> None:
+    before = snapshot(exemplar, EXEMPLAR_FIELDS)
+    record_change(exemplar, by=by, action="deleted", before=before, after={})
+    exemplar.delete()

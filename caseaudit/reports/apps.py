@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "caseaudit.reports"
+    verbose_name = "Reports"

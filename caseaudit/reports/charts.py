@@ -1,0 +1,143 @@
+"""The overall-judgements chart: 100% stacked bars by month, drawn with matplotlib (Agg, no
+display) from the report's data, so the screen, the PDF and the Word file show one picture.
+
+Each grade has its colour (``core.grades.COLOURS``, apart in lightness) and its own hatch, so
+the four grades stay apart in greyscale print and to colour-blind readers; paused months are
+shaded and labelled "Paused". The data table always goes beneath the chart.
+"""
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot  # noqa: E402  (the backend must be chosen first)
+
+from caseaudit.audits.compliance import whole_percent  # noqa: E402
+from caseaudit.core.grades import ORDER, Grade  # noqa: E402
+
+HATCHES = {
+    Grade.OUTSTANDING: "",
+    Grade.GOOD: "..",
+    Grade.REQUIRES_IMPROVEMENT: "//",
+    Grade.INADEQUATE: "xx",
+}
+# The hatch is drawn in the edge colour: light lines on the dark navy, dark ones elsewhere.
+EDGES = {
+    Grade.OUTSTANDING: "#ffffff",
+    Grade.GOOD: "#0b0c0c",
+    Grade.REQUIRES_IMPROVEMENT: "#0b0c0c",
+    Grade.INADEQUATE: "#0b0c0c",
+}
+PAUSED = "#f3f2f1"
+FONT = "DejaVu Sans"
+
+
+def judgements_figure(months: list[dict]):
+    """The figure for ``data["judgements"]["months"]`` (each: label, paused, counts)."""
+    pyplot.rcParams["hatch.linewidth"] = 0.6
+    count = max(len(months), 1)
+    figure, axes = pyplot.subplots(figsize=(min(max(6.0, 0.38 * count + 2), 11.0), 4.2), dpi=150)
+    positions = list(range(len(months)))
+    bottoms = [0.0] * len(months)
+    for index, grade in enumerate(ORDER):
+        shares = [
+            100 * month["counts"][index] / month["total"] if month["total"] else 0
+            for month in months
+        ]
+        axes.bar(
+            positions,
+            shares,
+            bottom=bottoms,
+            width=0.75,
+            color=grade.colour,
+            hatch=HATCHES[grade],
+            edgecolor=EDGES[grade],
+            linewidth=0.4,
+            label=grade.label,
+        )
+        if len(months) <= 12:
+            for x, month, share, bottom in zip(positions, months, shares, bottoms, strict=True):
+                if share >= 10:
+                    # The table's rounding (whole percent, half up), on a white label so the
+                    # hatching never runs through the figure.
+                    percent = whole_percent(month["counts"][index], month["total"])
+                    axes.text(
+                        x,
+                        bottom + share / 2,
+                        f"{percent}%",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="#0b0c0c",
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": "none"},
+                    )
+        bottoms = [b + s for b, s in zip(bottoms, shares, strict=True)]
+    for x, month in zip(positions, months, strict=True):
+        if not month["paused"] and not month["total"]:
+            axes.text(
+                x,
+                2,
+                "None judged",
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#505a5f",
+            )
+        if month["paused"]:
+            axes.axvspan(
+                x - 0.45, x + 0.45, facecolor=PAUSED, edgecolor="#b1b4b6", hatch="\\\\", zorder=0
+            )
+            axes.text(
+                x,
+                50,
+                "Paused",
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#0b0c0c",
+                bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": "none"},
+            )
+    axes.set_ylim(0, 100)
+    axes.set_xlim(-0.6, max(len(months) - 0.4, 0.4))
+    axes.set_ylabel("Share of audits judged (%)")
+    axes.set_xticks(positions)
+    axes.set_xticklabels([m["label"] for m in months], rotation=60, ha="right", fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 if months else -0.1),
+        ncol=4,
+        frameon=False,
+        fontsize=8,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def _render(months: list[dict], fmt: str) -> bytes:
+    with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
+        figure = judgements_figure(months)
+        buffer = io.BytesIO()
+        try:
+            figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+        finally:
+            pyplot.close(figure)
+    return buffer.getvalue()
+
+
+def judgements_svg(months: list[dict]) -> str:
+    return _render(months, "svg").decode("utf-8")
+
+
+def judgements_png(months: list[dict]) -> bytes:
+    return _render(months, "png")
+
+
+def data_uri(svg: str) -> str:
+    """An SVG as an ``<img src>``: WeasyPrint and browsers both read it."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -1,0 +1,54 @@
+"""The demo council's published highlight report for last month, made as a QA lead would:
+narrative written, exemplars chosen from real (synthetic) audits, then published."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from caseaudit.reports import actions, candidates
+from caseaudit.reports.choices import ExemplarKind, ReportStatus, Section
+from caseaudit.reports.models import HighlightReport
+
+NARRATIVE = {
+    Section.INTRODUCTION: "This report sets out the findings of last month's case audits, "
+    "the programme's compliance since it began, and what children, families and social "
+    "workers told us.",
+    Section.RECOMMENDATIONS: "Record the child's lived experience in their own words. "
+    "Make every plan's actions specific, with an owner and a date.",
+    Section.STANDARDS: "Supervision records show reflection and the decision made. "
+    "Chronologies are kept up to date at every change of worker.",
+}
+
+
+@transaction.atomic
+def publish_last_month(council, *, qa_lead, today: datetime.date) -> HighlightReport | None:
+    """Once: if the council has a published report already, nothing is done."""
+    if HighlightReport.objects.filter(council=council, status=ReportStatus.PUBLISHED).exists():
+        return None
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    report = actions.start_report(council, from_month=month, to_month=month, by=qa_lead)
+    for section, text in NARRATIVE.items():
+        actions.save_narrative(council, month=month, section=section, text=text, by=qa_lead)
+    chosen_grades = set()
+    for answer in candidates.answers(report, qa_lead)[:200]:
+        grade = answer.audit.overall_grade
+        if grade in chosen_grades or grade not in ("inadequate", "requires_improvement", "good"):
+            continue
+        _choose(answer.audit, kind=ExemplarKind.DESCRIPTOR, grade=grade, answer=answer, by=qa_lead)
+        chosen_grades.add(grade)
+    for feedback in candidates.feedback(report, qa_lead)[:2]:
+        kind = ExemplarKind.STRENGTH if feedback.what_was_good else ExemplarKind.IMPROVEMENT
+        _choose(feedback.audit, kind=kind, feedback=feedback, by=qa_lead)
+    for sheet, question in zip(
+        candidates.reflections(report, qa_lead)[:2], ("went_well", "do_differently"), strict=False
+    ):
+        _choose(sheet.audit, kind=ExemplarKind.REFLECTION, question=question, by=qa_lead)
+    return actions.publish_report(report, by=qa_lead)
+
+
+def _choose(audit, **choice) -> None:
+    try:
+        actions.choose_exemplar(audit, **choice)
+    except ValidationError:
+        pass  # the same text chosen twice: one is enough

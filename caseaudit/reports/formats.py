@@ -1,0 +1,61 @@
+"""The formats a highlight report is rendered to, from its data: one renderer each."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from caseaudit.reports.choices import Format
+
+
+@dataclass(frozen=True)
+class Rendering:
+    render: Callable[[dict], bytes]
+    content_type: str
+    extension: str
+
+
+def _html(data: dict) -> bytes:
+    from caseaudit.reports.render_html import render_document
+
+    return render_document(data).encode("utf-8")
+
+
+def _pdf(data: dict) -> bytes:
+    from caseaudit.reports.render_pdf import render_pdf
+
+    return render_pdf(data)
+
+
+def _docx(data: dict) -> bytes:
+    from caseaudit.reports.render_docx import render_docx
+
+    return render_docx(data)
+
+
+def _xlsx(data: dict) -> bytes:
+    from caseaudit.reports.render_xlsx import render_xlsx
+
+    return render_xlsx(data)
+
+
+# The renderers import WeasyPrint, python-docx and matplotlib only when a format is asked for.
+RENDERINGS: dict[str, Rendering] = {
+    Format.HTML: Rendering(_html, "text/html; charset=utf-8", "html"),
+    Format.PDF: Rendering(_pdf, "application/pdf", "pdf"),
+    Format.DOCX: Rendering(
+        _docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    Format.XLSX: Rendering(
+        _xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    ),
+}
+
+
+def render(data: dict, fmt: str) -> bytes:
+    return RENDERINGS[fmt].render(data)
+
+
+def filename(data: dict, fmt: str) -> str:
+    period = data["from"] if data["from"] == data["to"] else f"{data['from']}-to-{data['to']}"
+    return f"audit-highlight-report-{period}.{RENDERINGS[fmt].extension}"

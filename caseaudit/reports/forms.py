@@ -1,0 +1,85 @@
+"""Forms for the highlight report pages: they check what was sent is well formed; the rules
+live in ``actions``."""
+
+import datetime
+
+from django import forms
+
+from caseaudit.audits.compliance import month_key, month_label, parse_month
+from caseaudit.core.grades import ORDER
+from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
+
+
+class PeriodForm(forms.Form):
+    """The month the report is for, and (for a cumulative report) the month it starts."""
+
+    def __init__(self, data=None, *, months: list[datetime.date]):
+        super().__init__(data)
+        choices = [(month_key(month), month_label(month)) for month in reversed(months)]
+        self.fields["month"] = forms.ChoiceField(
+            label="Month",
+            help_text="The month the report is for.",
+            choices=[("", "Select a month"), *choices],
+            error_messages={
+                "required": "Select the month the report is for",
+                "invalid_choice": "Select the month the report is for",
+            },
+        )
+        self.fields["from"] = forms.ChoiceField(
+            label="Start from (optional)",
+            help_text="For a report covering several months, the first of them.",
+            required=False,
+            choices=[("", "The same month"), *choices],
+            error_messages={"invalid_choice": "Select a month to start from"},
+        )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("month", "from"):
+            data[name] = parse_month(data[name]) if data.get(name) else None
+        if data.get("month") and not data.get("from"):
+            data["from"] = data["month"]
+        if data.get("month") and data["from"] > data["month"]:
+            self.add_error("from", "The first month must be the same as or before the month")
+        return data
+
+
+class NarrativeForm(forms.Form):
+    def __init__(self, data=None, *, initial: dict[str, str]):
+        super().__init__(data, initial=initial)
+        for section in Section:
+            self.fields[section.value] = forms.CharField(
+                label=section.label,
+                required=False,
+                max_length=20_000,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                error_messages={
+                    "max_length": f"{section.label} must be 20,000 characters or fewer"
+                },
+            )
+
+
+SOURCES = ("answer", "feedback", "reflection", "audit")
+
+
+class ExemplarForm(forms.Form):
+    audit = forms.IntegerField(min_value=1)
+    kind = forms.ChoiceField(
+        choices=ExemplarKind.choices,
+        error_messages={"required": "Choose where the text goes in the report"},
+    )
+    answer = forms.IntegerField(required=False, min_value=1)
+    feedback = forms.IntegerField(required=False, min_value=1)
+    grade = forms.ChoiceField(
+        label="Grade it describes",
+        required=False,
+        choices=[("", "Select a grade"), *((g.value, g.label) for g in ORDER)],
+    )
+    question = forms.ChoiceField(required=False, choices=[("", ""), *ReflectionQuestion.choices])
+    text = forms.CharField(
+        label="Text to show in the report",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The text must be 2,000 characters or fewer"},
+    )

@@ -1,0 +1,185 @@
+"""The report as a Word document (python-docx), from the same data as the screen: real Heading 1
+and Heading 2 styles (so Word's navigation pane and contents work), real tables, and the chart
+as a picture with its data table beneath."""
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+
+from caseaudit.reports import charts
+
+SECTIONS = (
+    ("introduction", "1. Introduction"),
+    ("programme", "2. Programme figures"),
+    ("judgements", "3. Overall judgements by month"),
+    ("areas", "4. Judgements by area and by service"),
+    ("themes", "5. Practice themes"),
+    ("domains", "6. Domain results"),
+    ("feedback", "7. Parent, child and partner agency feedback"),
+    ("reflection", "8. Social worker reflection"),
+    ("standards", "9. Recommendations and practice standards"),
+)
+SUPPRESSION_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
+
+
+def _paragraphs(document, text: str) -> None:
+    """Narrative text: a paragraph per blank-line-separated block; "- " or "• " lines as
+    bullets."""
+    for block in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line[:2] in {"- ", "• ", "* "} for line in lines):
+            for line in lines:
+                document.add_paragraph(line[2:].strip(), style="List Bullet")
+        else:
+            document.add_paragraph(" ".join(lines))
+
+
+def _table(document, table: dict) -> None:
+    caption = document.add_paragraph()
+    caption.add_run(table["title"]).bold = True
+    if not table["rows"]:
+        document.add_paragraph("No audits to show for this period.")
+        return
+    rows = [*table["rows"], *([table["total"]] if table.get("total") else [])]
+    grid = document.add_table(rows=1 + len(rows), cols=len(table["columns"]))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, heading in zip(grid.rows[0].cells, table["columns"], strict=True):
+        cell.text = str(heading)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    # The heading row repeats on every page the table runs onto.
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    grid.rows[0]._tr.get_or_add_trPr().append(header)
+    for number, values in enumerate(rows, 1):
+        is_total = table.get("total") is not None and number == len(rows)
+        for index, (cell, value) in enumerate(zip(grid.rows[number].cells, values, strict=True)):
+            cell.text = (
+                "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+            )
+            paragraph = cell.paragraphs[0]
+            if index:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in paragraph.runs:
+                run.font.size = Pt(8)
+                run.bold = is_total or index == 0
+    if table.get("suppressed"):
+        document.add_paragraph(SUPPRESSION_NOTE).runs[0].italic = True
+
+
+def _quotes(document, quotes: list, empty: str) -> None:
+    if not quotes:
+        document.add_paragraph(empty)
+        return
+    for quote in quotes:
+        if isinstance(quote, dict):
+            text = f"“{quote['text']}”" + (f" ({quote['from']})" if quote.get("from") else "")
+        else:
+            text = f"“{quote}”"
+        document.add_paragraph(text, style="List Bullet")
+
+
+def render_docx(data: dict) -> bytes:
+    tables = data["tables"]
+    narrative = data["narrative"]
+    document = Document()
+    document.core_properties.title = data["title"]
+    document.core_properties.author = data["council"]
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.add_heading(data["title"], level=0)
+    document.add_paragraph(data["council"])
+    headings = dict(SECTIONS)
+
+    document.add_heading(headings["introduction"], level=1)
+    _paragraphs(document, narrative["introduction"])
+    for sentence in data["compliance"]["since_start"]["headline"]:
+        document.add_paragraph(sentence)
+    document.add_heading(f"Practice recommendations: {data['period']}", level=2)
+    _paragraphs(document, narrative["recommendations"])
+
+    document.add_heading(headings["programme"], level=1)
+    document.add_heading("Since the start of the programme", level=2)
+    _table(document, tables["compliance_since_start"])
+    document.add_heading(data["period"], level=2)
+    for sentence in data["compliance"]["period"]["headline"]:
+        document.add_paragraph(sentence)
+    for name in ("compliance_period", "compliance_by_area", "compliance_by_service"):
+        _table(document, tables[name])
+
+    document.add_heading(headings["judgements"], level=1)
+    document.add_paragraph(
+        "The share of completed audits given each overall judgement, month by month from the "
+        "first month of the programme. Re-audits are not included. Months marked “Paused” are "
+        "months when the audit programme was paused."
+    )
+    months = data["judgements"]["months"]
+    if months:
+        document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
+    _table(document, tables["judgements_by_month"])
+
+    document.add_heading(headings["areas"], level=1)
+    _table(document, tables["judgements_by_area"])
+    _table(document, tables["judgements_by_service"])
+
+    document.add_heading(headings["themes"], level=1)
+    if data["judgements"].get("inadequate"):
+        document.add_paragraph(data["judgements"]["inadequate"])
+    _paragraphs(document, narrative["themes"])
+    _table(document, tables["practice_themes"])
+    for theme in data["themes"]:
+        document.add_heading(theme["title"], level=2)
+        document.add_paragraph(
+            " · ".join(f"{g['label']}: {g['count']}" for g in theme["grades"])
+            + f" (audits judged: {theme['total']})"
+        )
+        for descriptor in theme["descriptors"]:
+            for text in descriptor["texts"]:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{descriptor['grade']}: ").bold = True
+                paragraph.add_run(text)
+
+    document.add_heading(headings["domains"], level=1)
+    domains = data["domains"]
+    if domains["all"]:
+        for title, chosen in (("Weakest domains", "weakest"), ("Strongest domains", "strongest")):
+            document.add_heading(title, level=2)
+            for domain in domains[chosen]:
+                document.add_paragraph(
+                    f"{domain['title']}: {domain['good_or_better']}% good or better "
+                    f"({domain['direction']})",
+                    style="List Bullet",
+                )
+    _table(document, tables["domains"])
+
+    document.add_heading(headings["feedback"], level=1)
+    _paragraphs(document, narrative["feedback"])
+    _table(document, tables["feedback"])
+    document.add_heading("Practice strengths", level=2)
+    _quotes(document, data["feedback"]["strengths"], "No quotes chosen for this period.")
+    document.add_heading("Areas for improvement", level=2)
+    _quotes(document, data["feedback"]["improvements"], "No quotes chosen for this period.")
+
+    document.add_heading(headings["reflection"], level=1)
+    document.add_paragraph(
+        f"Reflection meetings recorded in the period: {data['reflection']['sheets']}."
+    )
+    _paragraphs(document, narrative["reflection"])
+    for question in data["reflection"]["questions"]:
+        document.add_heading(question["label"], level=2)
+        _quotes(document, question["quotes"], "No themes chosen for this question.")
+
+    document.add_heading(headings["standards"], level=1)
+    _paragraphs(document, narrative["standards"])
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,16 @@
+"""The report as PDF: WeasyPrint prints the same HTML the screen shows, with print styles."""
+
+import logging
+
+import weasyprint
+
+from caseaudit.reports.render_html import render_document
+
+# WeasyPrint reports each layout step, and fontTools each font table it subsets, at INFO: a
+# dozen lines in the server log for every PDF. Their warnings still come through.
+for name in ("weasyprint.progress", "fontTools.subset", "fontTools.ttLib"):
+    logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def render_pdf(data: dict) -> bytes:
+    return weasyprint.HTML(string=render_document(data)).write_pdf()

@@ -1,0 +1,297 @@
+"""The highlight report's data: the compliance command's own figures, judgements by month from
+the programme's first month with paused months marked, suppressed breakdowns, domain results,
+chosen exemplars without the child's ID, and a bounded number of queries."""
+
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from caseaudit.audits.choices import AuditStatus
+from caseaudit.audits.compliance import compliance_report
+from caseaudit.audits.models import Answer, Audit, Feedback
+from caseaudit.conftest import make_council
+from caseaudit.core.suppression import SUPPRESSED
+from caseaudit.reports import actions, formats
+from caseaudit.reports.build import QUERIES, build_highlight, guard_totals
+from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion
+from caseaudit.reports.tests.conftest import FEB, JAN, MAR, TODAY, make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def build(council, from_month=JAN, to_month=MAR):
+    return build_highlight(council.council, from_month=from_month, to_month=to_month, today=TODAY)
+
+
+def test_programme_figures_are_the_compliance_commands(council, people, programme):
+    data = build(council, from_month=MAR)
+    out = io.StringIO()
+    call_command(
+        "programme", "compliance", "--council", "901", "--to", "2024-03", "--json", stdout=out
+    )
+    since_start = json.loads(out.getvalue())["totals"]
+    assert data["compliance"]["since_start"]["audits"] == since_start["audits"]
+    assert data["compliance"]["since_start"]["reaudits"] == since_start["reaudits"]
+    out = io.StringIO()
+    call_command(
+        "programme",
+        "compliance",
+        "--council",
+        "901",
+        "--from",
+        "2024-03",
+        "--to",
+        "2024-03",
+        "--json",
+        stdout=out,
+    )
+    in_month = json.loads(out.getvalue())["totals"]
+    assert data["compliance"]["period"]["audits"] == in_month["audits"]
+    assert data["compliance"]["period"]["reaudits"] == in_month["reaudits"]
+    # Since the start: 20 audits allocated (24 drawn, 4 cancelled), 16 completed: 80%.
+    assert data["tables"]["compliance_since_start"]["rows"][0] == ["Audits", 20, 16, "80%"]
+    assert data["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, 8, "80%"]
+    headline = compliance_report(council.council, to_month=MAR, today=TODAY).headline
+    assert data["compliance"]["since_start"]["headline"] == headline
+
+
+def test_area_figures_equal_compliance_by_area_where_not_suppressed(db, people):
+    big = make_council("Bigshire Council", "903", teams_per_area=3)
+    make_programme(big, people, per_team=8, prefix="BIG")
+    data = build(big)
+    report = compliance_report(big.council, from_month=JAN, to_month=MAR, today=TODAY)
+    for row, figures in zip(
+        data["tables"]["compliance_by_area"]["rows"], report.table("by_area").rows, strict=True
+    ):
+        assert row[0] == figures.label
+        assert row[1:4] == [
+            figures.audits.allocated,
+            figures.audits.completed,
+            figures.audits.rate_text,
+        ]
+
+
+def test_judgements_by_month_from_the_first_month_with_the_pause_marked(council, people, programme):
+    data = build(council, from_month=MAR)
+    months = data["judgements"]["months"]
+    assert [m["key"] for m in months] == ["2024-01", "2024-02", "2024-03"]
+    assert [m["paused"] for m in months] == [False, True, False]
+    # Eight completed audits a month, graded in turn O, G, RI, I, G, RI.
+    assert months[0]["counts"] == [2, 3, 2, 1]
+    table = data["tables"]["judgements_by_month"]
+    assert table["columns"][1:5] == [
+        "Outstanding",
+        "Good",
+        "Requires Improvement",
+        "Inadequate",
+    ]
+    assert table["rows"][1][0] == "February 2024"
+    assert table["rows"][1][-1] == "Programme paused"
+    assert table["rows"][0][5:11] == [8, "25%", "38%", "25%", "13%", "63%"]
+    assert data["judgements"]["inadequate"] == (
+        "25% of the audits judged in March 2024 were Inadequate."
+    )
+    both = build(council)["judgements"]["inadequate"]
+    assert both == "Audits judged Inadequate: 25% in March 2024, 13% in January 2024."
+
+
+def test_breakdowns_below_council_level_suppress_small_counts(council, people, programme):
+    data = build(council)
+    by_area = data["tables"]["judgements_by_area"]
+    # Eight judged audits in each area, none of a grade more than 5: every cell hidden.
+    assert by_area["rows"] == [
+        ["North", *[SUPPRESSED] * 4, 8],
+        ["South", *[SUPPRESSED] * 4, 8],
+    ]
+    # One service: its row is the council, so the council row must not give it away.
+    by_service = data["tables"]["judgements_by_service"]
+    assert by_service["rows"][0][1:5] == [SUPPRESSED] * 4
+    assert by_service["total"][1:5] == [SUPPRESSED] * 4
+    # Re-audits: two a team. Their compliance rate would give them away as well.
+    by_area = data["tables"]["compliance_by_area"]
+    assert by_area["rows"][0][4:] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]
+    assert by_area["rows"][0][1:4] == [10, 8, "80%"]
+
+
+def test_a_total_that_would_give_away_its_only_hidden_cell_is_hidden():
+    assert guard_totals([[SUPPRESSED, 7]], [3, 7]) == [SUPPRESSED, 7]
+    assert guard_totals([[SUPPRESSED, 7], [SUPPRESSED, 9]], [6, 16]) == [6, 16]
+
+
+def test_domains_weakest_and_strongest(council, people, programme):
+    domains = build(council)["domains"]
+    assert domains["weakest"][0]["title"] == "Voice and lived experience of the child"
+    assert domains["weakest"][0]["good_or_better"] == 0
+    assert domains["strongest"][0]["title"] == "Impact and progress"
+    assert domains["strongest"][0]["good_or_better"] == 100
+    names = {d["title"] for d in domains["weakest"]} & {d["title"] for d in domains["strongest"]}
+    assert not names
+
+
+def test_domain_trend_runs_from_the_programmes_first_month(council, people, programme):
+    table = build(council, from_month=MAR)["tables"]["domains"]
+    assert table["columns"][7:11] == ["Jan 2024", "Feb 2024", "Mar 2024", "Trend"]
+    weakest = table["rows"][0]
+    assert weakest[0] == "Voice and lived experience of the child"
+    assert weakest[7:] == ["0%", "–", "0%", "no change"]
+
+
+def test_themes_by_cohort_with_the_descriptors_qa_chose(council, people, programme):
+    audit = next(a for a in programme.completed if a.month.month == MAR)
+    answer = Answer.objects.get(audit=audit, question=programme.comment)
+    actions.choose_exemplar(
+        audit, kind=ExemplarKind.DESCRIPTOR, grade="good", answer=answer, by=people.qa_lead
+    )
+    themes = build(council)["themes"]
+    assert [t["title"] for t in themes] == ["Cross-section of teams", "Children reported missing"]
+    missing = themes[1]
+    assert missing["total"] == 8
+    assert missing["descriptors"] == [
+        {
+            "grade": "Good",
+            "value": "good",
+            "texts": ["Child [the child] was seen alone and their views recorded."],
+        }
+    ]
+
+
+def choose_everything(programme, people):
+    """One exemplar of every kind from each of the first audits, each text naming the child."""
+    qa = people.qa_lead
+    for audit in programme.completed[:6]:
+        answer = Answer.objects.get(audit=audit, question=programme.comment)
+        actions.choose_exemplar(
+            audit, kind=ExemplarKind.DESCRIPTOR, grade="inadequate", answer=answer, by=qa
+        )
+        feedback = Feedback.objects.get(audit=audit)
+        if feedback.consent_to_share:
+            actions.choose_exemplar(audit, kind=ExemplarKind.STRENGTH, feedback=feedback, by=qa)
+            actions.choose_exemplar(
+                audit,
+                kind=ExemplarKind.IMPROVEMENT,
+                feedback=feedback,
+                text=f"Visits to {audit.child.la_child_id} were cancelled.",
+                by=qa,
+            )
+        actions.choose_exemplar(
+            audit,
+            kind=ExemplarKind.REFLECTION,
+            question=ReflectionQuestion.CHALLENGES,
+            text=f"Caseload pressure; child {audit.child.la_child_id.lower()} moved school.",
+            by=qa,
+        )
+
+
+def test_no_child_is_identifiable_in_any_format(council, people, programme):
+    choose_everything(programme, people)
+    data = build(council)
+    assert data["feedback"]["strengths"] and data["feedback"]["improvements"]
+    assert data["reflection"]["questions"][1]["quotes"]
+    child_ids = list(Audit.objects.values_list("child__la_child_id", flat=True))
+    dates_of_birth = [d for d in Audit.objects.values_list("child__date_of_birth", flat=True) if d]
+    text = json.dumps(data)
+    html = formats.render(data, "html").decode()
+    docx_xml = _docx_text(formats.render(data, "docx"))
+    xlsx_text = _xlsx_text(formats.render(data, "xlsx"))
+    for child_id in child_ids:
+        for shown in (text, html, docx_xml, xlsx_text):
+            assert child_id.lower() not in shown.lower()
+    for born in dates_of_birth:
+        assert born.isoformat() not in text
+    assert "[the child]" in text
+
+
+def _docx_text(content: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _xlsx_text(content: bytes) -> str:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return "\n".join(
+        str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+    )
+
+
+def test_feedback_is_quoted_only_with_consent(council, people, programme):
+    without = Feedback.objects.filter(consent_to_share=False).select_related("audit").first()
+    with pytest.raises(ValidationError, match="did not consent"):
+        actions.choose_exemplar(
+            without.audit, kind=ExemplarKind.STRENGTH, feedback=without, by=people.qa_lead
+        )
+    shared = Feedback.objects.filter(consent_to_share=True).select_related("audit").first()
+    actions.choose_exemplar(
+        shared.audit, kind=ExemplarKind.STRENGTH, feedback=shared, by=people.qa_lead
+    )
+    assert len(build(council)["feedback"]["strengths"]) == 1
+    # Consent withdrawn later: the quote leaves every report not yet published.
+    Feedback.objects.filter(pk=shared.pk).update(consent_to_share=False)
+    assert build(council)["feedback"]["strengths"] == []
+
+
+def test_the_same_text_is_chosen_once(council, people, programme):
+    audit = programme.completed[0]
+    actions.choose_exemplar(
+        audit, kind=ExemplarKind.DESCRIPTOR, grade="good", text="Good.", by=people.qa_lead
+    )
+    with pytest.raises(ValidationError, match="already been chosen"):
+        actions.choose_exemplar(
+            audit, kind=ExemplarKind.DESCRIPTOR, grade="good", text="Good.", by=people.qa_lead
+        )
+
+
+def test_exemplars_come_only_from_completed_audits(council, people, programme):
+    waiting = Audit.objects.filter(status=AuditStatus.ALLOCATED).first()
+    with pytest.raises(ValidationError, match="completed audit"):
+        actions.choose_exemplar(
+            waiting, kind=ExemplarKind.DESCRIPTOR, grade="good", text="x", by=people.qa_lead
+        )
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(council):
+    with pytest.raises(ValueError):
+        build_highlight(council.council, from_month=MAR, to_month=FEB)
+
+
+@pytest.mark.parametrize("teams_per_area,per_team", [(1, 2), (3, 6)])
+def test_building_costs_a_bounded_number_of_queries(
+    db, people, django_assert_max_num_queries, teams_per_area, per_team
+):
+    """The same ceiling for 8 audits in 2 teams as for 72 in 6 (and their answers, feedback,
+    reflections and exemplars)."""
+    shire = make_council("Queryshire Council", "904", teams_per_area=teams_per_area)
+    made = make_programme(shire, people, per_team=per_team, prefix=f"Q{teams_per_area}-")
+    for audit in made.completed:
+        actions.choose_exemplar(
+            audit,
+            kind=ExemplarKind.REFLECTION,
+            question=ReflectionQuestion.WENT_WELL,
+            by=people.qa_lead,
+        )
+    with django_assert_max_num_queries(QUERIES):
+        data = build(shire)
+    assert data["judgements"]["period_total"] == len(made.completed)
+
+
+def test_compliance_breakdowns_suppress_down_each_column():
+    from caseaudit.reports.build import _suppress_columns
+
+    # North's 3 re-audits completed are hidden, and South's 7 with them (the total would give
+    # North's away); the allocated figures beside them stay.
+    assert _suppress_columns([[10, 3], [12, 7]]) == [[10, SUPPRESSED], [12, SUPPRESSED]]
+    assert _suppress_columns([[10, 3], [12, 7], [9, 0]]) == [
+        [10, SUPPRESSED],
+        [12, SUPPRESSED],
+        [9, 0],
+    ]
+    assert _suppress_columns([]) == []

@@ -1,0 +1,191 @@
+"""The highlight report pages, by persona: the QA lead drafts, writes, chooses and publishes;
+directors, managers, teams, administrators and elected members read published reports; a
+social worker may not; another council's reports do not exist."""
+
+import pytest
+from django.urls import reverse
+
+from caseaudit.accounts.models import AccessLog
+from caseaudit.audits.models import Answer, Feedback
+from caseaudit.core.history import history_of
+from caseaudit.reports import actions
+from caseaudit.reports.choices import ExemplarKind, Format, ReportStatus
+from caseaudit.reports.models import Exemplar, HighlightReport, Narrative
+from caseaudit.reports.tests.conftest import JAN, MAR
+
+pytestmark = pytest.mark.django_db
+
+READERS = ("qa_lead", "north_manager", "area_lead", "director", "councillor", "administrator")
+NOT_PUBLISHERS = (
+    "north_manager",
+    "social_worker",
+    "area_lead",
+    "director",
+    "councillor",
+    "administrator",
+)
+
+
+@pytest.fixture
+def published(council, people, programme):
+    draft = actions.start_report(council.council, from_month=JAN, to_month=MAR, by=people.qa_lead)
+    return actions.publish_report(draft, by=people.qa_lead)
+
+
+@pytest.fixture
+def draft(council, people, programme):
+    return actions.start_report(council.council, from_month=MAR, to_month=MAR, by=people.qa_lead)
+
+
+@pytest.mark.parametrize("persona", READERS)
+def test_readers_see_published_reports_and_download_them(client_for, people, published, persona):
+    client = client_for(getattr(people, persona))
+    index = client.get(reverse("reports:index"))
+    assert index.status_code == 200
+    assert "January 2024 to March 2024" in index.content.decode()
+    page = client.get(reverse("reports:report", args=[published.pk]))
+    assert page.status_code == 200
+    assert "Overall judgements by month" in page.content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()
+    for fmt in Format.values:
+        response = client.get(reverse("reports:download", args=[published.pk, fmt]))
+        assert response.status_code == 200
+        assert response.content == bytes(published.files.get(format=fmt).content)
+        if fmt == "html":
+            # The report's own HTML file is shown, never able to run script.
+            assert "default-src 'none'" in response["Content-Security-Policy"]
+        else:
+            assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_social_worker_may_not_read_reports(client_for, people, published):
+    client = client_for(people.social_worker)
+    assert client.get(reverse("reports:index")).status_code == 403
+    assert client.get(reverse("reports:report", args=[published.pk])).status_code == 403
+    assert client.get(reverse("reports:download", args=[published.pk, "pdf"])).status_code == 403
+
+
+def test_another_councils_report_does_not_exist(client_for, people, published, draft):
+    client = client_for(people.outsider)
+    assert "January 2024" not in client.get(reverse("reports:index")).content.decode()
+    assert client.get(reverse("reports:report", args=[published.pk])).status_code == 404
+    assert client.get(reverse("reports:download", args=[published.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:draft", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("reports:publish", args=[draft.pk])).status_code == 404
+    assert HighlightReport.objects.get(pk=draft.pk).status == ReportStatus.DRAFT
+
+
+@pytest.mark.parametrize("persona", NOT_PUBLISHERS)
+def test_only_the_qa_lead_drafts_and_publishes(client_for, people, draft, persona):
+    client = client_for(getattr(people, persona))
+    for name in ("start",):
+        assert client.get(reverse(f"reports:{name}")).status_code == 403
+    for name in ("draft", "narrative", "exemplars", "publish"):
+        assert client.get(reverse(f"reports:{name}", args=[draft.pk])).status_code == 403
+    assert client.post(reverse("reports:publish", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("reports:draft_download", args=[draft.pk, "xlsx"])).status_code == 403
+    assert HighlightReport.objects.get(pk=draft.pk).status == ReportStatus.DRAFT
+
+
+def test_a_draft_is_not_readable_as_a_report(client_for, people, draft):
+    client = client_for(people.director)
+    assert client.get(reverse("reports:report", args=[draft.pk])).status_code == 404
+    assert "March 2024" not in client.get(reverse("reports:index")).content.decode()
+
+
+def test_the_qa_lead_drafts_writes_chooses_previews_and_publishes(
+    client_for, council, people, programme
+):
+    client = client_for(people.qa_lead)
+    assert client.get(reverse("reports:start")).status_code == 200
+    wrong = client.post(reverse("reports:start"), {"month": "2024-01", "from": "2024-03"})
+    assert "The first month must be the same as or before the month" in wrong.content.decode()
+    started = client.post(reverse("reports:start"), {"month": "2024-03", "from": "2024-01"})
+    report = HighlightReport.objects.get(council=council.council, status=ReportStatus.DRAFT)
+    assert started.url == reverse("reports:draft", args=[report.pk])
+    page = client.get(started.url)
+    assert page.status_code == 200
+    assert "No introduction written yet." in page.content.decode()
+
+    narrative = reverse("reports:narrative", args=[report.pk])
+    assert client.get(narrative).status_code == 200
+    saved = client.post(
+        narrative, {"introduction": "The programme continues.", "standards": "- Supervise"}
+    )
+    assert saved.status_code == 302
+    assert Narrative.objects.get(month=MAR, section="introduction").text == (
+        "The programme continues."
+    )
+
+    exemplars = reverse("reports:exemplars", args=[report.pk])
+    for tab in ("descriptors", "feedback", "reflection"):
+        response = client.get(exemplars, {"show": tab})
+        assert response.status_code == 200
+        if tab == "feedback":
+            # Only feedback with consent to share is offered.
+            offered = response.content.decode().count('name="feedback"')
+            assert offered == 2 * Feedback.objects.filter(consent_to_share=True).count()
+    assert AccessLog.objects.filter(user=people.qa_lead, action="listed").exists()
+    audit = programme.completed[0]
+    answer = Answer.objects.get(audit=audit, question=programme.comment)
+    chosen = client.post(
+        reverse("reports:exemplar_choose", args=[report.pk]),
+        {
+            "audit": audit.pk,
+            "kind": ExemplarKind.DESCRIPTOR,
+            "answer": answer.pk,
+            "grade": "good",
+            "text": "Seen alone; views recorded.",
+            "back": "descriptors",
+        },
+    )
+    assert chosen.status_code == 302
+    exemplar = Exemplar.objects.get()
+    refused = Feedback.objects.filter(consent_to_share=False).first()
+    response = client.post(
+        reverse("reports:exemplar_choose", args=[report.pk]),
+        {"audit": refused.audit_id, "kind": ExemplarKind.STRENGTH, "feedback": refused.pk},
+        follow=True,
+    )
+    assert "did not consent" in response.content.decode()
+    page = client.get(reverse("reports:draft", args=[report.pk])).content.decode()
+    assert "The programme continues." in page
+    assert "Seen alone; views recorded." in page
+
+    pdf = client.get(reverse("reports:draft_download", args=[report.pk, "pdf"]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("reports:publish", args=[report.pk])).status_code == 200
+    done = client.post(reverse("reports:publish", args=[report.pk]))
+    assert done.url == reverse("reports:report", args=[report.pk])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED
+    assert "Seen alone; views recorded." in report.html
+
+    # Once published, the draft pages are gone and the text cannot be changed through them.
+    assert client.get(reverse("reports:draft", args=[report.pk])).status_code == 404
+    removed = client.post(reverse("reports:exemplar_remove", args=[report.pk, exemplar.pk]))
+    assert removed.status_code == 404
+    assert Exemplar.objects.filter(pk=exemplar.pk).exists()
+
+
+def test_removing_an_exemplar(client_for, people, draft, programme):
+    audit = programme.completed[-1]
+    exemplar = actions.choose_exemplar(
+        audit, kind=ExemplarKind.DESCRIPTOR, grade="good", text="Good work.", by=people.qa_lead
+    )
+    client = client_for(people.qa_lead)
+    response = client.post(reverse("reports:exemplar_remove", args=[draft.pk, exemplar.pk]))
+    assert response.status_code == 302
+    assert not Exemplar.objects.exists()
+    assert [record.action for record in history_of(exemplar)] == ["deleted", "created"]
+
+
+def test_published_pages_cost_a_fixed_number_of_queries(
+    client_for, people, published, django_assert_max_num_queries
+):
+    client = client_for(people.director)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:report", args=[published.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:index")).status_code == 200

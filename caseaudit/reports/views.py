@@ -1,0 +1,362 @@
+"""Highlight report pages. Thin views: parse, call ``actions`` (or ``build`` for a preview),
+render. Drafts are the QA lead's; published reports are for everyone ``can_read_reports``
+allows, served from the frozen copy. Another council's report is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from caseaudit.accounts import permissions
+from caseaudit.accounts.access import log_list_access
+from caseaudit.audits.compliance import reporting_month, reporting_months
+from caseaudit.audits.models import Answer, Audit, Feedback
+from caseaudit.core.forms import form_data
+from caseaudit.core.grades import ORDER
+from caseaudit.reports import actions, candidates, formats
+from caseaudit.reports.build import cohort_title, period_label
+from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
+from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm
+from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
+from caseaudit.reports.render_html import render_body
+
+CANDIDATES_PER_PAGE = 20
+TABS = {
+    "descriptors": "Practice theme descriptors",
+    "feedback": "Feedback quotes",
+    "reflection": "Reflection answers",
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _report(request, pk: int, *, status: str) -> HighlightReport:
+    """The council's report in ``status``; a draft that has since been published is a 404 on
+    the draft pages (its own page is the published one)."""
+    return get_object_or_404(
+        HighlightReport.objects.select_related("council", "published_by"),
+        pk=pk,
+        council_id=request.user.council_id,
+        status=status,
+    )
+
+
+def _draft(request, pk: int) -> HighlightReport:
+    _require(permissions.can_publish_reports(request.user))
+    return _report(request, pk, status=ReportStatus.DRAFT)
+
+
+# Lists and starting ----------------------------------------------------------------------------
+
+
+def index(request):
+    user = request.user
+    _require(permissions.can_read_reports(user))
+    reports = HighlightReport.objects.filter(council_id=user.council_id).defer("data", "html")
+    can_publish = permissions.can_publish_reports(user)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "published": reports.filter(status=ReportStatus.PUBLISHED).select_related(
+                "published_by"
+            ),
+            "drafts": reports.filter(status=ReportStatus.DRAFT) if can_publish else [],
+            "can_publish": can_publish,
+        },
+    )
+
+
+def start(request):
+    _require(permissions.can_publish_reports(request.user))
+    council = request.user.council
+    form = PeriodForm(form_data(request), months=reporting_months(council))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = actions.start_report(
+                council,
+                from_month=form.cleaned_data["from"],
+                to_month=form.cleaned_data["month"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("reports:draft", pk=report.pk)
+    return render(request, "reports/start.html", {"form": form})
+
+
+# Drafts ----------------------------------------------------------------------------------------
+
+
+def draft(request, pk: int):
+    report = _draft(request, pk)
+    data = actions.preview(report)
+    return render(
+        request,
+        "reports/draft.html",
+        {"report": report, "body": render_body(data, draft=True), "formats": formats.RENDERINGS},
+    )
+
+
+def draft_download(request, pk: int, fmt: str):
+    """A draft as PDF, Word, Excel or HTML, built from the data as it is now."""
+    report = _draft(request, pk)
+    if fmt not in formats.RENDERINGS:
+        raise Http404("No such format.")
+    data = actions.preview(report)
+    return _file_response(
+        formats.render(data, fmt),
+        formats.RENDERINGS[fmt].content_type,
+        "draft-" + formats.filename(data, fmt),
+    )
+
+
+def narrative(request, pk: int):
+    report = _draft(request, pk)
+    council = request.user.council
+    saved = dict(
+        Narrative.objects.filter(council=council, month=report.to_month).values_list(
+            "section", "text"
+        )
+    )
+    form = NarrativeForm(form_data(request), initial=saved)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for section in Section:
+                actions.save_narrative(
+                    council,
+                    month=report.to_month,
+                    section=section,
+                    text=form.cleaned_data[section.value],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The narrative for {report.to_month:%B %Y} is saved.")
+            return redirect("reports:draft", pk=report.pk)
+    return render(request, "reports/narrative.html", {"report": report, "form": form})
+
+
+def exemplars(request, pk: int):
+    """The text chosen so far, and one kind of candidate text to choose from, a page at a time."""
+    report = _draft(request, pk)
+    user = request.user
+    tab = request.GET.get("show", "descriptors")
+    if tab not in TABS:
+        tab = "descriptors"
+    if tab == "descriptors":
+        sources = candidates.answers(report, user)
+    elif tab == "feedback":
+        sources = candidates.feedback(report, user)
+    else:
+        sources = candidates.reflections(report, user)
+    page = Paginator(sources, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    chosen = (
+        Exemplar.objects.filter(council_id=user.council_id)
+        .alias(counted_month=reporting_month("audit__"))
+        .filter(counted_month__gte=report.from_month, counted_month__lte=report.to_month)
+        .select_related("audit__month")
+        .order_by("kind", "grade", "question", "chosen_at")
+    )
+    log_list_access(request, Audit)
+    return render(
+        request,
+        "reports/exemplars.html",
+        {
+            "report": report,
+            "tab": tab,
+            "tabs": TABS,
+            "page": page,
+            "items": [_candidate(tab, source) for source in page.object_list],
+            "chosen": list(chosen),
+            "grades": ORDER,
+            "questions": ReflectionQuestion,
+            "kinds": ExemplarKind,
+        },
+    )
+
+
+def _candidate(tab: str, source) -> dict:
+    """One audit's text, as the chooser shows it: a heading and one form per piece of text."""
+    audit = source.audit
+    cohort = cohort_title(audit.month.cohort_key if audit.month else "")
+    month = f"{audit.month.month:%B %Y}" if audit.month else "Re-audit"
+    grade = audit.overall_grade
+    heading = f"{cohort}, {month}"
+    sources = []
+    if tab == "descriptors":
+        heading += f": {source.question.domain.title}"
+        sources.append(
+            {
+                "label": f"{source.question.text} (overall: {audit.get_overall_grade_display()})",
+                "text": source.text,
+                "kind": ExemplarKind.DESCRIPTOR,
+                "answer_id": source.pk,
+                "grade": grade,
+                "prefix": f"a{source.pk}",
+                "button": "Add as a descriptor",
+            }
+        )
+    elif tab == "feedback":
+        heading += f": feedback from {source.get_given_by_display().lower()}"
+        good = source.quote or source.what_was_good
+        if good:
+            sources.append(
+                {
+                    "label": "What was good",
+                    "text": good,
+                    "kind": ExemplarKind.STRENGTH,
+                    "feedback_id": source.pk,
+                    "prefix": f"s{source.pk}",
+                    "button": "Add as a practice strength",
+                }
+            )
+        if source.could_be_better:
+            sources.append(
+                {
+                    "label": "What could be better",
+                    "text": source.could_be_better,
+                    "kind": ExemplarKind.IMPROVEMENT,
+                    "feedback_id": source.pk,
+                    "prefix": f"i{source.pk}",
+                    "button": "Add as an area for improvement",
+                }
+            )
+    else:
+        heading += ": reflection"
+        for question in ReflectionQuestion:
+            text = getattr(source, question.value)
+            if text:
+                sources.append(
+                    {
+                        "label": question.label,
+                        "text": text,
+                        "kind": ExemplarKind.REFLECTION,
+                        "question": question.value,
+                        "prefix": f"r{source.pk}-{question.value}",
+                        "button": "Add as a reflection theme",
+                    }
+                )
+    return {"heading": heading, "audit_id": audit.pk, "sources": sources}
+
+
+@require_POST
+def exemplar_choose(request, pk: int):
+    report = _draft(request, pk)
+    user = request.user
+    form = ExemplarForm(request.POST)
+    back = request.POST.get("back", "descriptors")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_exemplars(report, back)
+    data = form.cleaned_data
+    audit = (
+        (Audit.objects.filter(council_id=user.council_id) & Audit.objects.visible_to(user))
+        .select_related("child")
+        .filter(pk=data["audit"])
+        .first()
+    )
+    if audit is None:
+        raise Http404("No such audit.")
+    answer = (
+        Answer.objects.filter(pk=data["answer"], audit=audit).first() if data["answer"] else None
+    )
+    feedback = (
+        Feedback.objects.filter(pk=data["feedback"], audit=audit).first()
+        if data["feedback"]
+        else None
+    )
+    try:
+        actions.choose_exemplar(
+            audit,
+            kind=data["kind"],
+            text=data["text"],
+            grade=data["grade"],
+            answer=answer,
+            feedback=feedback,
+            question=data["question"],
+            by=user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The text is added to the report.")
+    return _back_to_exemplars(report, back)
+
+
+@require_POST
+def exemplar_remove(request, pk: int, exemplar: int):
+    report = _draft(request, pk)
+    chosen = get_object_or_404(Exemplar, pk=exemplar, council_id=request.user.council_id)
+    actions.remove_exemplar(chosen, by=request.user)
+    messages.success(request, "The text is removed from the report.")
+    return _back_to_exemplars(report, request.POST.get("back", "descriptors"))
+
+
+def _back_to_exemplars(report, tab: str):
+    response = redirect("reports:exemplars", pk=report.pk)
+    response["Location"] += f"?show={tab if tab in TABS else 'descriptors'}"
+    return response
+
+
+def publish(request, pk: int):
+    """A confirmation page, then publication: the report is frozen and readable by all."""
+    report = _draft(request, pk)
+    if request.method == "POST":
+        try:
+            published = actions.publish_report(report, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reports:index")
+        messages.success(
+            request, f"The audit highlight report for {report.period_label} is published."
+        )
+        return redirect("reports:report", pk=published.pk)
+    return render(request, "reports/publish.html", {"report": report})
+
+
+# Published -------------------------------------------------------------------------------------
+
+
+def report(request, pk: int):
+    _require(permissions.can_read_reports(request.user))
+    published = _report(request, pk, status=ReportStatus.PUBLISHED)
+    files = list(published.files.defer("content").order_by("format"))
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": published,
+            "files": files,
+            "period": period_label(published.from_month, published.to_month),
+        },
+    )
+
+
+def download(request, pk: int, fmt: str):
+    _require(permissions.can_read_reports(request.user))
+    published = _report(request, pk, status=ReportStatus.PUBLISHED)
+    file = get_object_or_404(ReportFile, report=published, format=fmt)
+    return _file_response(bytes(file.content), file.content_type, file.filename)
+
+
+def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if content_type.startswith("text/html") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if disposition == "inline":
+        # A report's own HTML file: shown as a document, never able to run script.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        )
+    return response
