@@ -1,13 +1,36 @@
-"""`make bench`: run every benchmark and print one JSON document."""
+"""`make bench`: run every benchmark and print one JSON document.
+
+    python -m bench                          every benchmark, with its defaults
+    python -m bench import [options]         the Annex A import (bench/import_bench.py)
+    python -m bench programme [options]      sampling, allocation and compliance
+                                             (bench/programme_bench.py; --quick for a small run)
+    python -m bench report [options]         the highlight report as HTML, PDF, Word, Excel
+                                             (bench/report_bench.py; --quick for a small run)
+
+Options with no benchmark named are the import benchmark's, as they always were.
+"""
 
 import json
 import sys
 
-from bench import import_bench
+from bench import import_bench, programme_bench, report_bench
+
+BENCHMARKS = {
+    "import": import_bench.run,
+    "programme": programme_bench.run,
+    "report": report_bench.run,
+}
 
 
 def main() -> None:
-    results = {"import": import_bench.run(sys.argv[1:])}
+    argv = sys.argv[1:]
+    if argv and argv[0] in BENCHMARKS:
+        chosen, options = [argv[0]], argv[1:]
+    elif argv:
+        chosen, options = ["import"], argv
+    else:
+        chosen, options = list(BENCHMARKS), []
+    results = {name: BENCHMARKS[name](options) for name in chosen}
     print(json.dumps(results, indent=2))
 
 

@@ -119,12 +119,13 @@ def judgements_figure(months: list[dict]):
     return figure
 
 
-def _render(months: list[dict], fmt: str) -> bytes:
+def _render(months: list[dict], fmt: str, dpi: int | None = None) -> bytes:
     with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
         figure = judgements_figure(months)
         buffer = io.BytesIO()
         try:
-            figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+            metadata = {"Date": None} if fmt == "svg" else None
+            figure.savefig(buffer, format=fmt, metadata=metadata, dpi=dpi or "figure")
         finally:
             pyplot.close(figure)
     return buffer.getvalue()
@@ -134,10 +135,14 @@ def judgements_svg(months: list[dict]) -> str:
     return _render(months, "svg").decode("utf-8")
 
 
-def judgements_png(months: list[dict]) -> bytes:
-    return _render(months, "png")
+def judgements_png(months: list[dict], dpi: int | None = None) -> bytes:
+    return _render(months, "png", dpi)
 
 
 def data_uri(svg: str) -> str:
     """An SVG as an ``<img src>``: WeasyPrint and browsers both read it."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

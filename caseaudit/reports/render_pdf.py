@@ -13,4 +13,4 @@ for name in ("weasyprint.progress", "fontTools.subset", "fontTools.ttLib"):
 
 
 def render_pdf(data: dict) -> bytes:
-    return weasyprint.HTML(string=render_document(data)).write_pdf()
+    return weasyprint.HTML(string=render_document(data, for_print=True)).write_pdf()

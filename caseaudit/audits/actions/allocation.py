@@ -34,6 +34,7 @@ def auditors(council) -> QuerySet:
     return (
         User.objects.filter(council=council, is_active=True, role=Role.AUDITOR)
         .filter(Exists(current.filter(job_role=JobRole.TEAM_MANAGER)))
+        .select_related("worker")
         .annotate(
             open_audits=Count("audits_to_do", filter=still_open),
             current_team_id=Subquery(current.order_by("-starts_on").values("team_id")[:1]),
@@ -104,7 +105,13 @@ def _shift_one(loads: list[_Load], options: dict) -> bool:
     an auditor with at least two fewer than the busy one; move the cases along it. The chain's
     ends change by one each and the middle not at all, so repeating this ends, with the work
     as even as the rules allow."""
+    lowest = min((x.load for x in loads), default=0)
     for busy in sorted(loads, key=lambda x: x.key, reverse=True):
+        if busy.load < lowest + 2:
+            # Every chain must end two below its start, and nobody is below ``lowest``: no
+            # busier auditor is left to start one. (Without this stop, the last pass searched
+            # from every auditor in turn: cubic in the auditors at a county's scale.)
+            return False
         came_from: dict[_Load, tuple] = {busy: ()}
         queue = deque([busy])
         while queue:
