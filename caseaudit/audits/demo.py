@@ -481,3 +481,34 @@ def build_history(
     statuses = Audit.objects.filter(council=council).values_list("status", flat=True)
     replay.history.statuses = Counter(statuses)
     return replay.history
+
+
+def alert_for_demo_manager(council, *, username: str = "team.manager", today=None):
+    """An open safeguarding alert about the most recently audited child in the demo team
+    manager's team, raised by its auditor, so that login shows one on its home page. Nothing
+    if there is already an open one for them, or no such audit."""
+    from caseaudit.audits.models import SafeguardingAlert
+
+    manager = User.objects.get(council=council, username=username)
+    if SafeguardingAlert.objects.open().filter(recipients=manager).exists():
+        return None
+    today = today or clock.today()
+    audit = (
+        Audit.objects.filter(
+            council=council,
+            child__allocated_team_id=manager.scope_team_id,
+            status__in=AuditStatus.completed(),
+        )
+        .select_related("auditor")
+        .order_by("-submitted_at")
+        .first()
+    )
+    if audit is None:
+        return None
+    with clock.set_to(today):
+        return safeguarding.raise_alert(
+            audit,
+            concern="The record shows two police call-outs for domestic abuse at the home in "
+            "the last fortnight, and no strategy discussion or visit since.",
+            by=audit.auditor,
+        )

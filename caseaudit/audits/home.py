@@ -68,10 +68,12 @@ def next_steps(user) -> list[dict]:
                 actions = _plural(counts["own"], "open practice action", "open practice actions")
                 parts.append(f"You have {actions}{overdue}.")
             if counts["staff_overdue"]:
-                parts.append(
-                    f"{_plural(counts['staff_overdue'], 'action', 'actions')} owned by your "
-                    "staff are overdue."
+                overdue = _plural(
+                    counts["staff_overdue"],
+                    "action owned by your staff is",
+                    "actions owned by your staff are",
                 )
+                parts.append(f"{overdue} overdue.")
             steps.append(
                 {
                     "text": " ".join(parts),

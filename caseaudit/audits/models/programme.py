@@ -141,6 +141,8 @@ class Audit(models.Model):
             models.Index(fields=["council", "status"]),
             models.Index(fields=["auditor", "status"]),
             models.Index(fields=["child", "submitted_at"]),
+            # Re-audits count in the month they are due: a period's audits are found by it.
+            models.Index(fields=["council", "due_date"]),
         ]
 
     def __str__(self) -> str:

@@ -80,3 +80,13 @@ def test_compliance_and_judgements_are_in_the_seeds_range(history):
     assert grades["requires_improvement"] / graded > 0.4
     assert grades["inadequate"] > 0 and history.reaudits > 0
     assert history.reflections and history.feedback and history.moderated
+
+
+def test_the_demo_team_manager_gets_an_open_alert_once(history, council, people):
+    from caseaudit.audits.demo import alert_for_demo_manager
+    from caseaudit.audits.models import SafeguardingAlert
+
+    alert_for_demo_manager(council.council, username="north.manager", today=TODAY)
+    [alert] = SafeguardingAlert.objects.open().filter(recipients=people.north_manager)
+    assert alert.audit.child.allocated_team == people.north_team
+    assert alert_for_demo_manager(council.council, username="north.manager", today=TODAY) is None

@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _build_programme(self, council, seed: int, programme_from: str) -> None:
         """Years of audit programme, replayed through the programme's own actions."""
         from caseaudit.audits.compliance import parse_month
-        from caseaudit.audits.demo import build_history
+        from caseaudit.audits.demo import alert_for_demo_manager, build_history
         from caseaudit.audits.models import ProgrammeMonth
 
         try:
@@ -75,6 +75,7 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         history = build_history(council, seed=seed, first_month=first_month)
+        alert_for_demo_manager(council)
         grades = ", ".join(f"{n:,} {g.replace('_', ' ')}" for g, n in history.grades.most_common())
         self.stdout.write(
             f"  {history.months} months ({history.paused} paused), {history.audits:,} audits and "
