@@ -115,7 +115,12 @@ def judgements_figure(months: list[dict]):
         frameon=False,
         fontsize=8,
     )
-    figure.tight_layout()
+    # Fixed margins, in inches, rather than tight_layout: that lays the figure out twice, and
+    # the labels' room is known (rotated month names below, the legend under them).
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=0.75 / width, right=1 - 0.15 / width, top=1 - 0.15 / height, bottom=1.25 / height
+    )
     return figure
 
 
