@@ -5,9 +5,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from caseaudit.cases.choices import ImportStatus
-from caseaudit.cases.models import ImportRun
+from caseaudit.cases.models import ImportProblem, ImportRun
 
 UPLOAD_SUFFIXES = (".xlsx", ".csv", ".zip")
 
@@ -40,3 +41,28 @@ def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> Imp
 
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
+
+
+# An import of a million rows takes minutes; one still "importing" after this has stopped.
+STOPPED_AFTER = datetime.timedelta(hours=1)
+STOPPED_MESSAGE = (
+    "This import stopped before it finished: the background worker was stopped or restarted "
+    "while it ran. Nothing from this file was saved. Import it again."
+)
+
+
+@transaction.atomic
+def mark_stopped_runs(council, *, now: datetime.datetime | None = None) -> int:
+    """Runs left "importing" by a worker that died. Imports are atomic, so nothing of theirs
+    was saved: say so, and let the page stop waiting. Returns how many were marked."""
+    now = now or timezone.now()
+    stopped = list(
+        ImportRun.objects.select_for_update().filter(
+            council=council, status=ImportStatus.RUNNING, requested_at__lt=now - STOPPED_AFTER
+        )
+    )
+    for run in stopped:
+        run.status, run.finished_at = ImportStatus.FAILED, now
+        run.save(update_fields=["status", "finished_at"])
+        ImportProblem.objects.create(run=run, severity="error", message=STOPPED_MESSAGE)
+    return len(stopped)

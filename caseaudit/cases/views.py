@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
-from caseaudit.cases.actions import request_import
+from caseaudit.cases.actions import mark_stopped_runs, request_import
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
@@ -39,6 +39,7 @@ def imports(request):
         else:
             messages.success(request, f"{run.source_name} is queued for import.")
             return redirect("cases:import", pk=run.pk)
+    mark_stopped_runs(council)
     runs = ImportRun.objects.filter(council=council).select_related("requested_by")[:25]
     snapshots = Snapshot.objects.filter(council=council).order_by("-as_at")[:12]
     return render(
@@ -50,6 +51,7 @@ def imports(request):
 
 def import_detail(request, pk: int):
     _require_importer(request)
+    mark_stopped_runs(request.user.council)
     run = get_object_or_404(
         ImportRun.objects.select_related("requested_by", "snapshot"),
         pk=pk,

@@ -128,6 +128,32 @@ def test_an_in_progress_import_page_polls_with_htmx(client_for, people):
     assert 'id="import-status"' in partial.content.decode()
 
 
+def test_an_import_left_running_by_a_stopped_worker_is_marked_failed_not_polled_forever(
+    client_for, people
+):
+    council = people.administrator.council
+    stuck, recent = (
+        ImportRun.objects.create(council=council, source_name=n, status=ImportStatus.RUNNING)
+        for n in ("stuck.xlsx", "recent.xlsx")
+    )
+    theirs = ImportRun.objects.create(
+        council=people.other.council, source_name="theirs.xlsx", status=ImportStatus.RUNNING
+    )
+    long_ago = stuck.requested_at - datetime.timedelta(hours=2)
+    ImportRun.objects.filter(pk__in=[stuck.pk, theirs.pk]).update(requested_at=long_ago)
+
+    page = client_for(people.administrator).get(reverse("cases:import", args=[stuck.pk]))
+    text = page.content.decode()
+    assert 'hx-trigger="every 2s"' not in text
+    assert "stopped before it finished" in text and "Nothing from this file was saved" in text
+    statuses = dict(ImportRun.objects.values_list("source_name", "status"))
+    assert statuses == {
+        "stuck.xlsx": ImportStatus.FAILED,
+        "recent.xlsx": ImportStatus.RUNNING,  # still within the hour an import may take
+        "theirs.xlsx": ImportStatus.RUNNING,  # another council's runs are theirs to sweep
+    }
+
+
 def test_another_councils_import_is_not_found(client_for, people):
     run = ImportRun.objects.create(council=people.other.council, source_name="theirs.xlsx")
     client = client_for(people.administrator)
