@@ -115,15 +115,10 @@ def can_update_practice_action(user, practice_action) -> bool:
         return True
     if user.pk == practice_action.created_by_id:
         return True
-    if not user.worker_id:
-        return False
-    if practice_action.owner_id == user.worker_id:
-        return True
-    from caseaudit.organisation.models import Assignment
-
     return (
-        Assignment.objects.current()
-        .filter(worker_id=practice_action.owner_id, manager_id=user.worker_id)
+        type(practice_action)
+        .objects.owned_or_managed_by(user)
+        .filter(pk=practice_action.pk)
         .exists()
     )
 

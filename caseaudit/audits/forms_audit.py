@@ -7,13 +7,13 @@ problems back beside the fields they belong to.
 
 from dataclasses import dataclass, field
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from caseaudit.audits.choices import QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Audit, Domain, GradeDescriptor, Question
+from caseaudit.core.forms import DateField
 from caseaudit.core.grades import ORDER
 
 CHOICES = {
@@ -223,25 +223,11 @@ class ReasonForm(forms.Form):
             self.fields["reason"].error_messages["required"] = required_message
 
 
-class NewDueDateField(DateInputField):
-    """The GOV.UK date input, with this question's own words for each problem."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages.update(
-            required="Enter the new due date", incomplete="Enter the new due date"
-        )
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError("The new due date must be a real date", code="invalid") from error
-
-
 class ExtensionForm(forms.Form):
-    new_due_date = NewDueDateField(
-        label="New due date", help_text="For example, 27 3 2026", require_all_fields=False
+    new_due_date = DateField(
+        label="New due date",
+        missing="Enter the new due date",
+        invalid="The new due date must be a real date",
     )
     reason = forms.CharField(
         label="Why do you need more time?",

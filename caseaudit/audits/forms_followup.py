@@ -1,27 +1,11 @@
 """Forms for what follows an audit: a safeguarding alert, practice actions, the reflection
 sheet and feedback. They only check the shape of what was typed; the actions decide."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
 from caseaudit.audits.choices import FeedbackFrom, FeedbackMethod
-
-
-class DateField(DateInputField):
-    """The GOV.UK date input, with the question's own words for each problem."""
-
-    def __init__(self, *, missing: str, **kwargs):
-        kwargs.setdefault("help_text", "For example, 27 3 2026")
-        super().__init__(require_all_fields=False, **kwargs)
-        self.missing = missing
-        self.error_messages.update(required=missing, incomplete=missing)
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(f"{self.label} must be a real date", code="invalid") from error
+from caseaudit.core.forms import DateField, add_action_errors
 
 
 def _text(label: str, missing: str = "", *, rows: int = 5, hint: str = "") -> forms.CharField:
@@ -43,11 +27,7 @@ class FollowUpForm(forms.Form):
         return [(self[name], self.kinds.get(name, "textarea")) for name in self.fields]
 
     def add_problems(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_action_errors(self, error)
 
 
 class AlertForm(FollowUpForm):

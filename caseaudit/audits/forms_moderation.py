@@ -8,10 +8,11 @@ grade for every graded domain, a reason wherever it differs from the auditor's) 
 import datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from caseaudit.audits.actions.moderation import grade_field, reason_field
 from caseaudit.audits.compliance import month_key, month_label, parse_month
+from caseaudit.core.forms import add_action_errors
 from caseaudit.core.grades import ORDER
 
 GRADE_CHOICES = [(grade.value, grade.label) for grade in ORDER]
@@ -140,12 +141,7 @@ class ModerationForm(forms.Form):
 
     def apply_errors(self, error: ValidationError) -> None:
         """Put the action's refusal beside the fields it names."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in self.fields and name != NON_FIELD_ERRORS else None
-            self.add_error(field, errors)
+        add_action_errors(self, error)
 
     def domain_rows(self):
         """(domain, grade field, reason field) for the template, in the tool's order."""

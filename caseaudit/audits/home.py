@@ -89,14 +89,14 @@ def next_steps(user) -> list[dict]:
             )
             .order_by("-met_on")
             .values_list("audit_id", flat=True)
+            .first()
         )
-        waiting = list(waiting[:2])
         if waiting:
             steps.append(
                 {
                     "text": "The notes of a case reflection meeting with you are ready for your "
                     "response.",
-                    "link": reverse("audits:audit", args=[waiting[0]]),
+                    "link": reverse("audits:audit", args=[waiting]),
                     "label": "Read the reflection",
                 }
             )

@@ -65,27 +65,27 @@ class PracticeActionQuerySet(models.QuerySet):
         """Actions on audits the person may see, and actions they own or their staff own."""
         from caseaudit.accounts.permissions import can_see_child_records
         from caseaudit.audits.models import Audit
-        from caseaudit.organisation.models import Assignment
 
         if not can_see_child_records(user):
             return self.none()
         q = Q(audit__in=Audit.objects.visible_to(user).values("pk"))
         if user.worker_id:
-            managed = Assignment.objects.current().filter(manager_id=user.worker_id)
-            q |= Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id"))
+            q |= _owned_or_managed_q(user)
         return self.filter(q, audit__council_id=user.council_id)
 
     def owned_or_managed_by(self, user):
         """What this person must do, or must see their staff do."""
-        from caseaudit.organisation.models import Assignment
-
         if not user.worker_id:
             return self.none()
-        managed = Assignment.objects.current().filter(manager_id=user.worker_id)
-        return self.filter(
-            Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id")),
-            audit__council_id=user.council_id,
-        )
+        return self.filter(_owned_or_managed_q(user), audit__council_id=user.council_id)
+
+
+def _owned_or_managed_q(user) -> Q:
+    """Actions the person owns, or that people they now manage own."""
+    from caseaudit.organisation.models import Assignment
+
+    managed = Assignment.objects.current().filter(manager_id=user.worker_id)
+    return Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id"))
 
 
 class SafeguardingAlertQuerySet(models.QuerySet):

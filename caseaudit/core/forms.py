@@ -1,5 +1,8 @@
 """Small form helpers shared by every app's views."""
 
+from crispy_forms_gds.fields import DateInputField
+from django.core.exceptions import ValidationError
+
 
 def form_data(request):
     """The submitted data on a POST, else None.
@@ -8,3 +11,31 @@ def form_data(request):
     unbound and shown again without its error messages.
     """
     return request.POST if request.method == "POST" else None
+
+
+def add_action_errors(form, error) -> None:
+    """Put an action's ``ValidationError`` on the form: each message beside the field it names,
+    anything else (or a message for no field) above the form, in the error summary."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input (day, month, year), with the question's own words for each
+    problem: ``missing`` when left blank or incomplete, ``invalid`` (by default "<label> must
+    be a real date") for 31 2 2026 and the like."""
+
+    def __init__(self, *, missing: str, invalid: str = "", **kwargs):
+        kwargs.setdefault("help_text", "For example, 27 3 2026")
+        super().__init__(require_all_fields=False, **kwargs)
+        self.invalid = invalid or f"{self.label} must be a real date"
+        self.error_messages.update(required=missing, incomplete=missing)
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self.invalid, code="invalid") from error

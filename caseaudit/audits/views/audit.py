@@ -29,7 +29,7 @@ from caseaudit.audits.forms_audit import (
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
 from caseaudit.core import clock
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import add_action_errors, form_data
 
 AUDIT_PAGE = Audit.objects.select_related(
     "child", "team", "worker", "auditor", "tool_version__tool", "reaudit_of"
@@ -48,14 +48,6 @@ def _require_child_records(request) -> None:
 def _require_qa(request) -> None:
     if not permissions.can_run_programme(request.user):
         raise PermissionDenied
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Your audits ----------------------------------------------------------------------------------
@@ -280,7 +272,7 @@ def request_exemption(request, pk: int):
         try:
             workflow.request_exemption(audit, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -314,7 +306,7 @@ def request_extension(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -347,7 +339,7 @@ def cancel_audit(request, pk: int):
         try:
             workflow.cancel_audit(audit, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The audit is cancelled.")
             return redirect("audits:audit", pk=audit.pk)
@@ -403,7 +395,7 @@ def _decide(request, model, pk: int, *, action, what: str):
         try:
             action(row, approve=form.approve, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             verdict = "approved" if form.approve else "refused"
             messages.success(

@@ -22,14 +22,9 @@ from caseaudit.audits.forms_followup import (
     ResponseForm,
 )
 from caseaudit.audits.models import Audit, PracticeAction, ReflectionSheet, SafeguardingAlert
-from caseaudit.audits.views.audit import AUDIT_PAGE
+from caseaudit.audits.views.audit import AUDIT_PAGE, _require_child_records
 from caseaudit.core import clock
 from caseaudit.core.forms import form_data
-
-
-def _require_child_records(request) -> None:
-    if not permissions.can_see_child_records(request.user):
-        raise PermissionDenied
 
 
 def _audit(request, pk: int, may) -> Audit:

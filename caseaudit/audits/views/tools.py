@@ -27,7 +27,7 @@ from caseaudit.audits.forms_tools import (
     ToolForm,
 )
 from caseaudit.audits.models import Audit, AuditTool, Domain, Question, ToolVersion
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import add_action_errors, form_data
 from caseaudit.core.grades import ORDER
 
 SHIPPED = (
@@ -99,14 +99,6 @@ def _editor(version: ToolVersion, anchor: str = ""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _content(version: ToolVersion) -> list[Domain]:
     """The version's domains with their questions and, in the Ofsted order, the grade
     descriptors (three queries however big the tool)."""
@@ -137,7 +129,7 @@ def tool_create(request):
         try:
             version = tools.create_tool(request.user.council, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(
                 request, f"{version.tool} has been created. Add its domains and questions."
@@ -239,7 +231,7 @@ def version_details(request, pk: int):
         try:
             tools.edit_details(version, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The details have been saved.")
             return _editor(version)
@@ -258,7 +250,7 @@ def domain_add(request, pk: int):
         try:
             domain = tools.add_domain(version, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"‘{domain.title}’ has been added.")
             return _editor(version, f"domain-{domain.pk}")
@@ -278,7 +270,7 @@ def domain_edit(request, pk: int):
         try:
             tools.edit_domain(domain, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"‘{domain.title}’ has been saved.")
             return _editor(version, f"domain-{domain.pk}")
@@ -352,7 +344,7 @@ def descriptors_edit(request, pk: int):
         try:
             tools.set_descriptors(domain, texts=form.texts(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"The grade descriptors for ‘{domain.title}’ are saved.")
             return _editor(version, f"domain-{domain.pk}")
@@ -371,7 +363,7 @@ def question_add(request, pk: int):
         try:
             tools.add_question(domain, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"The question has been added to ‘{domain.title}’.")
             return _editor(version, f"domain-{domain.pk}")
@@ -403,7 +395,7 @@ def question_edit(request, pk: int):
         try:
             tools.edit_question(question, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The question has been saved.")
             return _editor(version, f"domain-{domain.pk}")
