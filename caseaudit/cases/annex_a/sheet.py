@@ -13,7 +13,7 @@ from python_calamine import CalamineError
 from .problems import Problem, Severity, column_letter, short_value
 from .safety import Limits
 from .schema import HeaderMatch, ListSpec, match_headers
-from .values import ValueProblem, is_blank, parse_cell
+from .values import ValueProblem, column_parser, is_blank
 
 __all__ = ["READ_ERRORS", "RawRows", "Row", "SheetReader", "blank_row", "iter_rows"]
 
@@ -33,7 +33,11 @@ class Row(NamedTuple):
 
 
 def blank_row(cells: Sequence[object]) -> bool:
-    return all(is_blank(cell) for cell in cells)
+    # A loop rather than all(...): a data row's first cell is its ID, so this returns at once.
+    for cell in cells:
+        if not is_blank(cell):
+            return False
+    return True
 
 
 class SheetReader:
@@ -60,7 +64,8 @@ class SheetReader:
         self._pending: list[tuple[int, Sequence[object]]] = []
         self._column_offset = column_offset
         self._extra_keys: dict[int, str] = {}
-        self._column_plan: tuple[list[tuple], set[int]] | None = None
+        self._column_plan: _ColumnPlan | None = None
+        self._unknown_by_width: dict[int, tuple[int, ...]] = {}
         self._broken: Exception | None = None
         if raw_rows is not None:
             self._read_header(raw_rows, limits.header_search_rows)
@@ -251,44 +256,60 @@ class SheetReader:
                 )
             )
 
-    def _plan(self) -> tuple[list[tuple], set[int]]:
+    def _plan(self) -> _ColumnPlan:
         """Per column: where it is and how to read it, worked out once per sheet, not per row."""
         if self._column_plan is None:
             assert self.match is not None
-            self._column_plan = (
-                [
-                    (
-                        column.field,
-                        self.match.indices.get(column.field),
-                        self.match.headers.get(column.field, column.header),
-                        column.kind,
-                        column.code_list,
-                        column.required,
+            present = []
+            for column in self.spec.columns:
+                index = self.match.indices.get(column.field)
+                if index is not None:
+                    present.append(
+                        (
+                            column.field,
+                            index,
+                            self.match.headers.get(column.field, column.header),
+                            column_parser(column.kind, column.code_list),
+                            column.required,
+                        )
                     )
-                    for column in self.spec.columns
-                ],
-                set(self.match.indices.values()),
+            # Every field is in every row's values, in the list's order; absent columns are None.
+            self._column_plan = _ColumnPlan(
+                dict.fromkeys(column.field for column in self.spec.columns),
+                present,
+                max((index for _f, index, *_rest in present), default=-1) + 1,
+                frozenset(self.match.indices.values()),
             )
         return self._column_plan
+
+    def _unknown_indices(self, width: int) -> tuple[int, ...]:
+        """The positions, in a row this wide, of cells no Annex A column claims."""
+        unknown = self._unknown_by_width.get(width)
+        if unknown is None:
+            known = self._plan().known
+            unknown = tuple(index for index in range(width) if index not in known)
+            self._unknown_by_width[width] = unknown
+        return unknown
 
     def _parse_row(
         self, row_number: int, cells: Sequence[object], unheaded_reported: set[int]
     ) -> Row:
-        plan, known = self._plan()
-        values: dict[str, object] = {}
+        plan = self._plan()
+        values = plan.template.copy()
         problems: list[Problem] = []
         width = len(cells)
-        for field_name, index, header, kind, code_list, required in plan:
-            raw = cells[index] if index is not None and index < width else None
+        short = width < plan.width
+        for field_name, index, header, parse, required in plan.present:
+            raw = None if short and index >= width else cells[index]
             try:
-                value = parse_cell(kind, raw, code_list)
+                value = parse(raw)
             except ValueProblem as problem:
                 problems.append(
                     self._problem("error", str(problem), row=row_number, column=header, value=raw)
                 )
-                value = None
-            else:
-                if value is None and required:
+                continue
+            if value is None:
+                if required:
                     problems.append(
                         self._problem(
                             "error",
@@ -297,11 +318,13 @@ class SheetReader:
                             column=header,
                         )
                     )
+                continue
             values[field_name] = value
 
         extras: dict[str, object] = {}
-        for index, raw in enumerate(cells):
-            if index in known or is_blank(raw):
+        for index in self._unknown_indices(width):
+            raw = cells[index]
+            if is_blank(raw):
                 continue
             key = self._extra_keys.get(index)
             if key is None:
@@ -320,6 +343,13 @@ class SheetReader:
                     )
             extras[key] = raw
         return Row(row_number, values, extras, problems)
+
+
+class _ColumnPlan(NamedTuple):
+    template: dict[str, None]  # every field of the list, blank
+    present: list[tuple]  # (field, index, header, parser, required) for columns in the file
+    width: int  # a row at least this wide has every present column
+    known: frozenset[int]  # indices Annex A columns claim
 
 
 def iter_rows(sheet: SheetReader) -> Iterator[Row]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .codes import CodeError, parse_code
 
 __all__ = [
     "ValueProblem",
+    "column_parser",
     "is_blank",
     "parse_cell",
     "parse_code_value",
@@ -307,6 +309,45 @@ def parse_cell(kind: str, raw: object, code_list: str | None = None) -> object:
 def _parse_repeating_text(kind: str, raw: str, code_list: str | None) -> object:
     # A ValueProblem propagates and is not cached, so a bad value is reported every time.
     return _parse_cell(kind, raw, code_list)
+
+
+# Distinct text values remembered per kind of column, shared by every sheet and file: the
+# same dates of birth and codes recur on list after list. A kind whose values do not repeat
+# (free text) would only fill it, so it is emptied when full rather than allowed to grow.
+_MEMO_LIMIT = 50_000
+_MEMOS: dict[tuple[str, str | None], dict[str, object]] = {}
+_UNSEEN = object()
+_KINDS = frozenset({"id", "text", "date", "int", "decimal", "code", "yesno"})
+
+
+def column_parser(kind: str, code_list: str | None = None) -> Callable[[object], object]:
+    """``parse_cell`` for one column, set up once per sheet rather than decided per cell.
+
+    Text cells are remembered with their value (a day's contacts share one date, a team's
+    referrals one name), so each distinct text is parsed once. Problems are never remembered:
+    a bad value raises ValueProblem every time it appears, so every row is reported. Child
+    IDs are nearly all distinct; plain digits, the usual form, are already the ID.
+    """
+    if kind in ("code", "yesno") and code_list is None:
+        raise ValueError(f"a {kind} column needs a code list")
+    if kind not in _KINDS:
+        raise ValueError(f"unknown column kind {kind!r}")
+    memo = _MEMOS.setdefault((kind, code_list), {})
+
+    def parse(raw: object) -> object:
+        if type(raw) is not str:
+            return None if raw is None else _parse_cell(kind, raw, code_list)
+        if kind == "id":
+            return raw if raw.isdigit() and raw.isascii() else _parse_cell(kind, raw, code_list)
+        value = memo.get(raw, _UNSEEN)
+        if value is _UNSEEN:
+            value = _parse_cell(kind, raw, code_list)
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            memo[raw] = value
+        return value
+
+    return parse
 
 
 def _parse_cell(kind: str, raw: object, code_list: str | None = None) -> object:

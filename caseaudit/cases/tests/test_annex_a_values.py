@@ -172,3 +172,32 @@ def test_parse_cell_dispatches_on_kind():
 def test_excel_error_text_is_named(raw):
     with pytest.raises(ValueProblem, match="is an Excel error from a formula"):
         parse_cell("text", raw)
+
+
+@pytest.mark.parametrize(
+    ("kind", "code_list", "cells"),
+    [
+        ("date", None, ["16/09/2020", " 16/09/2020 ", "2020-09-16", 44090.0, "", None, "6/9/98"]),
+        ("id", None, ["123", "123.0", 123.0, "DK-001", "0012", "", None, " 77 "]),
+        ("code", "gender", ["a) Male", "M", "b) Female", "", None]),
+        ("decimal", None, ["6.138", 6.5, "", None]),
+        ("int", None, ["3", 3.0, "3.0", "", None]),
+        ("text", None, ["Ann\xa0Lee", " North  Team ", 12.0, "", None]),
+        ("yesno", "yes_no", ["a) Yes", "N", "", None]),
+    ],
+)
+def test_a_column_parser_reads_every_cell_as_parse_cell_does(kind, code_list, cells):
+    from caseaudit.cases.annex_a.values import column_parser
+
+    parse = column_parser(kind, code_list)
+    for raw in cells * 2:  # the second time, from what the parser remembers
+        assert parse(raw) == parse_cell(kind, raw, code_list), raw
+
+
+def test_a_column_parser_reports_a_bad_value_every_time():
+    from caseaudit.cases.annex_a.values import column_parser
+
+    parse = column_parser("date", None)
+    for _ in range(3):
+        with pytest.raises(ValueProblem, match="February 2020 has no day 31"):
+            parse("31/02/2020")
