@@ -6,13 +6,16 @@
 - **Idempotent**: a file whose bytes were already loaded for the council is recognised by its
   SHA-256 and changes nothing. A different file for a date already loaded replaces that date's
   snapshot as a whole.
-- **Streaming**: rows are read one at a time and written in batches, so memory grows with the
-  number of children (one small entry each), never with the number of rows.
+- **Streaming**: rows are read one at a time and written in batches; what must be remembered
+  about each child until the end is kept in the database (``child_register.py``), so memory
+  does not grow with the file.
 """
 
 import datetime
 import hashlib
+import json
 import logging
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.cases.annex_a import Limits, Problem, Row, SourceError, open_source
+from caseaudit.cases.child_register import AllocatingList, ChildRegister
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.models import (
     CHILD_COLUMNS,
@@ -33,7 +37,7 @@ from caseaudit.cases.models import (
     Snapshot,
 )
 from caseaudit.cases.organisation_index import OrganisationIndex
-from caseaudit.core.bulk import insert_rows, update_rows
+from caseaudit.core.bulk import insert_rows
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Council
 
@@ -48,6 +52,12 @@ UNBORN_MONTHS = 10
 
 # Which list decides a child's current team and worker, first match wins.
 ALLOCATION_PRIORITY = ("cla", "cp", "cin", "care_leavers", "assessments", "section47", "referrals")
+# An episode that has ended allocates a child only if nothing open does.
+_ENDED_COLUMNS = {
+    "cla": "ceased_looked_after_date",
+    "cp": "cp_plan_end_date",
+    "cin": "cin_closure_date",
+}
 # Lists where the same child twice on the same start date is a duplicate, not two episodes.
 DUPLICATE_KEYS = {
     "cin": "cin_start_date",
@@ -276,21 +286,16 @@ def _load(path, digest, council, summary, by, limits, progress) -> Snapshot:
 
 
 class _Loader:
+    """Writes the rows of one file: list rows as they are read, children once at the end."""
+
     def __init__(self, council, snapshot, summary, *, by, is_latest):
         self.council = council
         self.snapshot = snapshot
         self.summary = summary
         self.is_latest = is_latest
         self.organisation = OrganisationIndex(council, as_at=snapshot.as_at, by=by)
-        # la_child_id -> (pk, attributes as first seen in this file, allocation rank,
-        # team id, worker id). One small entry per child: the only state that grows.
-        self.children: dict[str, list] = {}
-        self.created: set[str] = set()
-        # A council's first import finds no children to match: skip looking for them.
-        self.council_had_children = Child.objects.filter(council=council).exists()
+        self.children = ChildRegister(council, snapshot, note=summary.note)
         self.latest_birth = _add_months(snapshot.as_at, UNBORN_MONTHS)
-        self.updated: set[str] = set()
-        self.rows_done = 0
 
     # --- rows ---------------------------------------------------------------------------
 
@@ -298,8 +303,7 @@ class _Loader:
         key = sheet.spec.key
         model = LIST_MODELS[key]
         self.summary.rows.setdefault(key, 0)
-        columns, extractor = self._columns(model, sheet.spec)
-        seen: dict[tuple, int] = {}
+        columns, extract = self._columns(model, sheet.spec)
         batch: list[Row] = []
         required_headers = {
             sheet.match.headers.get(column.field, column.header)
@@ -310,237 +314,150 @@ class _Loader:
             self.summary.rows[key] += 1
             for problem in row.problems:
                 self.summary.note(_severity_for_loading(problem, required_headers))
-            self._check_row(sheet, row, seen)
+            self._check_birth(sheet.name, row)
             if self.summary.errors:
                 continue  # keep reading to report every problem, but write nothing more
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
-                self._flush(model, key, columns, extractor, batch, sheet.name)
+                self._flush(model, columns, extract, batch, sheet.name)
                 batch = []
                 if progress:
                     progress(self.summary.rows_read)
         if batch and not self.summary.errors:
-            self._flush(model, key, columns, extractor, batch, sheet.name)
+            self._flush(model, columns, extract, batch, sheet.name)
+        if not self.summary.errors:
+            self._report_duplicates(sheet, model)
         if progress:
             progress(self.summary.rows_read)
 
-    def _check_row(self, sheet, row: Row, seen: dict) -> None:
-        values = row.values
-        name = sheet.name
-        birth = values.get("date_of_birth")
-        if birth is not None:
-            if birth > self.latest_birth:
-                self.summary.note(
-                    Problem(
-                        "error",
-                        name,
-                        row.row_number,
-                        "Date of Birth",
-                        birth.strftime("%d/%m/%Y"),
-                        f"The date of birth is more than {UNBORN_MONTHS} months after the "
-                        f"as-at date ({self.snapshot.as_at:%d/%m/%Y}), even for an unborn child.",
-                    )
+    def _check_birth(self, sheet_name: str, row: Row) -> None:
+        birth = row.values.get("date_of_birth")
+        if birth is None or birth <= self.snapshot.as_at:
+            return
+        if birth > self.latest_birth:
+            self.summary.note(
+                Problem(
+                    "error",
+                    sheet_name,
+                    row.row_number,
+                    "Date of Birth",
+                    birth.strftime("%d/%m/%Y"),
+                    f"The date of birth is more than {UNBORN_MONTHS} months after the "
+                    f"as-at date ({self.snapshot.as_at:%d/%m/%Y}), even for an unborn child.",
                 )
-            elif birth > self.snapshot.as_at:
-                self.summary.note(
-                    Problem(
-                        "warning",
-                        name,
-                        row.row_number,
-                        "Date of Birth",
-                        birth.strftime("%d/%m/%Y"),
-                        "The date of birth is after the as-at date: an unborn child?",
-                    )
+            )
+        else:
+            self.summary.note(
+                Problem(
+                    "warning",
+                    sheet_name,
+                    row.row_number,
+                    "Date of Birth",
+                    birth.strftime("%d/%m/%Y"),
+                    "The date of birth is after the as-at date: an unborn child?",
                 )
-        key_field = DUPLICATE_KEYS.get(sheet.spec.key, "missing")
-        child_id = values.get(sheet.spec.id_field)
-        if key_field != "missing" and child_id:
-            key = (child_id, values.get(key_field) if key_field else None)
-            if key in seen:
-                self.summary.note(
-                    Problem(
-                        "warning",
-                        name,
-                        row.row_number,
-                        "Child Unique ID",
-                        child_id,
-                        f"Child {child_id} appears more than once in {sheet.spec.label} "
-                        f"(first at row {seen[key]}).",
-                    )
+            )
+
+    def _report_duplicates(self, sheet, model) -> None:
+        """The same child twice in a list on the same start date is a duplicate, not two
+        episodes: counted in the database once the list is loaded."""
+        key = sheet.spec.key
+        if key not in DUPLICATE_KEYS:
+            return
+        key_field = DUPLICATE_KEYS[key]
+        key_column = model._meta.get_field(key_field).column if key_field else None
+        room = max(MAX_STORED_PROBLEMS - len(self.summary.problems), 0)
+        total, shown = self.children.duplicates(model._meta.db_table, key_column, limit=room)
+        for row_number, child_id, first_row in shown:
+            self.summary.note(
+                Problem(
+                    "warning",
+                    sheet.name,
+                    row_number,
+                    "Child Unique ID",
+                    child_id,
+                    f"Child {child_id} appears more than once in {sheet.spec.label} "
+                    f"(first at row {first_row}).",
                 )
-            else:
-                seen[key] = row.row_number
+            )
+        self.summary.warnings += total - len(shown)
 
     def _columns(self, model, spec):
-        """The table's columns and a function giving one row's values in that order."""
+        """The table's columns, and a function giving one row's values in that order: which
+        field goes where is decided once per sheet, so each row is a few tuple operations."""
         about_a_child = "child" in {f.name for f in model._meta.fields}
-        fields = []
-        for column in spec.columns:
-            if about_a_child and column.field in CHILD_COLUMNS:
-                continue
-            fields.append(column.field)
+        list_role = (
+            JobRole.PERSONAL_ADVISER if spec.key == "care_leavers" else JobRole.SOCIAL_WORKER
+        )
+        fields = [
+            column.field
+            for column in spec.columns
+            if not (about_a_child and column.field in CHILD_COLUMNS)
+        ]
+        staff = [name for name in fields if name in STAFF_COLUMNS]
+        has_team = "allocated_team" in fields
+        plain = [name for name in fields if name != "allocated_team" and name not in staff]
+        text = [name for name in plain if _is_text(model, name)]
+        other = [name for name in plain if name not in text]
         columns = ["snapshot_id", "row_number", "extras"]
-        if about_a_child:
-            columns.append("child_id")
-        plain = []
-        for name in fields:
-            if name == "allocated_team":
-                columns += ["allocated_team_id", "allocated_team_name"]
-            elif name in STAFF_COLUMNS:
-                columns += [f"{name}_id", f"{name}_name"]
-            else:
-                columns.append(model._meta.get_field(name).column)
-                plain.append(name)
-        text_fields = {
-            name
-            for name in plain
-            if model._meta.get_field(name).get_internal_type() in ("CharField", "TextField")
-        }
+        columns += ["child_id"] if about_a_child else []
+        columns += [model._meta.get_field(name).column for name in other + text]
+        columns += ["allocated_team_id", "allocated_team_name"] if has_team else []
+        for name in staff:
+            columns += [f"{name}_id", f"{name}_name"]
+        roles = [JobRole.PERSONAL_ADVISER if n == "personal_adviser" else list_role for n in staff]
+        others_of, texts_of = _getter(other), _getter(text)
+        team_of, worker_of = self.organisation.team_id, self.organisation.worker_id
+        snapshot_id, list_key = self.snapshot.pk, spec.key
 
-        def extract(row: Row, child_pk: int | None, team_id, staff_ids) -> tuple:
+        def extract(row: Row, child_pk: int | None) -> tuple:
             values = row.values
-            out = [self.snapshot.pk, row.row_number, row.extras or None]
+            out = [snapshot_id, row.row_number]
+            out.append(json.dumps(row.extras, default=str) if row.extras else None)
             if about_a_child:
                 out.append(child_pk)
-            for name in fields:
-                if name == "allocated_team":
-                    out += [team_id, values.get(name) or ""]
-                elif name in STAFF_COLUMNS:
-                    out += [staff_ids.get(name), values.get(name) or ""]
-                else:
-                    value = values.get(name)
-                    out.append("" if value is None and name in text_fields else value)
+            out += others_of(values)
+            # Text columns are blank, never null, as Django keeps them.
+            out += [value or "" for value in texts_of(values)]
+            team_id = None
+            if has_team:
+                team = values["allocated_team"]
+                team_id = team_of(team, list_key)
+                out += (team_id, team or "")
+            for name, role in zip(staff, roles, strict=True):
+                worker = values[name]
+                out += (worker_of(worker, team_id, job_role=role), worker or "")
             return tuple(out)
 
         return columns, extract
 
-    def _flush(self, model, key, columns, extract, batch: list[Row], sheet_name: str) -> None:
-        about_a_child = "child_id" in columns
-        if about_a_child:
-            self._resolve_children(batch, sheet_name)
-        records = []
-        job_role = JobRole.PERSONAL_ADVISER if key == "care_leavers" else JobRole.SOCIAL_WORKER
-        for row in batch:
-            values = row.values
-            team_id = self.organisation.team_id(values.get("allocated_team"), key)
-            staff_ids = {
-                name: self.organisation.worker_id(
-                    values.get(name),
-                    team_id,
-                    job_role=JobRole.PERSONAL_ADVISER if name == "personal_adviser" else job_role,
-                )
-                for name in STAFF_COLUMNS
-                if name in values
-            }
-            child_pk = None
-            if about_a_child:
-                entry = self.children[values["child_id"]]
-                child_pk = entry[0]
-                self._allocate(entry, key, values, team_id, staff_ids.get("allocated_worker"))
-            records.append(extract(row, child_pk, team_id, staff_ids))
+    def _flush(self, model, columns, extract, batch: list[Row], sheet_name: str) -> None:
+        # Built before the COPY starts: matching a name may add a team or worker, and no other
+        # statement can run on the connection while a COPY is open.
+        if "child_id" in columns:
+            pks = self.children.resolve(batch, sheet_name)
+            records = [extract(row, pks[row.values["child_id"]]) for row in batch]
+        else:
+            records = [extract(row, None) for row in batch]
         insert_rows(model._meta.db_table, columns, records)
 
     # --- children -----------------------------------------------------------------------
 
-    def _resolve_children(self, batch: list[Row], sheet_name: str) -> None:
-        """Find or create this batch's children: two or three queries, whatever the batch."""
-        new_ids: dict[str, Row] = {}
-        for row in batch:
-            child_id = row.values["child_id"]
-            if child_id in self.children:
-                self._compare_attributes(child_id, row, sheet_name)
-            elif child_id not in new_ids:
-                new_ids[child_id] = row
-        if not new_ids:
-            return
-        stored = {}
-        if self.council_had_children:
-            stored = {
-                la_id: (pk, dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True)))
-                for la_id, pk, *attributes in Child.objects.filter(
-                    council=self.council, la_child_id__in=list(new_ids)
-                ).values_list("la_child_id", "id", *_ATTRIBUTE_NAMES)
-            }
-        to_create, to_update = [], []
-        for child_id, row in new_ids.items():
-            attributes = _attributes(row.values)
-            if child_id not in stored:
-                to_create.append(
-                    (
-                        self.council.pk,
-                        child_id,
-                        *(attributes.get(n, _BLANK[n]) for n in _ATTRIBUTE_NAMES),
-                    )
-                )
-                self.created.add(child_id)
-                continue
-            pk, before = stored[child_id]
-            if self.is_latest and any(before[k] != v for k, v in attributes.items()):
-                to_update.append((pk, *(attributes.get(n, before[n]) for n in _ATTRIBUTE_NAMES)))
-                self.updated.add(child_id)
-            self.children[child_id] = [
-                pk,
-                _packed(attributes),
-                len(ALLOCATION_PRIORITY),
-                None,
-                None,
-            ]
-        if to_create:
-            insert_rows(
-                Child._meta.db_table,
-                ["council_id", "la_child_id", *_ATTRIBUTE_COLUMNS],
-                to_create,
-            )
-            created = Child.objects.filter(
-                council=self.council, la_child_id__in=[row[1] for row in to_create]
-            ).values_list("la_child_id", "id")
-            for child_id, pk in created:
-                attributes = _packed(_attributes(new_ids[child_id].values))
-                self.children[child_id] = [pk, attributes, len(ALLOCATION_PRIORITY), None, None]
-        if to_update:
-            update_rows(Child._meta.db_table, "id", _ATTRIBUTE_COLUMNS, to_update)
-
-    def _compare_attributes(self, child_id: str, row: Row, sheet_name: str) -> None:
-        first = dict(zip(_ATTRIBUTE_NAMES, self.children[child_id][1], strict=True))
-        for name, value in _attributes(row.values).items():
-            if (
-                value not in (None, "")
-                and first.get(name) not in (None, "")
-                and first[name] != value
-            ):
-                self.summary.note(
-                    Problem(
-                        "warning",
-                        sheet_name,
-                        row.row_number,
-                        name.replace("_", " ").capitalize(),
-                        str(value),
-                        f"Child {child_id} has a different {name.replace('_', ' ')} here "
-                        f"({value}) from earlier in the file ({first[name]}); the first is kept.",
-                    )
-                )
-                return
-
-    def _allocate(self, entry, key, values, team_id, worker_id) -> None:
-        if key not in ALLOCATION_PRIORITY or team_id is None and worker_id is None:
-            return
-        rank = ALLOCATION_PRIORITY.index(key)
-        # An episode that has ended allocates only if nothing open does.
-        if (
-            values.get("ceased_looked_after_date")
-            or values.get("cp_plan_end_date")
-            or (values.get("cin_closure_date"))
-        ):
-            rank += len(ALLOCATION_PRIORITY)
-        if rank < entry[2]:
-            entry[2:5] = [rank, team_id, worker_id]
-
     def finish(self) -> None:
-        """Set each child's current team and worker, if this is the latest snapshot."""
+        """Write the children, with their current team and worker if this is the latest
+        snapshot, and report what the organisation gained."""
         summary = self.summary
-        summary.children_created = len(self.created)
-        summary.children_updated = len(self.updated)
-        summary.children_unchanged = len(self.children) - len(self.created) - len(self.updated)
+        counts = self.children.write_children(
+            [
+                AllocatingList(LIST_MODELS[key]._meta.db_table, rank, _ENDED_COLUMNS.get(key))
+                for rank, key in enumerate(ALLOCATION_PRIORITY)
+            ],
+            is_latest=self.is_latest,
+        )
+        self.children.close()
+        summary.children_created = counts.created
+        summary.children_updated = counts.updated
+        summary.children_unchanged = counts.unchanged
         summary.teams_added = self.organisation.added_teams
         summary.workers_added = self.organisation.added_workers
         for name in summary.teams_added:
@@ -566,18 +483,6 @@ class _Loader:
                     f"The worker '{name}' was not known and has been added; check their team.",
                 )
             )
-        if not self.is_latest:
-            return
-        update_rows(
-            Child._meta.db_table,
-            "id",
-            ["allocated_team_id", "allocated_worker_id", "last_snapshot_id"],
-            ((entry[0], entry[3], entry[4], self.snapshot.pk) for entry in self.children.values()),
-        )
-        # Children in no list any more are no longer allocated to anyone.
-        Child.objects.filter(council=self.council).exclude(last_snapshot=self.snapshot).update(
-            allocated_team=None, allocated_worker=None
-        )
 
 
 def _severity_for_loading(problem: Problem, required_headers: set[str]) -> Problem:
@@ -589,24 +494,18 @@ def _severity_for_loading(problem: Problem, required_headers: set[str]) -> Probl
     return CellLeftBlank(**{**asdict(problem), "severity": "warning"})
 
 
-_ATTRIBUTE_NAMES = ("gender", "ethnicity", "date_of_birth", "disability", "uasc")
-_ATTRIBUTE_COLUMNS = list(_ATTRIBUTE_NAMES)  # the same names as Child's columns
-# What a child's attribute is when no list gave it (only the date of birth may be null).
-_BLANK = {name: None if name == "date_of_birth" else "" for name in _ATTRIBUTE_NAMES}
+def _getter(names: list[str]) -> Callable[[dict], tuple]:
+    """A function giving these keys' values from a row's values, as a tuple."""
+    if not names:
+        return lambda values: ()
+    if len(names) == 1:
+        (name,) = names
+        return lambda values: (values[name],)
+    return operator.itemgetter(*names)
 
 
-def _attributes(values: dict) -> dict:
-    result = {}
-    for name in _ATTRIBUTE_NAMES:
-        if name in values:
-            value = values[name]
-            result[name] = value if value is not None or name == "date_of_birth" else ""
-    return result
-
-
-def _packed(attributes: dict) -> tuple:
-    """A child's first-seen attributes as a tuple: one small object per child, not a dict."""
-    return tuple(attributes.get(name) for name in _ATTRIBUTE_NAMES)
+def _is_text(model, name: str) -> bool:
+    return model._meta.get_field(name).get_internal_type() in ("CharField", "TextField")
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

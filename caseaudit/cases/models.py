@@ -43,8 +43,9 @@ class Snapshot(models.Model):
 
 
 class Child(models.Model):
+    # No index of its own: the unique (council, LA child ID) constraint's index starts with it.
     council = models.ForeignKey(
-        "organisation.Council", on_delete=models.PROTECT, related_name="children"
+        "organisation.Council", on_delete=models.PROTECT, related_name="children", db_index=False
     )
     la_child_id = models.CharField("LA child ID", max_length=50)
     gender = models.CharField(max_length=20, blank=True)
@@ -52,15 +53,38 @@ class Child(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     disability = models.CharField(max_length=1, blank=True)
     uasc = models.CharField("UASC", max_length=1, blank=True)
-    # Current allocation, from the latest snapshot; the snapshots keep its history.
+    # Current allocation, from the latest snapshot; the snapshots keep its history. Like the
+    # list rows it is worked out from, only the importer writes it, in the transaction that
+    # writes those rows, so the database does not check these references: at a million rows
+    # the deferred checks cost seconds at commit (bench/import_bench.py), and
+    # cases/tests/test_import.py checks every reference after an import. Teams and workers
+    # are never deleted (they close), and Django still applies on_delete. Indexed once, by
+    # Meta.indexes.
     allocated_team = models.ForeignKey(
-        "organisation.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisation.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     allocated_worker = models.ForeignKey(
-        "organisation.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisation.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     last_snapshot = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     objects = ChildQuerySet.as_manager()
@@ -165,9 +189,12 @@ class CaseRecord(models.Model):
 
     # Queries reach these rows by snapshot and child together, through the (snapshot, child)
     # index each list declares; single-column indexes on the foreign keys would only slow the
-    # loading of a million rows (measured: bench/import_bench.py).
+    # loading of a million rows (measured: bench/import_bench.py). The reference is not
+    # checked by the database either, for the reason given at _LOADED_REFERENCE: the importer
+    # writes a snapshot's rows in the transaction that creates it, and deleting a snapshot
+    # deletes its rows through Django's cascade (tested in cases/tests/test_import.py).
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     row_number = models.PositiveIntegerField()
     # Columns the file had beyond Annex A's, kept as they came.
@@ -179,12 +206,12 @@ class CaseRecord(models.Model):
         abstract = True
 
 
-# How list rows point at children, teams and workers. The importer is the only writer of list
-# rows and creates what they point at earlier in the same transaction, so the database is not
-# asked to check each reference: on PostgreSQL those deferred checks ran once per row per
-# reference at commit (about 70 s per million rows, measured with bench/import_bench.py).
-# No index either: queries reach list rows through (snapshot, child). The snapshot reference
-# keeps its constraint; cases/tests/test_import.py checks every reference after an import.
+# How list rows point at their snapshot, children, teams and workers. The importer is the only
+# writer of list rows and creates what they point at in the same transaction, so the database
+# is not asked to check each reference: on PostgreSQL those deferred checks ran once per row
+# per reference at commit (about 70 s per million rows, measured with bench/import_bench.py).
+# No index either: queries reach list rows through (snapshot, child).
+# cases/tests/test_import.py checks every reference after an import.
 _LOADED_REFERENCE = {"db_index": False, "db_constraint": False}
 
 

@@ -294,23 +294,38 @@ def test_the_command_prints_json_and_exits_1_when_refused(council, tmp_path, cap
 
 
 def test_every_reference_from_list_rows_points_at_a_real_record(council, tmp_path):
-    """List rows' child, team and worker references are not checked by the database (see
-    cases.models._LOADED_REFERENCE), so the importer must never leave one dangling."""
+    """List rows' snapshot, child, team and worker references, and children's allocation and
+    snapshot, are not checked by the database (see cases.models._LOADED_REFERENCE and
+    Child), so the importer must never leave one dangling, whether it adds teams and workers
+    or replaces a snapshot."""
     from django.db.models import Exists, OuterRef
 
     from caseaudit.organisation.models import Team, Worker
 
-    path = small_return(tmp_path / "r.xlsx", council)
-    assert import_annex_a(path, council=council.council, as_at=AS_AT).errors == 0
+    team = council.teams[0].name
+    new_names = [referral(child="1050", team="A Team Nobody Knew", worker="Someone New")]
+    for path in (
+        small_return(tmp_path / "r.xlsx", council),
+        small_return(
+            tmp_path / "again.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *new_names]}
+        ),
+        small_return(
+            tmp_path / "later.xlsx", council, **{"List 3": [REFERRAL_HEADERS, referral(team=team)]}
+        ),
+    ):
+        as_at = datetime.date(2024, 7, 31) if path.name == "later.xlsx" else AS_AT
+        assert import_annex_a(path, council=council.council, as_at=as_at).errors == 0
+    references = [(Child, "allocated_team", Team), (Child, "allocated_worker", Worker)]
+    references.append((Child, "last_snapshot", Snapshot))
     for model in LIST_MODELS.values():
         names = {f.name for f in model._meta.fields}
-        checks = [("allocated_team", Team), ("allocated_worker", Worker)]
+        checks = [("snapshot", Snapshot), ("allocated_team", Team), ("allocated_worker", Worker)]
         checks += [("child", Child)] if "child" in names else []
-        for field, target in checks:
-            if field not in names:
-                continue
-            dangling = model.objects.filter(**{f"{field}_id__isnull": False}).exclude(
-                Exists(target.objects.filter(pk=OuterRef(f"{field}_id")))
-            )
-            assert not dangling.exists(), (model.__name__, field)
+        references += [(model, field, target) for field, target in checks if field in names]
+    for model, field, target in references:
+        dangling = model.objects.filter(**{f"{field}_id__isnull": False}).exclude(
+            Exists(target.objects.filter(pk=OuterRef(f"{field}_id")))
+        )
+        assert not dangling.exists(), (model.__name__, field)
     assert CLAEpisode.objects.filter(child__isnull=False).exists()
+    assert Referral.objects.filter(allocated_team__name="A Team Nobody Knew").exists()

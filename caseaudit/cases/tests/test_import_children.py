@@ -1,0 +1,201 @@
+"""The children an import writes: attributes across lists, current allocation, later files."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from caseaudit.cases import importer
+from caseaudit.cases.choices import ImportStatus
+from caseaudit.cases.importer import import_annex_a
+from caseaudit.cases.models import LIST_MODELS, Child, CINEpisode, Snapshot
+from caseaudit.cases.tests.test_annex_a_reader import CONTACT_HEADERS, make_workbook
+
+pytestmark = pytest.mark.django_db
+JANUARY = datetime.date(2024, 1, 31)
+FEBRUARY = datetime.date(2024, 2, 29)
+
+CIN_HEADERS = [
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Does the Child have a Disability",
+    "CIN Start Date",
+    "CIN Closure Date",
+    "Allocated Team",
+    "Allocated Worker",
+]
+CP_HEADERS = [
+    "Child Unique ID",
+    "Gender",
+    "Child Protection Plan Start Date",
+    "Child Protection Plan End Date",
+    "Allocated Team",
+    "Allocated Worker",
+]
+CLA_HEADERS = [
+    "Child Unique ID",
+    "Gender",
+    "Date Started to be Looked After",
+    "Date Ceased to be Looked After",
+    "Allocated Team",
+    "Allocated Worker",
+]
+REFERRAL_HEADERS = ["Child Unique ID", "Gender", "Date of referral", "Allocated Team"]
+
+
+def contact(child, gender="a) Male", born="01/02/2015"):
+    return [child, gender, "a) WBRI", born, "8.9", "05/01/2024", "q) 6: Police"]
+
+
+def cin(child, team, *, gender="a) Male", disability=None, closed=None, worker=None):
+    return [child, gender, "a) WBRI", "01/02/2015", disability, "01/06/2023", closed, team, worker]
+
+
+def load(council, path, as_at=JANUARY):
+    summary = import_annex_a(path, council=council.council, as_at=as_at)
+    assert summary.status == ImportStatus.LOADED, summary.problems
+    return summary
+
+
+def test_a_later_list_fills_in_what_an_earlier_one_did_not_say(council, tmp_path):
+    team = council.teams[0].name
+    path = make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            # Contacts carry no disability column; children in need do.
+            "List 1": [CONTACT_HEADERS, contact("2001"), contact("2002")],
+            "List 6": [CIN_HEADERS, cin("2001", team, disability="a) Yes")],
+        },
+    )
+    summary = load(council, path)
+    assert summary.children_created == 2
+    assert Child.objects.get(la_child_id="2001").disability == "Y"
+    assert Child.objects.get(la_child_id="2002").disability == ""
+
+
+def test_a_different_value_later_in_the_file_is_reported_and_the_first_kept(council, tmp_path):
+    team = council.teams[0].name
+    path = make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "List 1": [CONTACT_HEADERS, contact("2001", gender="a) Male")],
+            "List 6": [CIN_HEADERS, cin("2001", team, gender="b) Female")],
+        },
+    )
+    summary = load(council, path)
+    assert Child.objects.get(la_child_id="2001").gender == "M"
+    problem = next(p for p in summary.problems if "different gender" in p.message)
+    assert (problem.sheet, problem.row, problem.severity) == ("List 6", 2, "warning")
+    assert "the first is kept" in problem.message
+
+
+def test_the_current_allocation_follows_the_lists_priority(council, tmp_path):
+    first, second = (team.name for team in council.teams)
+    worker = council.practitioners[council.teams[1].pk][0].name
+    path = make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "List 3": [REFERRAL_HEADERS, ["3001", "a) Male", "05/01/2024", first]],
+            "List 6": [
+                CIN_HEADERS,
+                # An open CIN episode beats an ended period of care.
+                cin("3002", second, worker=worker),
+                # Within one list, the first row in the file decides.
+                cin("3003", first),
+                cin("3003", second),
+            ],
+            "List 7": [CP_HEADERS, ["3001", "Male", "01/09/2023", None, second, None]],
+            "List 8": [CLA_HEADERS, ["3002", "Male", "01/01/2020", "01/01/2022", first, None]],
+        },
+    )
+    load(council, path)
+    allocated = {c.la_child_id: c for c in Child.objects.select_related("allocated_team")}
+    assert allocated["3001"].allocated_team.name == second  # CP plan beats the referral
+    assert allocated["3002"].allocated_team.name == second
+    assert allocated["3002"].allocated_worker.name == worker
+    assert allocated["3003"].allocated_team.name == first
+
+
+def test_a_later_return_updates_children_and_ends_allocations(council, tmp_path):
+    first, second = (team.name for team in council.teams)
+    january = make_workbook(
+        tmp_path / "january.xlsx",
+        {"List 6": [CIN_HEADERS, cin("4001", first), cin("4002", first), cin("4003", first)]},
+    )
+    load(council, january)
+    february = make_workbook(
+        tmp_path / "february.xlsx",
+        {
+            "List 6": [
+                CIN_HEADERS,
+                cin("4001", first),  # unchanged
+                cin("4002", second, disability="a) Yes"),  # moved team, disability now known
+                cin("4004", second),  # new; 4003 has left the lists
+            ]
+        },
+    )
+    summary = load(council, february, as_at=FEBRUARY)
+    assert (summary.children_created, summary.children_updated) == (1, 1)
+    assert summary.children_unchanged == 1
+    latest = Snapshot.objects.get(as_at=FEBRUARY)
+    children = {c.la_child_id: c for c in Child.objects.select_related("allocated_team")}
+    assert children["4002"].allocated_team.name == second
+    assert children["4002"].disability == "Y"
+    assert children["4003"].allocated_team is None
+    assert children["4003"].last_snapshot.as_at == JANUARY
+    assert {children[i].last_snapshot_id for i in ("4001", "4002", "4004")} == {latest.pk}
+
+
+def test_an_older_return_loaded_late_leaves_the_current_allocation_alone(council, tmp_path):
+    first, second = (team.name for team in council.teams)
+    current = make_workbook(tmp_path / "now.xlsx", {"List 6": [CIN_HEADERS, cin("5001", second)]})
+    load(council, current, as_at=FEBRUARY)
+    older = make_workbook(
+        tmp_path / "old.xlsx",
+        {"List 6": [CIN_HEADERS, cin("5001", first), cin("5002", first)]},
+    )
+    summary = load(council, older, as_at=JANUARY)
+    assert summary.children_created == 1
+    child = Child.objects.select_related("allocated_team", "last_snapshot").get(la_child_id="5001")
+    assert (child.allocated_team.name, child.last_snapshot.as_at) == (second, FEBRUARY)
+    # The child only the older return mentions has no current team, but its records show.
+    only_older = Child.objects.get(la_child_id="5002")
+    assert only_older.allocated_team is None
+    assert only_older.last_snapshot.as_at == JANUARY
+    assert CINEpisode.objects.filter(child=only_older).count() == 1
+
+
+def test_duplicates_beyond_what_is_stored_are_still_counted(council, tmp_path, monkeypatch):
+    team = council.teams[0].name
+    rows = [cin("6001", team) for _ in range(6)]
+    path = make_workbook(tmp_path / "r.xlsx", {"List 6": [CIN_HEADERS, *rows]})
+    every = load(council, path)
+    duplicates = [p for p in every.problems if "appears more than once" in p.message]
+    assert [p.row for p in duplicates] == [3, 4, 5, 6, 7]
+    assert "first at row 2" in duplicates[0].message
+
+    others = len(every.problems) - len(duplicates)
+    monkeypatch.setattr(importer, "MAX_STORED_PROBLEMS", others + 2)
+    capped = load(council, path, as_at=FEBRUARY)
+    assert len([p for p in capped.problems if "appears more than once" in p.message]) == 2
+    assert capped.warnings == every.warnings
+
+
+def test_the_queries_an_import_makes_do_not_grow_with_its_rows(council, tmp_path):
+    team = council.teams[0].name
+
+    def queries(children: int) -> int:
+        rows = [cin(str(7000 + i), team) for i in range(children)]
+        path = make_workbook(tmp_path / f"{children}.xlsx", {"List 6": [CIN_HEADERS, *rows]})
+        Child.objects.all().delete()
+        for model in LIST_MODELS.values():
+            model.objects.all().delete()
+        Snapshot.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            load(council, path)
+        return len(captured)
+
+    assert queries(200) == queries(5)
