@@ -144,6 +144,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # An import keeps the children its file mentions in temporary tables (cases/
+    # child_register.py). PostgreSQL caches those per session in temp_buffers, 8 MB by default,
+    # and a county's million-row return needs about 75 MB: with less, every batch's lookups
+    # go back to the disk. The memory is taken only by a session that uses temporary tables,
+    # and only as it needs it. DATABASE_TEMP_BUFFERS_MB=0 leaves the server's own setting.
+    temp_buffers_mb = env_int("DATABASE_TEMP_BUFFERS_MB", 128)
+    if temp_buffers_mb:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c temp_buffers={temp_buffers_mb}MB"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
