@@ -1,37 +1,52 @@
 """The children an import's file mentions, kept in the database while the file is read.
 
-A return names each child on several lists. Every list row needs the child's id as it is
-written, but the child's own record (first-seen attributes, current team and worker) is only
-settled once the whole file has been read. So, instead of a dictionary that grows with every
-child in the file, the register keeps one row per child in a temporary table of the import's
-own transaction:
+A return names each child on several lists. Every list row needs the child's id, but a child's
+record (first-seen attributes, current team and worker) is only settled once the whole file
+has been read. Rather than a dictionary in memory that grows with every child in the file, the
+register is a temporary table of the import's own transaction, one row per child, and each
+list goes through it in a few set-based statements:
 
-- ``resolve(rows)`` gives each row's child an id, for a batch at a time: the id taken when the
-  child was first seen in the file, the existing child's, or a new one from the database's
-  own sequence. A child's attributes are the first ones the file gives; a later list fills in
-  what an earlier one lacked (contacts carry no disability) and a different value is reported.
+- ``stage(...)`` gives a list a temporary table of its own. Its rows are written there as they
+  are read, with the child's ID as the file gives it and the child's attributes.
+- ``settle(list_rows)``, once the list has been read, in a few statements that each read the
+  list's rows once: a summary per child in the list (rows, first row, first value of each
+  attribute) is made; children the file had not mentioned before join the register, with
+  their existing id or a new one from the database's own sequence and their first values;
+  an attribute the register lacks is filled in from this list (contacts carry no disability,
+  for instance); rows that repeat an earlier row, or give a different value from the one
+  kept, are counted and the first returned to be reported; and the rows move into the list's
+  own table with their children's ids, in one ``INSERT … SELECT``.
 - ``write_children(...)`` writes each child once, at the end: new children with their team,
   worker and snapshot in one ``INSERT … SELECT``, children the council already had in one
-  ``UPDATE … FROM``. Their current allocation is worked out in SQL from the list rows just
-  loaded, by ``allocation_sql``.
+  ``UPDATE … FROM``. Their current allocation is worked out in SQL from the list rows, by
+  ``allocation_sql``.
 
-Memory therefore stays the same whatever the size of the file (measured: bench/import_bench.py).
+The importer therefore holds one batch of rows, whatever the size of the file (measured:
+bench/import_bench.py), and the database does the work per child in hash joins and
+aggregates, once per list, rather than in a lookup per batch.
 """
 
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
 
-from caseaudit.cases.annex_a import Problem, Row
 from caseaudit.cases.models import Child
-from caseaudit.core.bulk import insert_rows, update_rows
 
 # The attributes said once, on the child, rather than on every list row.
 ATTRIBUTES = ("gender", "ethnicity", "date_of_birth", "disability", "uasc")
+_ATTRIBUTE_TYPES = {
+    "gender": "varchar(20)",
+    "ethnicity": "varchar(20)",
+    "date_of_birth": "date",
+    "disability": "varchar(1)",
+    "uasc": "varchar(1)",
+}
 
 _REGISTER = "import_children"
+_ROWS = "import_rows"
+_IN_LIST = "import_list_children"
 _ALLOCATION = "import_allocation"
 
 
@@ -52,147 +67,266 @@ class AllocatingList:
     ended_column: str | None = None
 
 
-def attributes_of(values: dict) -> tuple:
-    """A row's child attributes, in ATTRIBUTES order; None where the list says nothing."""
-    return tuple(values.get(name) for name in ATTRIBUTES)
+@dataclass(frozen=True)
+class Difference:
+    """A row giving a child an attribute different from the one earlier in the file."""
+
+    row_number: int
+    child_id: str
+    attribute: str
+    value: object
+    first: object
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What settling a list found: rows repeating an earlier row (how many, and the first
+    few as (row, child ID, first row)), and rows giving a different attribute."""
+
+    duplicates: int
+    duplicates_shown: list[tuple]
+    differences: int
+    differences_shown: list[Difference]
+
+
+@dataclass(frozen=True)
+class ListRows:
+    """One list's rows on their way in: ``table`` (temporary) takes ``columns`` in order, which
+    are the list table's own (but the child's id), then the child's ID, then ``attributes``."""
+
+    list_table: str
+    list_columns: tuple[str, ...]
+    attributes: tuple[str, ...]
+
+    table = _ROWS
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.list_columns, "la_child_id", *self.attributes]
 
 
 class ChildRegister:
-    def __init__(self, council, snapshot, *, note: Callable[[Problem], None]):
+    def __init__(self, council, snapshot):
         self.council = council
         self.snapshot = snapshot
-        self.note = note
         # A council's first import finds no children to match: skip looking for them.
         self.council_had_children = Child.objects.filter(council=council).exists()
         self._next_id: int | None = None
-        self._sequence: str | None = None
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {quote(_REGISTER)}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {quote(_REGISTER)} ("
-                "la_child_id varchar(50) PRIMARY KEY, id bigint NOT NULL, "
-                "existed boolean NOT NULL, gender varchar(20), ethnicity varchar(20), "
-                "date_of_birth date, disability varchar(1), uasc varchar(1))"
-            )
-
-    # --- while the file is read ---------------------------------------------------------
-
-    def resolve(self, rows: Sequence[Row], sheet_name: str) -> dict[str, int]:
-        """Each of these rows' child IDs mapped to the child's id: a few queries a batch."""
-        first_rows: dict[str, Row] = {}
-        for row in rows:
-            first_rows.setdefault(row.values["child_id"], row)
-        known = self._registered(list(first_rows))
-        unseen = [child_id for child_id in first_rows if child_id not in known]
-        stored = self._stored(unseen) if unseen and self.council_had_children else {}
-        fresh = self._take_ids(len(unseen) - len(stored))
-        for child_id in unseen:
-            pk = stored.get(child_id) or next(fresh)
-            known[child_id] = [pk, list(attributes_of(first_rows[child_id].values))]
-        filled: dict[str, list] = {}
-        earlier = set(known) - set(unseen)
-        # Which attributes this list carries, once for the batch (every row has the same).
-        present = [(i, name) for i, name in enumerate(ATTRIBUTES) if name in rows[0].values]
-        for row in rows:
-            child_id = row.values["child_id"]
-            first = known[child_id][1]
-            if self._compare(child_id, first, present, row, sheet_name) and child_id in earlier:
-                filled[child_id] = first
-        if unseen:
-            insert_rows(
-                _REGISTER,
-                ["la_child_id", "id", "existed", *ATTRIBUTES],
-                (
-                    (child_id, known[child_id][0], child_id in stored, *known[child_id][1])
-                    for child_id in unseen
-                ),
-            )
-        if filled:
-            update_rows(
-                _REGISTER,
-                "la_child_id",
-                list(ATTRIBUTES),
-                ((child_id, *first) for child_id, first in filled.items()),
-            )
-        return {child_id: entry[0] for child_id, entry in known.items()}
-
-    def _compare(
-        self, child_id: str, first: list, present: list, row: Row, sheet_name: str
-    ) -> bool:
-        """Fill in what the file had not said about the child yet; report a different value
-        (once a row), keeping the first. True when something was filled in."""
-        filled = reported = False
-        values = row.values
-        for position, name in present:
-            value = values[name]
-            known = first[position]
-            if value is None or value == known:
-                continue
-            if known is None:
-                first[position] = value
-                filled = True
-            elif known != value and not reported:
-                reported = True
-                name = name.replace("_", " ")
-                self.note(
-                    Problem(
-                        "warning",
-                        sheet_name,
-                        row.row_number,
-                        name.capitalize(),
-                        _shown(value),
-                        f"Child {child_id} has a different {name} here ({_shown(value)}) from "
-                        f"earlier in the file ({_shown(known)}); the first is kept.",
-                    )
-                )
-        return filled
-
-    def _registered(self, child_ids: list[str]) -> dict[str, list]:
-        rows = _select_in(
-            f"SELECT la_child_id, id, {', '.join(ATTRIBUTES)} FROM {_REGISTER} "  # noqa: S608
-            "WHERE la_child_id",
-            child_ids,
-        )
-        return {child_id: [pk, list(attributes)] for child_id, pk, *attributes in rows}
-
-    def _stored(self, child_ids: list[str]) -> dict[str, int]:
-        table = Child._meta.db_table
-        rows = _select_in(
-            f"SELECT la_child_id, id FROM {table} "  # noqa: S608 (our own model's table)
-            f"WHERE council_id = {int(self.council.pk)} AND la_child_id",
-            child_ids,
-        )
-        return dict(rows)
-
-    def _take_ids(self, count: int) -> Iterator[int]:
-        """New children's ids, taken now so that list rows can point at them before the
-        children themselves are written at the end."""
-        if count <= 0:
-            return iter(())
-        table = Child._meta.db_table
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # The sequence hands out ids no other import can take, even concurrently.
-                if self._sequence is None:
-                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-                    self._sequence = cursor.fetchone()[0]
+                # The joins, sorts and summaries over a county's lists spill to disk within
+                # the default 4 MB. PostgreSQL keeps no statistics on temporary tables unless
+                # asked (ANALYZE would cost more than it saves here), so it takes a list's
+                # summary for 200 children rather than 200,000, and picks a lookup per child
+                # or sort-and-merge joins over one hash join, and compiles each statement
+                # (JIT), which costs more than it saves on statements that run once. Hash
+                # joins while the lists are settled (write_children restores the planner's
+                # choice); no JIT. LOCAL: for this import's transaction only.
+                for setting in (
+                    "work_mem = '64MB'",
+                    "enable_mergejoin = off",
+                    "enable_nestloop = off",
+                    "jit = off",
+                ):
+                    cursor.execute(f"SET LOCAL {setting}")
+            cursor.execute(f"DROP TABLE IF EXISTS {_REGISTER}")
+            columns = ", ".join(f"{name} {_ATTRIBUTE_TYPES[name]}" for name in ATTRIBUTES)
+            # Unique by construction (a child joins it once). SQLite joins through the key's
+            # index; PostgreSQL hashes, so there the index would only be written, never read.
+            key = "PRIMARY KEY" if connection.vendor == "sqlite" else "NOT NULL"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_REGISTER} (la_child_id varchar(50) {key}, "
+                f"id bigint NOT NULL, existed boolean NOT NULL, {columns})"
+            )
+
+    # --- one list at a time -------------------------------------------------------------
+
+    def stage(self, list_table: str, list_columns: Sequence[str], attributes: Sequence[str]):
+        """A temporary table for one list's rows; write them with ``insert_rows``."""
+        rows = ListRows(list_table, tuple(list_columns), tuple(attributes))
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_ROWS}")
+            names = ", ".join(quote(column) for column in rows.list_columns)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_ROWS} AS SELECT {names} "  # noqa: S608 (our own tables)
+                f"FROM {quote(list_table)} WHERE 1 = 0"
+            )
+            for name in ("la_child_id", *rows.attributes):
+                kind = _ATTRIBUTE_TYPES.get(name, "varchar(50)")
+                cursor.execute(f"ALTER TABLE {_ROWS} ADD COLUMN {name} {kind}")
+        return rows
+
+    def settle(self, rows: ListRows, *, duplicate_key: str | None | bool, limit: int) -> Settled:
+        """Once a list has been read: register its new children, fill in what the register
+        lacked, find duplicate rows and rows giving a different attribute (how many, and the
+        first ``limit`` of each), and move the rows into the list's table with their
+        children's ids. ``duplicate_key`` is the column that, with the child, makes a row a
+        duplicate (None: the child alone; False: the list has none)."""
+        given = rows.attributes
+        self._summarise(rows)
+        with connection.cursor() as cursor:
+            # What the summary says needs doing, in one pass over it.
+            fills = " OR ".join(f"(known_{n} IS NULL AND {n} IS NOT NULL)" for n in given)
+            cursor.execute(
+                "SELECT SUM(CASE WHEN rows > 1 THEN 1 ELSE 0 END), "  # noqa: S608
+                f"SUM(CASE WHEN NOT is_new AND ({fills or 'FALSE'}) THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN {_disagreeing(given)} THEN 1 ELSE 0 END) FROM {_IN_LIST}"
+            )
+            repeated, lacking, disagreeing = (count or 0 for count in cursor.fetchone())
+            values = ", ".join(f"f.{n}" if n in given else "NULL" for n in ATTRIBUTES)
+            cursor.execute(
+                f"INSERT INTO {_REGISTER} (la_child_id, id, existed, {', '.join(ATTRIBUTES)}) "  # noqa: S608
+                f"SELECT f.la_child_id, f.id, f.existed, {values} FROM {_IN_LIST} f "
+                "WHERE f.is_new"
+            )
+            if lacking:
+                kept = ", ".join(f"{n} = COALESCE({_REGISTER}.{n}, f.{n})" for n in given)
+                lacks = " OR ".join(f"(f.known_{n} IS NULL AND f.{n} IS NOT NULL)" for n in given)
                 cursor.execute(
-                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                    [self._sequence, count],
+                    f"UPDATE {_REGISTER} SET {kept} FROM {_IN_LIST} f "  # noqa: S608
+                    f"WHERE {_REGISTER}.la_child_id = f.la_child_id AND NOT f.is_new "
+                    f"AND ({lacks})"
                 )
-                return iter([pk for (pk,) in cursor.fetchall()])
-            if self._next_id is None:
-                # SQLite: the import's transaction holds the database's only write lock, so a
-                # counter from the highest id ever used (AUTOINCREMENT never reuses one) is safe.
+        differences = self._differences(given, limit) if disagreeing else (0, [])
+        duplicates = (
+            self._duplicates(duplicate_key, limit)
+            if repeated and duplicate_key is not False
+            else (0, [])
+        )
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(column) for column in rows.list_columns)
+        moved = ", ".join(f"s.{quote(column)}" for column in rows.list_columns)
+        with connection.cursor() as cursor:
+            # In the children's order, so each list's (snapshot, child) index grows at its end.
+            cursor.execute(
+                f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608
+                f"SELECT {moved}, f.id FROM {_ROWS} s "
+                f"JOIN {_IN_LIST} f ON f.la_child_id = s.la_child_id ORDER BY f.id"
+            )
+            cursor.execute(f"DROP TABLE {_ROWS}")
+            cursor.execute(f"DROP TABLE {_IN_LIST}")
+        return Settled(*duplicates, *differences)
+
+    def _summarise(self, rows: ListRows) -> None:
+        """One row per child in the list, with what the register knew of them: their id (new
+        children take theirs here), how many rows and the first, and per attribute the first
+        value given, the lowest and the highest (equal unless the list disagrees with itself),
+        and the register's value."""
+        given = rows.attributes
+        aggregates = "".join(
+            f", MIN({name}) AS {name}, MIN({name}) AS {name}_low, MAX({name}) AS {name}_high"
+            for name in given
+        )
+        per_child = (
+            f"SELECT la_child_id, COUNT(*) AS rows, MIN(row_number) AS first_row{aggregates} "  # noqa: S608
+            f"FROM {_ROWS} GROUP BY la_child_id"
+        )
+        if self.council_had_children:
+            stored = (
+                f"LEFT JOIN {Child._meta.db_table} c ON c.council_id = {int(self.council.pk)} "
+                "AND c.la_child_id = g.la_child_id"
+            )
+            existed, stored_id = "c.id IS NOT NULL", "c.id, "
+        else:
+            stored, existed, stored_id = "", "FALSE", ""
+        known = "".join(f", r.{name} AS known_{name}" for name in given)
+        with connection.cursor() as cursor:
+            new_id = self._new_id_sql(cursor)
+            cursor.execute(f"DROP TABLE IF EXISTS {_IN_LIST}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_IN_LIST} AS SELECT g.*, "  # noqa: S608
+                f"COALESCE(r.id, {stored_id}{new_id}) AS id, r.id IS NULL AS is_new, "
+                f"COALESCE(r.existed, {existed}) AS existed{known} FROM ({per_child}) g "
+                f"LEFT JOIN {_REGISTER} r ON r.la_child_id = g.la_child_id {stored}"
+            )
+            if self._next_id is not None:
+                cursor.execute(f"SELECT COUNT(*) FROM {_IN_LIST}")  # noqa: S608
+                self._next_id += cursor.fetchone()[0]
+            if connection.vendor == "sqlite":
+                # SQLite joins through indexes; PostgreSQL hashes.
+                cursor.execute(f"CREATE UNIQUE INDEX {_IN_LIST}_child ON {_IN_LIST} (la_child_id)")
+            if not given:
+                return
+            disagree = ", ".join(
+                f"SUM(CASE WHEN {name}_low <> {name}_high THEN 1 ELSE 0 END)" for name in given
+            )
+            cursor.execute(f"SELECT {disagree} FROM {_IN_LIST}")  # noqa: S608
+            counts = cursor.fetchone()
+            for name, count in zip(given, counts, strict=True):
+                if not count:
+                    continue
+                # Where a child's rows disagree, the first row giving a value is the one kept.
+                firsts = (
+                    f"SELECT s.la_child_id, s.{name}, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608
+                    f"s.la_child_id ORDER BY s.row_number) AS position FROM {_ROWS} s "
+                    f"WHERE s.{name} IS NOT NULL AND s.la_child_id IN (SELECT la_child_id "
+                    f"FROM {_IN_LIST} WHERE {name}_low <> {name}_high)"
+                )
                 cursor.execute(
-                    f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-                    f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
-                    [table],
+                    f"UPDATE {_IN_LIST} SET {name} = f.{name} FROM ({firsts}) f "  # noqa: S608
+                    f"WHERE f.position = 1 AND {_IN_LIST}.la_child_id = f.la_child_id"
                 )
-                self._next_id = cursor.fetchone()[0] + 1
-        start, self._next_id = self._next_id, self._next_id + count
-        return iter(range(start, start + count))
+
+    def _new_id_sql(self, cursor) -> str:
+        """An expression giving each new child an id no other child has or will have."""
+        table = Child._meta.db_table
+        if connection.vendor == "postgresql":
+            # The sequence hands out ids no other import can take, even concurrently.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            return f"nextval('{cursor.fetchone()[0]}'::regclass)"
+        if self._next_id is None:
+            # SQLite: the import's transaction holds the database's only write lock, so
+            # counting on from the highest id ever used (AUTOINCREMENT never reuses one) is safe.
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
+                [table],
+            )
+            self._next_id = cursor.fetchone()[0]
+        return f"{int(self._next_id)} + ROW_NUMBER() OVER (ORDER BY g.first_row)"
+
+    def _differences(self, given: Sequence[str], limit: int) -> tuple[int, list[Difference]]:
+        """Rows giving a value other than the one the register keeps, for children whose
+        summary shows one: how many, and the first ``limit``."""
+        differs = " OR ".join(
+            f"(s.{name} IS NOT NULL AND r.{name} IS NOT NULL AND s.{name} <> r.{name})"
+            for name in given
+        )
+        pairs = ", ".join(f"s.{name}, r.{name}" for name in given)
+        total, shown = self._count_and_show(
+            f"FROM {_ROWS} s JOIN {_REGISTER} r ON r.la_child_id = s.la_child_id "  # noqa: S608
+            f"WHERE s.la_child_id IN (SELECT la_child_id FROM {_IN_LIST} "
+            f"WHERE {_disagreeing(given)}) AND ({differs})",
+            f"s.row_number, s.la_child_id, {pairs}",
+            "s.row_number",
+            limit,
+        )
+        return total, [_first_difference(given, *row) for row in shown]
+
+    def _duplicates(self, key_column: str | None, limit: int) -> tuple[int, list]:
+        """Rows that repeat an earlier row's child (and key date) in the list."""
+        partition = "la_child_id" if key_column is None else f"la_child_id, {key_column}"
+        repeated = (
+            f"SELECT row_number, la_child_id, MIN(row_number) OVER (PARTITION BY {partition}) "  # noqa: S608
+            f"AS first_row FROM {_ROWS} "
+            f"WHERE la_child_id IN (SELECT la_child_id FROM {_IN_LIST} WHERE rows > 1)"
+        )
+        return self._count_and_show(
+            f"FROM ({repeated}) r WHERE r.row_number > r.first_row",
+            "r.row_number, r.la_child_id, r.first_row",
+            "r.row_number",
+            limit,
+        )
+
+    def _count_and_show(self, source: str, columns: str, order: str, limit: int):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} {source} ORDER BY {order} LIMIT {int(limit)}")  # noqa: S608
+            shown = cursor.fetchall()
+            if len(shown) < limit:
+                return len(shown), shown
+            cursor.execute(f"SELECT COUNT(*) {source}")  # noqa: S608
+            return cursor.fetchone()[0], shown
 
     # --- at the end -------------------------------------------------------------------------
 
@@ -205,6 +339,9 @@ class ChildRegister:
         child = quote(Child._meta.db_table)
         snapshot_id, council_id = int(self.snapshot.pk), int(self.council.pk)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Children the council already had are found through their index.
+                cursor.execute("SET LOCAL enable_nestloop = on")
             cursor.execute(
                 f"SELECT COUNT(*), SUM(CASE WHEN existed THEN 0 ELSE 1 END) FROM {_REGISTER}"  # noqa: S608
             )
@@ -266,28 +403,6 @@ class ChildRegister:
                 cursor.execute(f"DROP TABLE {_ALLOCATION}")
         return ChildCounts(created=created, updated=updated, unchanged=total - created - updated)
 
-    def duplicates(self, table: str, key_column: str | None, limit: int) -> tuple[int, list]:
-        """Rows that repeat an earlier row's child (and key date) in one list: how many, and
-        the first ``limit`` of them as (row, child ID, first row)."""
-        partition = "child_id" if key_column is None else f"child_id, {key_column}"
-        repeated = (
-            f"SELECT row_number, child_id, MIN(row_number) OVER (PARTITION BY {partition}) "  # noqa: S608
-            f"AS first_row FROM {table} WHERE snapshot_id = {int(self.snapshot.pk)}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT r.row_number, s.la_child_id, r.first_row FROM ({repeated}) r "  # noqa: S608
-                f"JOIN {_REGISTER} s ON s.id = r.child_id WHERE r.row_number > r.first_row "
-                f"ORDER BY r.row_number LIMIT {int(limit)}"
-            )
-            shown = cursor.fetchall()
-            if len(shown) < limit:
-                return len(shown), shown
-            cursor.execute(
-                f"SELECT COUNT(*) FROM ({repeated}) r WHERE r.row_number > r.first_row"  # noqa: S608
-            )
-            return cursor.fetchone()[0], shown
-
     def close(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_REGISTER}")
@@ -319,17 +434,29 @@ def allocation_sql(allocating: Sequence[AllocatingList]) -> str:
     )
 
 
-def _select_in(prefix: str, values: list[str]) -> list[tuple]:
-    """``prefix IN (values)``: one array parameter on PostgreSQL, a list of them on SQLite."""
-    if not values:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{prefix} = ANY(%s)", [values])
-        else:
-            cursor.execute(f"{prefix} IN ({', '.join(['%s'] * len(values))})", values)
-        return cursor.fetchall()
+def _disagreeing(given: Sequence[str]) -> str:
+    """A child whose rows in a list hold two values of an attribute, or one other than the
+    register's (after this list has filled in what it lacked)."""
+    if not given:
+        return "FALSE"
+    return " OR ".join(
+        f"({name}_low <> {name}_high OR (known_{name} IS NOT NULL AND {name}_low <> known_{name}))"
+        for name in given
+    )
+
+
+def _first_difference(given: Sequence[str], row_number, child_id, *pairs) -> Difference:
+    for position, name in enumerate(given):
+        value, first = pairs[2 * position], pairs[2 * position + 1]
+        if value is not None and first is not None and _shown(value) != _shown(first):
+            return Difference(row_number, child_id, name, _shown(value), _shown(first))
+    raise AssertionError("a conflicting row with no differing attribute")
 
 
 def _shown(value) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    # SQLite gives back dates as the text they were stored as.
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    return str(value)

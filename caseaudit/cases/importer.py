@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.cases.annex_a import Limits, Problem, Row, SourceError, open_source
-from caseaudit.cases.child_register import AllocatingList, ChildRegister
+from caseaudit.cases.child_register import ATTRIBUTES, AllocatingList, ChildRegister
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.models import (
     CHILD_COLUMNS,
@@ -294,7 +294,7 @@ class _Loader:
         self.summary = summary
         self.is_latest = is_latest
         self.organisation = OrganisationIndex(council, as_at=snapshot.as_at, by=by)
-        self.children = ChildRegister(council, snapshot, note=summary.note)
+        self.children = ChildRegister(council, snapshot)
         self.latest_birth = _add_months(snapshot.as_at, UNBORN_MONTHS)
 
     # --- rows ---------------------------------------------------------------------------
@@ -303,7 +303,7 @@ class _Loader:
         key = sheet.spec.key
         model = LIST_MODELS[key]
         self.summary.rows.setdefault(key, 0)
-        columns, extract = self._columns(model, sheet.spec)
+        staged, table, columns, extract = self._columns(model, sheet.spec)
         batch: list[Row] = []
         required_headers = {
             sheet.match.headers.get(column.field, column.header)
@@ -319,16 +319,59 @@ class _Loader:
                 continue  # keep reading to report every problem, but write nothing more
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
-                self._flush(model, columns, extract, batch, sheet.name)
+                self._flush(table, columns, extract, batch)
                 batch = []
                 if progress:
                     progress(self.summary.rows_read)
         if batch and not self.summary.errors:
-            self._flush(model, columns, extract, batch, sheet.name)
-        if not self.summary.errors:
-            self._report_duplicates(sheet, model)
+            self._flush(table, columns, extract, batch)
+        if staged is not None and not self.summary.errors:
+            self._settle(sheet, model, staged)
         if progress:
             progress(self.summary.rows_read)
+
+    def _room(self) -> int:
+        """How many more problems the summary will store (it counts the rest)."""
+        return max(MAX_STORED_PROBLEMS - len(self.summary.problems), 0)
+
+    def _settle(self, sheet, model, staged) -> None:
+        """The list's rows get their children's ids. Reported: the same child twice in a list
+        on the same start date (a duplicate, not two episodes), and a child given a different
+        attribute from earlier in the file (the first value is kept)."""
+        key = sheet.spec.key
+        duplicate_key: str | None | bool = False
+        if key in DUPLICATE_KEYS:
+            key_field = DUPLICATE_KEYS[key]
+            duplicate_key = model._meta.get_field(key_field).column if key_field else None
+        settled = self.children.settle(staged, duplicate_key=duplicate_key, limit=self._room())
+        for row_number, child_id, first_row in settled.duplicates_shown:
+            self.summary.note(
+                Problem(
+                    "warning",
+                    sheet.name,
+                    row_number,
+                    "Child Unique ID",
+                    child_id,
+                    f"Child {child_id} appears more than once in {sheet.spec.label} "
+                    f"(first at row {first_row}).",
+                )
+            )
+        for difference in settled.differences_shown:
+            name = difference.attribute.replace("_", " ")
+            self.summary.note(
+                Problem(
+                    "warning",
+                    sheet.name,
+                    difference.row_number,
+                    name.capitalize(),
+                    difference.value,
+                    f"Child {difference.child_id} has a different {name} here "
+                    f"({difference.value}) from earlier in the file ({difference.first}); "
+                    "the first is kept.",
+                )
+            )
+        self.summary.warnings += settled.duplicates - len(settled.duplicates_shown)
+        self.summary.warnings += settled.differences - len(settled.differences_shown)
 
     def _check_birth(self, sheet_name: str, row: Row) -> None:
         birth = row.values.get("date_of_birth")
@@ -358,64 +401,48 @@ class _Loader:
                 )
             )
 
-    def _report_duplicates(self, sheet, model) -> None:
-        """The same child twice in a list on the same start date is a duplicate, not two
-        episodes: counted in the database once the list is loaded."""
-        key = sheet.spec.key
-        if key not in DUPLICATE_KEYS:
-            return
-        key_field = DUPLICATE_KEYS[key]
-        key_column = model._meta.get_field(key_field).column if key_field else None
-        room = max(MAX_STORED_PROBLEMS - len(self.summary.problems), 0)
-        total, shown = self.children.duplicates(model._meta.db_table, key_column, limit=room)
-        for row_number, child_id, first_row in shown:
-            self.summary.note(
-                Problem(
-                    "warning",
-                    sheet.name,
-                    row_number,
-                    "Child Unique ID",
-                    child_id,
-                    f"Child {child_id} appears more than once in {sheet.spec.label} "
-                    f"(first at row {first_row}).",
-                )
-            )
-        self.summary.warnings += total - len(shown)
-
     def _columns(self, model, spec):
-        """The table's columns, and a function giving one row's values in that order: which
-        field goes where is decided once per sheet, so each row is a few tuple operations."""
+        """Where one list's rows are written, their columns, and a function giving one row's
+        values in that order: decided once per sheet, so each row is a few tuple operations.
+        A list about children is staged in the register's table for it, with each row's child
+        ID and attributes; adopters go straight into their table."""
         about_a_child = "child" in {f.name for f in model._meta.fields}
         list_role = (
             JobRole.PERSONAL_ADVISER if spec.key == "care_leavers" else JobRole.SOCIAL_WORKER
         )
-        fields = [
-            column.field
-            for column in spec.columns
-            if not (about_a_child and column.field in CHILD_COLUMNS)
-        ]
+        fields = [column.field for column in spec.columns]
         staff = [name for name in fields if name in STAFF_COLUMNS]
         has_team = "allocated_team" in fields
-        plain = [name for name in fields if name != "allocated_team" and name not in staff]
+        plain = [
+            name
+            for name in fields
+            if name != "allocated_team"
+            and name not in staff
+            and not (about_a_child and name in CHILD_COLUMNS)
+        ]
         text = [name for name in plain if _is_text(model, name)]
         other = [name for name in plain if name not in text]
         columns = ["snapshot_id", "row_number", "extras"]
-        columns += ["child_id"] if about_a_child else []
         columns += [model._meta.get_field(name).column for name in other + text]
         columns += ["allocated_team_id", "allocated_team_name"] if has_team else []
         for name in staff:
             columns += [f"{name}_id", f"{name}_name"]
         roles = [JobRole.PERSONAL_ADVISER if n == "personal_adviser" else list_role for n in staff]
         others_of, texts_of = _getter(other), _getter(text)
+        staged, table = None, model._meta.db_table
+        child_of = _getter([])
+        if about_a_child:
+            attributes = [name for name in ATTRIBUTES if name in fields]
+            staged = self.children.stage(table, columns, attributes)
+            table, columns = staged.table, staged.columns
+            child_of = _getter(["child_id", *attributes])
         team_of, worker_of = self.organisation.team_id, self.organisation.worker_id
         snapshot_id, list_key = self.snapshot.pk, spec.key
 
-        def extract(row: Row, child_pk: int | None) -> tuple:
+        def extract(row: Row) -> tuple:
             values = row.values
             out = [snapshot_id, row.row_number]
             out.append(json.dumps(row.extras, default=str) if row.extras else None)
-            if about_a_child:
-                out.append(child_pk)
             out += others_of(values)
             # Text columns are blank, never null, as Django keeps them.
             out += [value or "" for value in texts_of(values)]
@@ -427,19 +454,15 @@ class _Loader:
             for name, role in zip(staff, roles, strict=True):
                 worker = values[name]
                 out += (worker_of(worker, team_id, job_role=role), worker or "")
+            out += child_of(values)
             return tuple(out)
 
-        return columns, extract
+        return staged, table, columns, extract
 
-    def _flush(self, model, columns, extract, batch: list[Row], sheet_name: str) -> None:
+    def _flush(self, table, columns, extract, batch: list[Row]) -> None:
         # Built before the COPY starts: matching a name may add a team or worker, and no other
         # statement can run on the connection while a COPY is open.
-        if "child_id" in columns:
-            pks = self.children.resolve(batch, sheet_name)
-            records = [extract(row, pks[row.values["child_id"]]) for row in batch]
-        else:
-            records = [extract(row, None) for row in batch]
-        insert_rows(model._meta.db_table, columns, records)
+        insert_rows(table, columns, [extract(row) for row in batch])
 
     # --- children -----------------------------------------------------------------------
 

@@ -78,12 +78,15 @@ class Child(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Not indexed: nearly every child of a council is in its latest snapshot, so an index
+    # would not narrow a query down, and it would be written for every child an import writes.
     last_snapshot = models.ForeignKey(
         Snapshot,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
         db_constraint=False,
     )
 

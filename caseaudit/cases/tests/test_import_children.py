@@ -92,6 +92,30 @@ def test_a_different_value_later_in_the_file_is_reported_and_the_first_kept(coun
     assert "the first is kept" in problem.message
 
 
+def test_within_a_list_the_first_row_giving_a_value_decides(council, tmp_path):
+    team = council.teams[0].name
+    path = make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "List 1": [CONTACT_HEADERS, contact("2001")],
+            "List 6": [
+                CIN_HEADERS,
+                cin("2002", team),
+                cin("2002", team, disability="a) Yes"),
+                cin("2002", team, disability="b) No"),
+                # Known from contacts without a disability: filled in from its first CIN row.
+                cin("2001", team, disability="b) No"),
+                cin("2001", team, disability="a) Yes"),
+            ],
+        },
+    )
+    summary = load(council, path)
+    children = {c.la_child_id: c for c in Child.objects.all()}
+    assert (children["2001"].disability, children["2002"].disability) == ("N", "Y")
+    reported = [p for p in summary.problems if "different disability" in p.message]
+    assert [(p.row, p.value) for p in reported] == [(4, "N"), (6, "Y")]
+
+
 def test_the_current_allocation_follows_the_lists_priority(council, tmp_path):
     first, second = (team.name for team in council.teams)
     worker = council.practitioners[council.teams[1].pk][0].name
