@@ -446,17 +446,21 @@ def _disagreeing(given: Sequence[str]) -> str:
 
 
 def _first_difference(given: Sequence[str], row_number, child_id, *pairs) -> Difference:
-    for position, name in enumerate(given):
-        value, first = pairs[2 * position], pairs[2 * position + 1]
-        if value is not None and first is not None and _shown(value) != _shown(first):
-            return Difference(row_number, child_id, name, _shown(value), _shown(first))
-    raise AssertionError("a conflicting row with no differing attribute")
+    """The row's first attribute that differs from the register's (the query chose rows with
+    at least one)."""
+    both = [
+        (name, _shown(pairs[2 * i]), _shown(pairs[2 * i + 1]))
+        for i, name in enumerate(given)
+        if pairs[2 * i] is not None and pairs[2 * i + 1] is not None
+    ]
+    name, value, first = next(((n, v, f) for n, v, f in both if v != f), both[0])
+    return Difference(row_number, child_id, name, value, first)
 
 
 def _shown(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    # SQLite gives back dates as the text they were stored as.
+    # Dates that SQLite gives back as the text they were stored as.
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return f"{value[8:]}/{value[5:7]}/{value[:4]}"
     return str(value)

@@ -44,8 +44,15 @@ class Snapshot(models.Model):
 
 class Child(models.Model):
     # No index of its own: the unique (council, LA child ID) constraint's index starts with it.
+    # Only the importer writes children, for the council it was given, so the database is not
+    # asked to check the reference for each child (at commit, 1.5 s a million rows); councils
+    # are never deleted, and Django still applies on_delete.
     council = models.ForeignKey(
-        "organisation.Council", on_delete=models.PROTECT, related_name="children", db_index=False
+        "organisation.Council",
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,
+        db_constraint=False,
     )
     la_child_id = models.CharField("LA child ID", max_length=50)
     gender = models.CharField(max_length=20, blank=True)

@@ -294,13 +294,13 @@ def test_the_command_prints_json_and_exits_1_when_refused(council, tmp_path, cap
 
 
 def test_every_reference_from_list_rows_points_at_a_real_record(council, tmp_path):
-    """List rows' snapshot, child, team and worker references, and children's allocation and
-    snapshot, are not checked by the database (see cases.models._LOADED_REFERENCE and
+    """List rows' snapshot, child, team and worker references, and children's council,
+    allocation and snapshot, are not checked by the database (see cases.models._LOADED_REFERENCE and
     Child), so the importer must never leave one dangling, whether it adds teams and workers
     or replaces a snapshot."""
     from django.db.models import Exists, OuterRef
 
-    from caseaudit.organisation.models import Team, Worker
+    from caseaudit.organisation.models import Council, Team, Worker
 
     team = council.teams[0].name
     new_names = [referral(child="1050", team="A Team Nobody Knew", worker="Someone New")]
@@ -316,7 +316,7 @@ def test_every_reference_from_list_rows_points_at_a_real_record(council, tmp_pat
         as_at = datetime.date(2024, 7, 31) if path.name == "later.xlsx" else AS_AT
         assert import_annex_a(path, council=council.council, as_at=as_at).errors == 0
     references = [(Child, "allocated_team", Team), (Child, "allocated_worker", Worker)]
-    references.append((Child, "last_snapshot", Snapshot))
+    references += [(Child, "last_snapshot", Snapshot), (Child, "council", Council)]
     for model in LIST_MODELS.values():
         names = {f.name for f in model._meta.fields}
         checks = [("snapshot", Snapshot), ("allocated_team", Team), ("allocated_worker", Worker)]
