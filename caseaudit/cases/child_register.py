@@ -8,9 +8,9 @@ list goes through it in a few set-based statements:
 
 - ``stage(...)`` gives a list a temporary table of its own. Its rows are written there as they
   are read, with the child's ID as the file gives it and the child's attributes.
-- ``settle(list_rows)``, once the list has been read, in a few statements that each read the
-  list's rows once: a summary per child in the list (rows, first row, first value of each
-  attribute) is made; children the file had not mentioned before join the register, with
+- ``settle(list_rows)``, once the list has been read, in a few set-based statements: a
+  summary per child in the list (rows, first row, first value of each attribute, what the
+  register knew) is made; children the file had not mentioned before join the register, with
   their existing id or a new one from the database's own sequence and their first values;
   an attribute the register lacks is filled in from this list (contacts carry no disability,
   for instance); rows that repeat an earlier row, or give a different value from the one
@@ -198,7 +198,8 @@ class ChildRegister:
         names = ", ".join(quote(column) for column in rows.list_columns)
         moved = ", ".join(f"s.{quote(column)}" for column in rows.list_columns)
         with connection.cursor() as cursor:
-            # In the children's order, so each list's (snapshot, child) index grows at its end.
+            # In the children's order: a child's rows sit together, as the child's page reads
+            # them, and the (snapshot, child) index is filled from one end.
             cursor.execute(
                 f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608
                 f"SELECT {moved}, f.id FROM {_ROWS} s "
