@@ -13,7 +13,6 @@
 
 import datetime
 import hashlib
-import json
 import logging
 import operator
 import time
@@ -441,8 +440,7 @@ class _Loader:
 
         def extract(row: Row) -> tuple:
             values = row.values
-            out = [snapshot_id, row.row_number]
-            out.append(json.dumps(row.extras, default=str) if row.extras else None)
+            out = [snapshot_id, row.row_number, row.extras or None]
             out += others_of(values)
             # Text columns are blank, never null, as Django keeps them.
             out += [value or "" for value in texts_of(values)]

@@ -53,32 +53,3 @@ def _for_sqlite(value):
     if isinstance(value, dict | list):
         return json.dumps(value, default=str)
     return value
-
-
-def update_rows(
-    table_name: str, key_column: str, columns: Sequence[str], rows: Iterable[tuple]
-) -> None:
-    """Set ``columns`` on many rows at once: rows are ``(key, value, …)`` tuples.
-
-    They are loaded into a temporary table with ``insert_rows`` and applied with one
-    ``UPDATE … FROM`` (PostgreSQL, and SQLite from 3.33): Django's ``bulk_update`` builds a
-    CASE expression per object, which at tens of thousands of rows costs seconds.
-    """
-    quote = connection.ops.quote_name
-    table, key = quote(table_name), quote(key_column)
-    temp_name = f"bulk_update_{table_name}"
-    temp = quote(temp_name)
-    names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {temp} AS "  # noqa: S608 (names from our own models)
-            f"SELECT {key}, {names} FROM {table} WHERE 1 = 0"
-        )
-        insert_rows(temp_name, [key_column, *columns], rows)
-        assignments = ", ".join(f"{quote(c)} = source.{quote(c)}" for c in columns)
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM {temp} AS source "  # noqa: S608
-            f"WHERE {table}.{key} = source.{key}"
-        )
-        cursor.execute(f"DROP TABLE {temp}")

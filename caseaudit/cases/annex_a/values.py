@@ -292,22 +292,9 @@ def parse_yesno(raw: object, code_list: str = "yes_no") -> str | None:
     return parse_code_value(raw, code_list)
 
 
-# Kinds whose text values repeat across a file (a few hundred codes, counts and ages against
-# hundreds of thousands of cells): their text is parsed once per distinct value. IDs and free
-# text are nearly all distinct, so caching them would only churn the cache.
-_REPEATING_KINDS = frozenset({"code", "yesno", "int", "decimal"})
-
-
 def parse_cell(kind: str, raw: object, code_list: str | None = None) -> object:
-    """Parse one cell by column kind (see schema.ColumnSpec.kind)."""
-    if type(raw) is str and kind in _REPEATING_KINDS:
-        return _parse_repeating_text(kind, raw, code_list)
-    return _parse_cell(kind, raw, code_list)
-
-
-@functools.lru_cache(maxsize=8192)
-def _parse_repeating_text(kind: str, raw: str, code_list: str | None) -> object:
-    # A ValueProblem propagates and is not cached, so a bad value is reported every time.
+    """Parse one cell by column kind (see schema.ColumnSpec.kind). A sheet's rows go through
+    ``column_parser``, which remembers each distinct text's value."""
     return _parse_cell(kind, raw, code_list)
 
 
