@@ -2,7 +2,9 @@
 
 - **Atomic**: everything happens in one transaction. Any error-severity problem (a refused
   file, an unusable sheet, a cell that cannot be read) rolls it all back; the run and its
-  problems are recorded after the rollback so the person can see why.
+  problems are recorded after the rollback so the person can see why. (On PostgreSQL a list's
+  rows wait in a scratch table written through a second connection; the transaction drops
+  each as it settles the list, and a failed import's are dropped after the rollback.)
 - **Idempotent**: a file whose bytes were already loaded for the council is recognised by its
   SHA-256 and changes nothing. A different file for a date already loaded replaces that date's
   snapshot as a whole.
@@ -17,6 +19,7 @@ import logging
 import operator
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,7 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.cases.annex_a import Limits, Problem, Row, SourceError, open_source
-from caseaudit.cases.child_register import ATTRIBUTES, AllocatingList, ChildRegister
+from caseaudit.cases.child_register import (
+    ATTRIBUTES,
+    AllocatingList,
+    ChildRegister,
+    staging_area,
+)
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.models import (
     CHILD_COLUMNS,
@@ -195,8 +203,8 @@ def import_annex_a(
             run.snapshot = previous
         else:
             summary.as_at = summary.as_at or timezone.localdate()
-            with transaction.atomic():
-                snapshot = _load(path, digest, council, summary, by, limits, progress)
+            with staging_area() as staging, transaction.atomic():
+                snapshot = _load(path, digest, council, summary, by, limits, progress, staging)
             summary.status = ImportStatus.LOADED
             run.snapshot = snapshot
     except SourceError as error:
@@ -257,28 +265,33 @@ def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
     )
 
 
-def _load(path, digest, council, summary, by, limits, progress) -> Snapshot:
+def _load(path, digest, council, summary, by, limits, progress, staging) -> Snapshot:
     as_at = summary.as_at
     Snapshot.objects.filter(council=council, as_at=as_at).delete()
     snapshot = Snapshot.objects.create(
         council=council, as_at=as_at, source_name=path.name, source_sha256=digest, imported_by=by
     )
     is_latest = not Snapshot.objects.filter(council=council, as_at__gt=as_at).exists()
-    loader = _Loader(council, snapshot, summary, by=by, is_latest=is_latest)
-    with open_source(path, limits=limits) as source:
-        for problem in source.problems:
-            summary.note(problem)
-        for sheet in source.sheets():
-            for problem in sheet.problems:
+    loader = _Loader(council, snapshot, summary, staging, by=by, is_latest=is_latest)
+    try:
+        with open_source(path, limits=limits) as source:
+            for problem in source.problems:
                 summary.note(problem)
-            if not sheet.usable:
-                continue
-            loader.load_sheet(sheet, progress)
-            for problem in sheet.late_problems:
-                summary.note(problem)
-    if summary.errors:
-        raise ImportRefused
-    loader.finish()
+            for sheet in source.sheets():
+                for problem in sheet.problems:
+                    summary.note(problem)
+                if not sheet.usable:
+                    continue
+                loader.load_sheet(sheet, progress)
+                for problem in sheet.late_problems:
+                    summary.note(problem)
+        if summary.errors:
+            raise ImportRefused
+        loader.finish()
+    finally:
+        # Whatever happened, nothing may still be running on the connection when the
+        # transaction ends.
+        loader.children.stop()
     snapshot.rows = summary.rows
     snapshot.save(update_fields=["rows"])
     return snapshot
@@ -287,14 +300,21 @@ def _load(path, digest, council, summary, by, limits, progress) -> Snapshot:
 class _Loader:
     """Writes the rows of one file: list rows as they are read, children once at the end."""
 
-    def __init__(self, council, snapshot, summary, *, by, is_latest):
+    def __init__(self, council, snapshot, summary, staging, *, by, is_latest):
         self.council = council
         self.snapshot = snapshot
         self.summary = summary
         self.is_latest = is_latest
-        self.organisation = OrganisationIndex(council, as_at=snapshot.as_at, by=by)
-        self.children = ChildRegister(council, snapshot)
+        self.staging = staging
+        # Adding a team or worker needs the import's connection, which may be settling a list.
+        self.organisation = OrganisationIndex(
+            council, as_at=snapshot.as_at, by=by, before_adding=lambda: self.children.wait()
+        )
+        # Last: from here its background work must be stopped (``_load`` does).
+        self.children = ChildRegister(council, snapshot, staging)
         self.latest_birth = _add_months(snapshot.as_at, UNBORN_MONTHS)
+        # Lists being settled, with what is needed to report what settling them finds.
+        self._settling: list[tuple[str, str, Future]] = []
 
     # --- rows ---------------------------------------------------------------------------
 
@@ -303,6 +323,9 @@ class _Loader:
         model = LIST_MODELS[key]
         self.summary.rows.setdefault(key, 0)
         staged, table, columns, extract = self._columns(model, sheet.spec)
+        # Staged rows go through the staging area's connection; others straight in, once the
+        # import's connection has no list still settling.
+        using = self.staging.writer if staged is not None else None
         batch: list[Row] = []
         required_headers = {
             sheet.match.headers.get(column.field, column.header)
@@ -318,14 +341,14 @@ class _Loader:
                 continue  # keep reading to report every problem, but write nothing more
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
-                self._flush(table, columns, extract, batch)
+                self._flush(table, columns, extract, batch, using)
                 batch = []
                 if progress:
                     progress(self.summary.rows_read)
         if batch and not self.summary.errors:
-            self._flush(table, columns, extract, batch)
+            self._flush(table, columns, extract, batch, using)
         if staged is not None and not self.summary.errors:
-            self._settle(sheet, model, staged)
+            self._settle_later(sheet, model, staged)
         if progress:
             progress(self.summary.rows_read)
 
@@ -333,25 +356,35 @@ class _Loader:
         """How many more problems the summary will store (it counts the rest)."""
         return max(MAX_STORED_PROBLEMS - len(self.summary.problems), 0)
 
-    def _settle(self, sheet, model, staged) -> None:
-        """The list's rows get their children's ids. Reported: the same child twice in a list
-        on the same start date (a duplicate, not two episodes), and a child given a different
-        attribute from earlier in the file (the first value is kept)."""
+    def _settle_later(self, sheet, model, staged) -> None:
+        """The list's rows get their children's ids, while the next list is read."""
         key = sheet.spec.key
         duplicate_key: str | None | bool = False
         if key in DUPLICATE_KEYS:
             key_field = DUPLICATE_KEYS[key]
             duplicate_key = model._meta.get_field(key_field).column if key_field else None
-        settled = self.children.settle(staged, duplicate_key=duplicate_key, limit=self._room())
+        future = self.children.settle_later(staged, duplicate_key=duplicate_key, limit=self._room())
+        self._settling.append((sheet.name, sheet.spec.label, future))
+
+    def _report_settled(self) -> None:
+        """Once every list is settled, report what settling found: the same child twice in a
+        list on the same start date (a duplicate, not two episodes), and a child given a
+        different attribute from earlier in the file (the first value is kept)."""
+        self.children.wait()
+        for sheet_name, label, future in self._settling:
+            self._report(sheet_name, label, future.result())
+        self._settling = []
+
+    def _report(self, sheet_name: str, label: str, settled) -> None:
         for row_number, child_id, first_row in settled.duplicates_shown:
             self.summary.note(
                 Problem(
                     "warning",
-                    sheet.name,
+                    sheet_name,
                     row_number,
                     "Child Unique ID",
                     child_id,
-                    f"Child {child_id} appears more than once in {sheet.spec.label} "
+                    f"Child {child_id} appears more than once in {label} "
                     f"(first at row {first_row}).",
                 )
             )
@@ -360,7 +393,7 @@ class _Loader:
             self.summary.note(
                 Problem(
                     "warning",
-                    sheet.name,
+                    sheet_name,
                     difference.row_number,
                     name.capitalize(),
                     difference.value,
@@ -432,7 +465,7 @@ class _Loader:
         child_of = _getter([])
         if about_a_child:
             attributes = [name for name in ATTRIBUTES if name in fields]
-            staged = self.children.stage(table, columns, attributes)
+            staged = self.staging.stage(table, columns, attributes)
             table, columns = staged.table, staged.columns
             child_of = _getter(["child_id", *attributes])
         team_of, worker_of = self.organisation.team_id, self.organisation.worker_id
@@ -457,10 +490,13 @@ class _Loader:
 
         return staged, table, columns, extract
 
-    def _flush(self, table, columns, extract, batch: list[Row]) -> None:
+    def _flush(self, table, columns, extract, batch: list[Row], using) -> None:
         # Built before the COPY starts: matching a name may add a team or worker, and no other
         # statement can run on the connection while a COPY is open.
-        insert_rows(table, columns, [extract(row) for row in batch])
+        values = [extract(row) for row in batch]
+        if using is None:
+            self.children.wait()
+        insert_rows(table, columns, values, using=using)
 
     # --- children -----------------------------------------------------------------------
 
@@ -468,6 +504,7 @@ class _Loader:
         """Write the children, with their current team and worker if this is the latest
         snapshot, and report what the organisation gained."""
         summary = self.summary
+        self._report_settled()
         counts = self.children.write_children(
             [
                 AllocatingList(LIST_MODELS[key]._meta.db_table, rank, _ENDED_COLUMNS.get(key))

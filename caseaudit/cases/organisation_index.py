@@ -31,10 +31,12 @@ def name_key(name: str) -> str:
 
 
 class OrganisationIndex:
-    def __init__(self, council: Council, *, as_at: datetime.date, by=None):
+    def __init__(self, council: Council, *, as_at: datetime.date, by=None, before_adding=None):
         self.council = council
         self.as_at = as_at
         self.by = by
+        # Called before a team or worker is written: the importer's connection may be busy.
+        self.before_adding = before_adding or (lambda: None)
         self.teams = {name_key(t.name): t.pk for t in Team.objects.filter(council=council)}
         self.workers: dict[str, int] = {}
         for worker in Worker.objects.filter(council=council):
@@ -88,6 +90,7 @@ class OrganisationIndex:
         return service
 
     def _add_team(self, name: str, list_key: str) -> Team:
+        self.before_adding()
         return Team.objects.create(council=self.council, name=name, service=self._service(list_key))
 
     def _unplaced_team(self) -> Team:
@@ -100,6 +103,7 @@ class OrganisationIndex:
         return team
 
     def _add_worker(self, name: str, team_id: int | None, job_role: str) -> Worker:
+        self.before_adding()
         team = Team.objects.get(pk=team_id) if team_id else self._unplaced_team()
         digest = hashlib.sha256(name_key(name).encode()).hexdigest()[:10].upper()
         staff_id = f"IMPORTED-{digest}"

@@ -14,13 +14,17 @@ from django.db import connection
 from psycopg.types.json import JsonbDumper
 
 
-def insert_rows(table_name: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """Insert ``rows`` into ``table_name`` (a model's ``_meta.db_table``) in one statement."""
-    table = connection.ops.quote_name(table_name)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+def insert_rows(
+    table_name: str, columns: Sequence[str], rows: Iterable[tuple], *, using=None
+) -> int:
+    """Insert ``rows`` into ``table_name`` (a model's ``_meta.db_table``) in one statement,
+    through the connection ``using`` (the default database's when None)."""
+    db = connection if using is None else using
+    table = db.ops.quote_name(table_name)
+    names = ", ".join(db.ops.quote_name(column) for column in columns)
     count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             raw = cursor.cursor
             # Dicts and lists are JSON here, as _for_sqlite treats them: psycopg converts them
             # as it writes, rather than a Python pass over every value of every row.

@@ -1,6 +1,8 @@
 """The children an import writes: attributes across lists, current allocation, later files."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import connection
@@ -223,3 +225,103 @@ def test_the_queries_an_import_makes_do_not_grow_with_its_rows(council, tmp_path
         return len(captured)
 
     assert queries(200) == queries(5)
+
+
+# --- lists settled while the next is read (PostgreSQL; SQLite settles each in turn) -------
+
+
+def staging_tables() -> int:
+    """Tables holding lists' rows on their way in, left in the database. (Counted before and
+    after: a test's own transaction is rolled back at its end, and with it the import's
+    dropping of the tables another connection made and committed.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'import\\_rows%'")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_temp_master WHERE name = 'import_rows'")
+        return cursor.fetchone()[0]
+
+
+def two_lists(tmp_path, team):
+    return make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "List 1": [CONTACT_HEADERS, contact("8001"), contact("8002")],
+            "List 6": [CIN_HEADERS, cin("8001", team, worker="Priya Unheardof")],
+        },
+    )
+
+
+def test_a_team_named_while_a_list_is_settling_waits_for_it(council, tmp_path, monkeypatch):
+    """Adding a team needs the import's connection: it waits for the list before to settle,
+    however long that takes, rather than slip its statements in between."""
+    from caseaudit.cases.organisation_index import OrganisationIndex
+
+    happened = []
+    settle, add_team = importer.ChildRegister.settle, OrganisationIndex._add_team
+
+    def slow_settle(*args, **kwargs):
+        happened.append("settling")
+        time.sleep(0.3)
+        settled = settle(*args, **kwargs)
+        happened.append("settled")
+        return settled
+
+    def recorded_add_team(*args, **kwargs):
+        team = add_team(*args, **kwargs)
+        happened.append("team added")
+        return team
+
+    monkeypatch.setattr(importer.ChildRegister, "settle", slow_settle)
+    monkeypatch.setattr(OrganisationIndex, "_add_team", recorded_add_team)
+    staged = staging_tables()
+    summary = load(council, two_lists(tmp_path, "A Team Nobody Mentioned"))
+    assert happened == ["settling", "settled", "team added", "settling", "settled"]
+    assert summary.teams_added == ["A Team Nobody Mentioned"]
+    assert summary.workers_added == ["Priya Unheardof"]
+    child = Child.objects.get(la_child_id="8001")
+    assert child.allocated_team.name == "A Team Nobody Mentioned"
+    assert child.allocated_worker.name == "Priya Unheardof"
+    assert Child.objects.filter(la_child_id="8002", allocated_team=None).exists()
+    assert staging_tables() == staged
+
+
+def test_a_fault_while_settling_a_list_writes_nothing_and_leaves_nothing(
+    council, tmp_path, monkeypatch
+):
+    from caseaudit.cases.tests.test_import import counts
+
+    settle, calls = importer.ChildRegister.settle, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(importer.ChildRegister, "settle", failing)
+    before, threads, staged = counts(), threading.active_count(), staging_tables()
+    summary = import_annex_a(
+        two_lists(tmp_path, council.teams[0].name), council=council.council, as_at=JANUARY
+    )
+    assert summary.status == ImportStatus.FAILED
+    assert "Nothing was saved" in summary.problems[-1].message
+    assert counts() == before
+    assert staging_tables() == staged
+    assert threading.active_count() == threads
+
+
+def test_a_refused_file_leaves_no_staged_rows(council, tmp_path):
+    team = council.teams[0].name
+    path = make_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "List 1": [CONTACT_HEADERS, contact("8101")],
+            "List 6": [CIN_HEADERS, cin("8101", team), ["8102", *cin("x", team)[1:5], "x"]],
+        },
+    )
+    staged = staging_tables()
+    summary = import_annex_a(path, council=council.council, as_at=JANUARY)
+    assert summary.status == ImportStatus.REFUSED
+    assert not Child.objects.filter(la_child_id__in=["8101", "8102"]).exists()
+    assert staging_tables() == staged
