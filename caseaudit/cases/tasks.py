@@ -4,11 +4,9 @@ from pathlib import Path
 
 from django_tasks import task
 
+from caseaudit.cases import progress
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import ImportRun
-
-# Progress is written to the run every this many rows, for the page to show.
-PROGRESS_EVERY = 5000
 
 
 @task()
@@ -16,9 +14,10 @@ def run_import(run_id: int) -> str:
     run = ImportRun.objects.select_related("council", "requested_by").get(pk=run_id)
     path = Path(run.stored_path)
 
-    def progress(rows: int) -> None:
-        if rows % PROGRESS_EVERY == 0 or rows < PROGRESS_EVERY:
-            ImportRun.objects.filter(pk=run_id).update(rows_read=rows)
+    def rows_read(rows: int) -> None:
+        # Called once a batch (5,000 rows) is written: for the page, not in the database,
+        # whose import transaction no one else can see into (see progress.py).
+        progress.record(run, rows)
 
     try:
         summary = import_annex_a(
@@ -26,10 +25,11 @@ def run_import(run_id: int) -> str:
             council=run.council,
             as_at=run.as_at,
             by=run.requested_by,
-            progress=progress,
+            progress=rows_read,
             run=run,
         )
     finally:
         # The upload has served its purpose; the snapshot holds the data now.
         path.unlink(missing_ok=True)
+        progress.clear(run)
     return str(summary.status)

@@ -6,15 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
+from caseaudit.cases import progress
 from caseaudit.cases.actions import mark_stopped_runs, request_import
-from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
 from caseaudit.core.forms import form_data
-
-IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 def _require_importer(request):
@@ -40,7 +38,9 @@ def imports(request):
             messages.success(request, f"{run.source_name} is queued for import.")
             return redirect("cases:import", pk=run.pk)
     mark_stopped_runs(council)
-    runs = ImportRun.objects.filter(council=council).select_related("requested_by")[:25]
+    runs = list(ImportRun.objects.filter(council=council).select_related("requested_by")[:25])
+    for run in runs:
+        run.rows_read = progress.rows_read(run)
     snapshots = Snapshot.objects.filter(council=council).order_by("-as_at")[:12]
     return render(
         request,
@@ -61,8 +61,9 @@ def import_detail(request, pk: int):
     record_access(
         request, action=AccessAction.VIEWED, record_type="cases.importrun", record_id=run.pk
     )
+    run.rows_read = progress.rows_read(run)
     problems = Paginator(run.problems.all(), 100).get_page(request.GET.get("page"))
-    context = {"run": run, "problems": problems, "in_progress": run.status in IN_PROGRESS}
+    context = {"run": run, "problems": problems, "in_progress": run.status in progress.IN_PROGRESS}
     if request.htmx:
         return render(request, "cases/_import_status.html", context)
     return render(request, "cases/import_detail.html", context)

@@ -243,3 +243,36 @@ def test_error_summary_links_reach_an_input_that_exists(client_for, people):
     targets = re.findall(r"govuk-error-summary__list.*?</ul>", html, re.S)[0]
     for target in re.findall(r'href="#([^"]+)"', targets):
         assert f'id="{target}"' in html, target
+
+
+def test_the_page_shows_the_rows_read_while_the_import_runs(
+    client_for, people, council, tmp_path, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The import's transaction hides its writes until it ends, the run's row included: the
+    page reads how far it has got from beside the upload."""
+    from caseaudit.cases import tasks
+
+    client = client_for(people.administrator)
+    seen = {}
+
+    def importing(path, *, council, as_at, by, progress, run):
+        progress(5000)
+        progress(10000)
+        seen["rows in the run's row"] = ImportRun.objects.get(pk=run.pk).rows_read
+        seen["page"] = client.get(reverse("cases:import", args=[run.pk])).content.decode()
+        seen["list"] = client.get(reverse("cases:imports")).content.decode()
+        return import_annex_a(path, council=council, as_at=as_at, by=by, run=run)
+
+    monkeypatch.setattr(tasks, "import_annex_a", importing)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, small_return(tmp_path / "return.xlsx", council))
+    assert seen["rows in the run's row"] == 0
+    assert "10000" in seen["page"].replace(",", "")
+    assert "10000" in seen["list"].replace(",", "")
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.LOADED
+    assert not list(settings.UPLOAD_DIR.iterdir())
+    # Finished, the page gives the run's own count: every row of the file.
+    finished = client.get(reverse("cases:import", args=[run.pk])).content.decode()
+    assert f'<dd class="govuk-summary-list__value">{run.rows_read}</dd>' in finished
+    assert run.rows_read == sum(run.summary["rows"].values())
