@@ -148,8 +148,8 @@ class StagingArea:
                 f"FROM {quote(list_table)} WHERE 1 = 0"
             )
             for name in ("la_child_id", *rows.attributes):
-                kind = _ATTRIBUTE_TYPES.get(name, "varchar(50)")
-                cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                column_type = _ATTRIBUTE_TYPES.get(name, "varchar(50)")
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {column_type}")
         self.tables.append(table)
         return rows
 

@@ -491,8 +491,9 @@ class _Loader:
         return staged, table, columns, extract
 
     def _flush(self, table, columns, extract, batch: list[Row], using) -> None:
-        # Built before the COPY starts: matching a name may add a team or worker, and no other
-        # statement can run on the connection while a COPY is open.
+        # Built before the COPY starts: matching a name may add a team or worker on the
+        # import's connection, which is also the one adopters are copied through, and no other
+        # statement can run on a connection while a COPY is open.
         values = [extract(row) for row in batch]
         if using is None:
             self.children.wait()

@@ -1,5 +1,6 @@
 """Background work for case data: an uploaded import runs here, not in the web request."""
 
+import functools
 from pathlib import Path
 
 from django_tasks import task
@@ -14,18 +15,15 @@ def run_import(run_id: int) -> str:
     run = ImportRun.objects.select_related("council", "requested_by").get(pk=run_id)
     path = Path(run.stored_path)
 
-    def rows_read(rows: int) -> None:
-        # Called once a batch (5,000 rows) is written: for the page, not in the database,
-        # whose import transaction no one else can see into (see progress.py).
-        progress.record(run, rows)
-
     try:
         summary = import_annex_a(
             path,
             council=run.council,
             as_at=run.as_at,
             by=run.requested_by,
-            progress=rows_read,
+            # Once a batch is written: for the page, beside the upload rather than in the
+            # database, whose import transaction no one else can see into (see progress.py).
+            progress=functools.partial(progress.record, run),
             run=run,
         )
     finally:
