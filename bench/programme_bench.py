@@ -60,6 +60,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from caseaudit.core.months import add_months
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCALES = (1.0, 50.0)
 QUICK_SCALES = (0.25, 1.0)
@@ -149,7 +151,7 @@ def run(argv: list[str]) -> dict:
                 _say(f"  compliance: {json.dumps(result['compliance'])}")
                 result["sampling"] = []
                 for index, n in enumerate(per_team):
-                    month = _add_months(FIRST_SAMPLE_MONTH, index)
+                    month = add_months(FIRST_SAMPLE_MONTH, index)
                     step = _measure(
                         url, "sampling", "--per-team", str(n), "--month", month.isoformat(),
                         "--seed", str(args.seed),
@@ -305,11 +307,6 @@ def _say(message: str) -> None:
 
 def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 2) if denominator else None
-
-
-def _add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 # One step in a fresh process -------------------------------------------------------------------
@@ -692,14 +689,14 @@ def _build_history(org: _Organisation, cases: _Cases, *, months: int, seed: int)
     scale_of_council = len(org.case_teams) / 40  # 40 case-holding teams at scale 1
     per_month = max(1, round(AUDITS_PER_MONTH_AT_SCALE_1 * scale_of_council))
     per_month = min(per_month, len(cases.open_children))
-    first = _add_months(LAST_HISTORY_MONTH, 1 - months)
+    first = add_months(LAST_HISTORY_MONTH, 1 - months)
     month_rows = ProgrammeMonth.objects.bulk_create(
         ProgrammeMonth(
             council=org.council,
-            month=_add_months(first, index),
+            month=add_months(first, index),
             status=MonthStatus.OPEN if index == months - 1 else MonthStatus.CLOSED,
             tool_version=tool,
-            due_date=_add_months(first, index).replace(day=28),
+            due_date=add_months(first, index).replace(day=28),
         )
         for index in range(months)
     )
@@ -774,7 +771,7 @@ def _build_history(org: _Organisation, cases: _Cases, *, months: int, seed: int)
     reaudits = []
     for index, originals in to_reaudit.items():
         # Due three months on: counted in that month, which is still in the history.
-        due = _add_months(month_rows[index].month, 3).replace(day=28)
+        due = add_months(month_rows[index].month, 3).replace(day=28)
         shares = LATEST_MONTH if index + 3 == months - 1 else PAST_MONTH
         for original in originals:
             reaudits.append(
@@ -858,7 +855,7 @@ def bench_compliance(bench: BenchCouncil, *, months: int = 24, repeat: int = 3) 
     from caseaudit.audits.compliance import compliance_report, reporting_months
     from caseaudit.audits.models import Audit
 
-    first = _add_months(LAST_HISTORY_MONTH, 1 - months)
+    first = add_months(LAST_HISTORY_MONTH, 1 - months)
     council = bench.council
     table = connection.ops.quote_name(Audit._meta.db_table)
 
@@ -914,16 +911,16 @@ def eligible_floor_sql(month, snapshot, *, exclude_audited_months: int = 6) -> t
     from django.db import connection
     from django.utils import timezone
 
-    from caseaudit.audits.actions.sampling import months_before
     from caseaudit.audits.choices import AuditStatus, SampleStatus
     from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
     from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan
+    from caseaudit.core.months import month_start
     from caseaudit.organisation.models import Team
 
     def name(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
-    since = months_before(month.month, exclude_audited_months)
+    since = add_months(month_start(month.month), -exclude_audited_months)
     since_at = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     still_open, completed = list(AuditStatus.open()), list(AuditStatus.completed())
 

@@ -31,6 +31,7 @@ from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.audits.querysets import overdue_q
 from caseaudit.core import clock
+from caseaudit.core.months import month_key, month_label
 
 NO_RATE = "–"
 KINDS = (AuditKind.AUDIT, AuditKind.REAUDIT)
@@ -59,23 +60,6 @@ def format_rate(rate: int | None) -> str:
 
 
 # Periods ---------------------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> datetime.date:
-    """``"2020-09"`` → 1 September 2020. Raises ValueError for anything else."""
-    try:
-        year, month = text.strip().split("-")
-        return datetime.date(int(year), int(month), 1)
-    except (ValueError, AttributeError) as error:
-        raise ValueError(f"{text!r} is not a month: use YYYY-MM, for example 2020-09") from error
-
-
-def month_key(month: datetime.date | None) -> str | None:
-    return f"{month:%Y-%m}" if month else None
-
-
-def month_label(month: datetime.date) -> str:
-    return f"{month:%B %Y}"
 
 
 def reporting_month(prefix: str = ""):

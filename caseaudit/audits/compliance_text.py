@@ -8,7 +8,8 @@ import json
 
 from django.core.management import CommandError
 
-from caseaudit.audits.compliance import compliance_report, parse_month
+from caseaudit.audits.compliance import compliance_report
+from caseaudit.core.months import parse_month
 
 HEADER = (
     f"{'Allocated':>9}{'Completed':>10}{'Rate':>6}{'In progress':>12}{'Overdue':>8}{'Exempted':>9}"

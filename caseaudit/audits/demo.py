@@ -13,7 +13,6 @@ re-audits are completed. The demo's case data is one snapshot (the latest return
 month samples from today's open cases: the history is synthetic, not a reconstruction.
 """
 
-import calendar
 import datetime
 import random
 from collections import Counter
@@ -39,6 +38,7 @@ from caseaudit.audits.choices import AuditStatus, MonthStatus, QuestionKind, Too
 from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, Question
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER, Grade
+from caseaudit.core.months import month_end, next_month
 
 FIRST_MONTH = datetime.date(2018, 11, 1)
 PAUSED = {datetime.date(2020, 3, 1), datetime.date(2020, 4, 1), datetime.date(2020, 5, 1)}
@@ -141,14 +141,6 @@ class History:
     actions: int = 0
     alerts: int = 0
     moderated: int = 0
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return month_end(month) + datetime.timedelta(days=1)
 
 
 def _shares(month: datetime.date, today: datetime.date) -> dict[str, float]:

@@ -11,9 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from caseaudit.audits.actions.moderation import grade_field, reason_field
-from caseaudit.audits.compliance import month_key, month_label, parse_month
 from caseaudit.core.forms import add_action_errors
 from caseaudit.core.grades import ORDER
+from caseaudit.core.months import month_key, month_label, parse_month
 
 GRADE_CHOICES = [(grade.value, grade.label) for grade in ORDER]
 

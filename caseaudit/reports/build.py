@@ -31,6 +31,7 @@ from caseaudit.audits.models import Answer, Feedback, ProgrammeMonth, Reflection
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER, Grade
+from caseaudit.core.months import add_months, month_key, month_label, months_between
 from caseaudit.core.suppression import SUPPRESSED, suppress_table
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
 from caseaudit.reports.models import Exemplar, Narrative
@@ -50,23 +51,10 @@ GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
 # Months ----------------------------------------------------------------------------------------
 
 
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
 def period_label(from_month: datetime.date, to_month: datetime.date) -> str:
     if from_month == to_month:
-        return compliance.month_label(to_month)
-    return f"{compliance.month_label(from_month)} to {compliance.month_label(to_month)}"
+        return month_label(to_month)
+    return f"{month_label(from_month)} to {month_label(to_month)}"
 
 
 # Small helpers ---------------------------------------------------------------------------------
@@ -211,9 +199,9 @@ def _judgements_by_month(council, to_month, programme_months) -> tuple[list[dict
         good = counts[0] + counts[1]
         months.append(
             {
-                "key": compliance.month_key(month),
+                "key": month_key(month),
                 "label": f"{month:%b %Y}",
-                "name": compliance.month_label(month),
+                "name": month_label(month),
                 "paused": month in paused,
                 "counts": counts,
                 "total": total,
@@ -221,7 +209,7 @@ def _judgements_by_month(council, to_month, programme_months) -> tuple[list[dict
         )
         rows.append(
             [
-                compliance.month_label(month),
+                month_label(month),
                 *counts,
                 total,
                 *(_percent(count, total) for count in counts),
@@ -230,8 +218,7 @@ def _judgements_by_month(council, to_month, programme_months) -> tuple[list[dict
             ]
         )
     table = _table(
-        f"Overall judgements by month, {compliance.month_label(min(starts))} to "
-        f"{compliance.month_label(to_month)}",
+        f"Overall judgements by month, {month_label(min(starts))} to {month_label(to_month)}",
         "Judgements by month",
         [
             "Month",
@@ -572,10 +559,10 @@ def build_highlight(
         "kind": "highlight",
         "title": f"Audit highlight report – {label}",
         "council": council.name,
-        "from": compliance.month_key(from_month),
-        "to": compliance.month_key(to_month),
+        "from": month_key(from_month),
+        "to": month_key(to_month),
         "period": label,
-        "month": compliance.month_label(to_month),
+        "month": month_label(to_month),
         "built_at": clock.now().isoformat(),
         "today": today.isoformat(),
         "narrative": {section.value: narrative.get(section.value, "") for section in Section},

@@ -5,8 +5,8 @@ import datetime
 
 from django import forms
 
-from caseaudit.audits.compliance import month_key, month_label, parse_month
 from caseaudit.core.grades import ORDER
+from caseaudit.core.months import month_key, month_label, parse_month
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
 
 

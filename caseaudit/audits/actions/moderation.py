@@ -24,8 +24,6 @@ from caseaudit.audits.compliance import (
     auditor_label,
     counted_audits,
     format_rate,
-    month_key,
-    month_label,
     reporting_month,
     whole_percent,
 )
@@ -40,6 +38,7 @@ from caseaudit.audits.models import (
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.months import month_key, month_label
 
 DEFAULT_SHARE = Fraction(1, 10)
 

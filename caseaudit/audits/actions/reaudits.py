@@ -6,8 +6,6 @@ the child's own team manager, line manager or worker; when nobody is left, none 
 and the caller is told why, so QA can allocate it by hand.
 """
 
-import calendar
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from caseaudit.audits.models import Answer, Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade, movement
 from caseaudit.core.history import record_change
+from caseaudit.core.months import add_months
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Assignment
 
@@ -63,13 +62,6 @@ class GradeChange:
 
 def interval_months() -> int:
     return getattr(settings, "REAUDIT_INTERVAL_MONTHS", DEFAULT_INTERVAL_MONTHS)
-
-
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, kept inside shorter months (31 May + 3 → 31 August)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def eligible_auditors(audit: Audit):
@@ -118,7 +110,7 @@ def create_reaudit(audit: Audit, *, by) -> ReauditOutcome:
         worker_id=child.allocated_worker_id or audit.worker_id,
         tool_version=version,
         auditor=auditor,
-        due_date=months_after(clock.today(), interval_months()),
+        due_date=add_months(clock.today(), interval_months()),
         reaudit_of=audit,
     )
     record_change(

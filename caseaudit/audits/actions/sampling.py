@@ -30,6 +30,7 @@ from caseaudit.cases.cohorts import COHORTS, children_in
 from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan, Snapshot
 from caseaudit.core import clock
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.months import add_months, month_start
 
 MAX_PER_TEAM = 20
 MAX_EXCLUDED_MONTHS = 36
@@ -58,12 +59,6 @@ def open_case(snapshot: Snapshot) -> Q:
     )
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The first of the month ``months`` before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def eligible_children(
     month: ProgrammeMonth,
     snapshot: Snapshot,
@@ -73,7 +68,7 @@ def eligible_children(
     exclude_audited_months: int = 6,
 ) -> QuerySet[Child]:
     council = month.council
-    since = months_before(month.month, exclude_audited_months)
+    since = add_months(month_start(month.month), -exclude_audited_months)
     since_at = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     recently_audited = Audit.objects.filter(child=OuterRef("pk")).filter(
         Q(status__in=AuditStatus.open())

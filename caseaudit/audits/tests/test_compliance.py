@@ -15,7 +15,6 @@ from caseaudit.audits.compliance import (
     compliance_rate,
     compliance_report,
     format_rate,
-    parse_month,
     reporting_months,
     whole_percent,
 )
@@ -232,13 +231,6 @@ def test_the_rate_is_completed_over_allocated_to_a_whole_percent_half_up(
     assert compliance_rate(completed, allocated) == rate
     assert whole_percent(completed, allocated) == rate
     assert format_rate(rate) == text
-
-
-def test_a_month_is_written_year_dash_month():
-    assert parse_month("2020-09") == datetime.date(2020, 9, 1)
-    for bad in ("2020-13", "Sept 2020", "2020", ""):
-        with pytest.raises(ValueError, match="YYYY-MM"):
-            parse_month(bad)
 
 
 # The seeds -------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """A case judged Inadequate is re-audited by someone else; the re-audit shows the movement."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from caseaudit.accounts.choices import Role, Scope
 from caseaudit.audits.actions import reaudits, workflow
@@ -10,6 +11,7 @@ from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.audits.tests.test_workflow import fill_in, import_children, make_audit
 from caseaudit.conftest import make_user
+from caseaudit.core import clock
 from caseaudit.core.history import history_of
 from caseaudit.organisation.choices import JobRole
 
@@ -46,7 +48,9 @@ def test_inadequate_creates_a_reaudit_for_the_least_loaded_other_manager(
     west, east = more_managers
     make_audit(children["S1"], west)  # west already has an open audit; east has none
     audit = make_audit(children["N1"], people.south_manager)
-    submission = judged_inadequate(audit, people.south_manager)
+    # The last day of a long month: three months on is the last day of April, not the 31st.
+    with clock.set_to(datetime.date(2027, 1, 31)):
+        submission = judged_inadequate(audit, people.south_manager)
     reaudit = submission.reaudit
     assert reaudit is not None and submission.reaudit_problem == ""
     assert (reaudit.kind, reaudit.reaudit_of, reaudit.child) == (
@@ -57,17 +61,17 @@ def test_inadequate_creates_a_reaudit_for_the_least_loaded_other_manager(
     # Never the first auditor, nor the child's own team manager (north.manager).
     assert reaudit.auditor == east
     assert reaudit.status == AuditStatus.ALLOCATED
-    assert reaudit.due_date == reaudits.months_after(timezone.localdate(), 3)
+    assert reaudit.due_date == datetime.date(2027, 4, 30)
     assert "Re-audit of audit" in history_of(reaudit).first().reason
     assert f"Re-audit {reaudit.pk} due" in history_of(audit).first().reason
 
 
 def test_the_interval_is_a_setting(children, people, more_managers, settings):
     settings.REAUDIT_INTERVAL_MONTHS = 6
-    submission = judged_inadequate(
-        make_audit(children["N2"], people.south_manager), people.south_manager
-    )
-    assert submission.reaudit.due_date == reaudits.months_after(timezone.localdate(), 6)
+    audit = make_audit(children["N2"], people.south_manager)
+    with clock.set_to(datetime.date(2027, 1, 31)):
+        submission = judged_inadequate(audit, people.south_manager)
+    assert submission.reaudit.due_date == datetime.date(2027, 7, 31)
 
 
 def test_when_nobody_else_can_reaudit_none_is_created_and_the_reason_is_kept(children, people):

@@ -7,13 +7,13 @@ performance indicators apply the full bank-holiday calendar when they measure th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from caseaudit.core.months import add_months
 
 __all__ = [
     "DEFAULT_AS_AT",
     "Period",
-    "add_months",
     "add_working_days",
     "age_in_years",
     "on_weekday",
@@ -24,14 +24,6 @@ __all__ = [
 DEFAULT_AS_AT = dt.date(2025, 3, 31)
 DAYS_PER_YEAR = 365.25
 ONE_DAY = dt.timedelta(days=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` later (or earlier), kept inside shorter months."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def on_weekday(day: dt.date) -> dt.date:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from caseaudit.core.months import add_months
+
 from .dice import Dice, Table
-from .period import Period, add_months, add_working_days, on_weekday
+from .period import Period, add_working_days, on_weekday
 
 __all__ = ["cp_plan_record", "plan_length_days"]
 

@@ -13,9 +13,9 @@ from django.core.management import BaseCommand, CommandError
 
 from caseaudit.audits.actions import allocation, programme, sampling
 from caseaudit.audits.choices import SampleStatus
-from caseaudit.audits.compliance import parse_month
 from caseaudit.audits.compliance_text import add_compliance_arguments, write_compliance
 from caseaudit.audits.models import ProgrammeMonth
+from caseaudit.core.months import parse_month
 from caseaudit.organisation.selection import council_for
 
 

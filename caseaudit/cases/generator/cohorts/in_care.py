@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from caseaudit.core.months import add_months
+
 from ..care import care_leaver_record, looked_after_record
 from ..caseloads import Allocation, split
 from ..context import Context, Unit
@@ -23,7 +25,6 @@ from ..people import (
     date_of_birth_for,
     new_child,
 )
-from ..period import add_months
 from .steps import (
     AGE_SCHOOL,
     AGE_TEENAGE,

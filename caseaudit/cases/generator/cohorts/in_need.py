@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from caseaudit.core.months import add_months
+
 from ..caseloads import Allocation, split
 from ..context import Context, Unit
 from ..dice import Dice, Table
@@ -26,7 +28,6 @@ from ..people import (
     cse_risk,
     new_child,
 )
-from ..period import add_months
 from ..protection import cp_plan_record, plan_length_days
 from .steps import (
     AGE_SCHOOL,

@@ -57,9 +57,9 @@ class Command(BaseCommand):
 
     def _build_programme(self, council, seed: int, programme_from: str) -> None:
         """Years of audit programme, replayed through the programme's own actions."""
-        from caseaudit.audits.compliance import parse_month
         from caseaudit.audits.demo import alert_for_demo_manager, build_history
         from caseaudit.audits.models import ProgrammeMonth
+        from caseaudit.core.months import parse_month
 
         try:
             first_month = parse_month(programme_from)
