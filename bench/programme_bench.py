@@ -1046,10 +1046,10 @@ def bench_allocation(bench: BenchCouncil, *, month: datetime.date = FIRST_SAMPLE
     balancing = []
     real_balance = allocation.balance
 
-    def timed_balance(cases, pool):
+    def timed_balance(cases, pool, ties):
         started = time.perf_counter()
         try:
-            return real_balance(cases, pool)
+            return real_balance(cases, pool, ties)
         finally:
             balancing.append((time.perf_counter() - started, len(cases), len(pool)))
 

@@ -1,63 +1,37 @@
 """Allocating a confirmed sample to team managers, and moving an audit to another one.
 
-The auditors are the council's active users with the auditor role whose worker is currently a
-team manager. Each case goes to the least loaded of them (open audits, then username), but
-never to the child's own team manager (an auditor of the case's team, by scope or by current
-assignment) nor to the child's allocated worker. Auditors hear of new work by email once the
-allocation is committed.
+Who may audit which case is ``audits/eligibility.py``'s rule. Each case goes to the least
+loaded auditor who may audit it, and the work is then evened out. Auditors hear of new work
+by email once the allocation is committed.
 """
 
 import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from caseaudit.accounts.choices import Role
+from caseaudit.audits import eligibility
 from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.programme import require_takes_samples
 from caseaudit.audits.choices import AuditKind, AuditStatus, SampleStatus
+from caseaudit.audits.eligibility import Ties, ties_of_audit
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
 from caseaudit.core.history import record_change, snapshot
-from caseaudit.organisation.choices import JobRole
-from caseaudit.organisation.models import Assignment
-
-
-def auditors(council) -> QuerySet:
-    """Who may be given audits in ``council``, with their open audits and current team."""
-    User = get_user_model()
-    current = Assignment.objects.current().filter(worker=OuterRef("worker_id"))
-    still_open = Q(audits_to_do__status__in=AuditStatus.open())
-    return (
-        User.objects.filter(council=council, is_active=True, role=Role.AUDITOR)
-        .filter(Exists(current.filter(job_role=JobRole.TEAM_MANAGER)))
-        .select_related("worker")
-        .annotate(
-            open_audits=Count("audits_to_do", filter=still_open),
-            current_team_id=Subquery(current.order_by("-starts_on").values("team_id")[:1]),
-        )
-        .order_by("username")
-    )
 
 
 def auditors_for(audit: Audit) -> QuerySet:
-    """The auditors ``audit`` could be reallocated to: ``may_audit``, in the database."""
-    others = auditors(audit.council_id).exclude(pk=audit.auditor_id)
-    others = others.exclude(scope_team_id=audit.team_id).exclude(current_team_id=audit.team_id)
-    if audit.worker_id:
-        others = others.exclude(worker_id=audit.worker_id)
-    return others
-
-
-def may_audit(auditor, *, team_id: int, worker_id: int | None) -> bool:
-    """Not the child's own team manager, nor the child's worker. ``auditor`` comes from
-    ``auditors()``."""
-    if team_id in (auditor.scope_team_id, auditor.current_team_id):
-        return False
-    return worker_id is None or auditor.worker_id != worker_id
+    """The auditors ``audit`` could be reallocated to, least loaded first, for a form's
+    choices: ``eligibility.may_audit``, then one query for the chosen few."""
+    audit = Audit.objects.select_related("child").get(pk=audit.pk)
+    chosen = [p.pk for p in eligibility.eligible_auditors(audit.council_id, ties_of_audit(audit))]
+    return (
+        eligibility.auditors(audit.council_id)
+        .filter(pk__in=chosen)
+        .order_by("open_audits", "username")
+    )
 
 
 @dataclass(eq=False)
@@ -75,15 +49,13 @@ class _Load:
         return (self.load, self.auditor.username)
 
 
-def balance(cases: list[SampleCase], pool: list) -> dict[int, object]:
+def balance(cases: list[SampleCase], pool: list, ties: dict[int, Ties]) -> dict[int, object]:
     """Each case's auditor: least loaded first (ties by username), never one who may not
-    audit it; then cases shift from the busiest towards the least busy while that evens
-    them out."""
+    audit it (``ties`` by case pk); then cases shift from the busiest towards the least busy
+    while that evens them out."""
     loads = [_Load(a, a.open_audits) for a in pool]
     options = {
-        case.pk: [
-            x for x in loads if may_audit(x.auditor, team_id=case.team_id, worker_id=case.worker_id)
-        ]
+        case.pk: [x for x in loads if eligibility.may_audit(x.auditor, ties[case.pk])]
         for case in cases
     }
     # The cases with fewest possible auditors go first, so that they still have one.
@@ -147,12 +119,12 @@ def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by
     cases = list(sample.cases.select_related("child", "team", "worker"))
     if Audit.objects.filter(sample_case__in=cases).exists():
         raise ValidationError(f"The sample for {month} has already been allocated.")
-    pool = list(auditors(month.council))
+    pool = eligibility.pool(month.council)
     if not pool:
         raise ValidationError(
             "There is no one to allocate to: give team managers the auditor role first."
         )
-    chosen = balance(cases, pool)
+    chosen = balance(cases, pool, eligibility.ties_of_sample(cases))
     audits = Audit.objects.bulk_create(
         Audit(
             council=month.council,
@@ -196,16 +168,16 @@ def reallocate(audit: Audit, *, to_user, reason: str, by) -> Audit:
     name = to_user.display_name
     if to_user.pk == audit.auditor_id:
         raise ValidationError({"to_user": f"The audit is already allocated to {name}."})
-    candidate = auditors(audit.council_id).filter(pk=to_user.pk).first()
+    candidate = next((p for p in eligibility.pool(audit.council_id) if p.pk == to_user.pk), None)
     if candidate is None:
         raise ValidationError(
             {"to_user": f"{name} is not an active team manager with the auditor role."}
         )
-    if not may_audit(candidate, team_id=audit.team_id, worker_id=audit.worker_id):
+    if not eligibility.may_audit(candidate, ties_of_audit(audit)):
         raise ValidationError(
             {
-                "to_user": f"{name} manages the child's team or is the child's worker, "
-                "so may not audit this case."
+                "to_user": f"{name} is the child's worker, or manages the child's team or "
+                "worker, so may not audit this case."
             }
         )
     before = snapshot(audit)

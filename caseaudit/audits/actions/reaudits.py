@@ -9,18 +9,14 @@ and the caller is told why, so QA can allocate it by hand.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
 
-from caseaudit.accounts.choices import Role
-from caseaudit.accounts.models import User
+from caseaudit.audits import eligibility
 from caseaudit.audits.choices import AuditKind, AuditStatus, QuestionKind
 from caseaudit.audits.models import Answer, Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade, movement
 from caseaudit.core.history import record_change
 from caseaudit.core.months import add_months
-from caseaudit.organisation.choices import JobRole
-from caseaudit.organisation.models import Assignment
 
 DEFAULT_INTERVAL_MONTHS = 3
 OVERALL = "Overall judgement"
@@ -64,28 +60,6 @@ def interval_months() -> int:
     return getattr(settings, "REAUDIT_INTERVAL_MONTHS", DEFAULT_INTERVAL_MONTHS)
 
 
-def eligible_auditors(audit: Audit):
-    """Team managers who may re-audit this child, least loaded (open audits) first."""
-    child = audit.child
-    teams = {t for t in (child.allocated_team_id, audit.team_id) if t}
-    workers = {w for w in (child.allocated_worker_id, audit.worker_id) if w}
-    current = Assignment.objects.current()
-    own_managers = current.filter(team_id__in=teams, job_role=JobRole.TEAM_MANAGER)
-    line_managers = current.filter(worker_id__in=workers, manager__isnull=False)
-    return (
-        User.objects.filter(council_id=audit.council_id, role=Role.AUDITOR, is_active=True)
-        .exclude(pk=audit.auditor_id)
-        .exclude(worker_id__in=workers)
-        .exclude(worker_id__in=own_managers.values("worker_id"))
-        .exclude(worker_id__in=line_managers.values("manager_id"))
-        .exclude(scope_team_id__in=teams)
-        .annotate(
-            open_audits=Count("audits_to_do", filter=Q(audits_to_do__status__in=AuditStatus.open()))
-        )
-        .order_by("open_audits", "pk")
-    )
-
-
 def create_reaudit(audit: Audit, *, by) -> ReauditOutcome:
     """Called by ``submit_audit`` in its transaction: a re-audit if the judgement is Inadequate."""
     if audit.overall_grade != Grade.INADEQUATE:
@@ -93,7 +67,8 @@ def create_reaudit(audit: Audit, *, by) -> ReauditOutcome:
     existing = audit.reaudits.exclude(status=AuditStatus.CANCELLED).first()
     if existing is not None:
         return ReauditOutcome(reaudit=existing)
-    auditor = eligible_auditors(audit).first()
+    candidates = eligibility.eligible_auditors(audit.council_id, eligibility.ties_of_audit(audit))
+    auditor = candidates[0] if candidates else None
     if auditor is None:
         return ReauditOutcome(
             problem=f"No re-audit was created for child {audit.child.la_child_id}: there is no "

@@ -10,35 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from caseaudit.accounts import permissions
-from caseaudit.accounts.choices import Role
-from caseaudit.accounts.models import User
+from caseaudit.audits import eligibility
 from caseaudit.audits.actions import notify
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit, SafeguardingAlert
 from caseaudit.core import clock
 from caseaudit.core.history import record_change, snapshot
-from caseaudit.organisation.choices import JobRole
-from caseaudit.organisation.models import Assignment
-
-
-def managers_of_child(audit: Audit) -> list[User]:
-    """The child's team manager(s) and their service manager(s) who have an account.
-
-    The child's team is where the case is now (the latest case data), or the team it was in
-    when drawn if the child has no allocated team now.
-    """
-    team_id = audit.child.allocated_team_id or audit.team_id
-    team_managers = Assignment.objects.current().filter(
-        team_id=team_id, job_role=JobRole.TEAM_MANAGER
-    )
-    managers = set(team_managers.values_list("worker_id", flat=True))
-    managers |= set(team_managers.exclude(manager=None).values_list("manager_id", flat=True))
-    return list(
-        User.objects.filter(council_id=audit.council_id, is_active=True, worker_id__in=managers)
-        .exclude(role=Role.ELECTED_MEMBER)
-        .select_related("worker")
-        .order_by("username")
-    )
 
 
 @transaction.atomic
@@ -51,7 +28,7 @@ def raise_alert(audit: Audit, *, concern: str, by) -> SafeguardingAlert:
     audit = Audit.objects.select_related("child").get(pk=audit.pk)
     if audit.status == AuditStatus.CANCELLED:
         raise ValidationError("This audit is cancelled. Raise the concern with the child's team.")
-    recipients = managers_of_child(audit)
+    recipients = eligibility.managers_of_case(audit)
     if not recipients:
         # Nobody to tell in the child's line: QA must act, so the alert goes to them.
         recipients = list(notify.qa_leads(audit.council_id))

@@ -11,13 +11,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from caseaudit.audits.actions.allocation import balance
+from caseaudit.audits.eligibility import Ties
 
 
 def auditor(name: str, team: int, open_audits: int = 0) -> SimpleNamespace:
     return SimpleNamespace(
         username=name,
+        pk=name,
         scope_team_id=team,
-        current_team_id=team,
+        managed_team_ids=frozenset({team}),
         worker_id=hash(name),
         open_audits=open_audits,
     )
@@ -31,6 +33,17 @@ def case(pk: int, team: int, worker_id=None) -> SimpleNamespace:
         team=SimpleNamespace(name=f"Team {team}"),
         child=SimpleNamespace(la_child_id=f"C{pk}"),
     )
+
+
+def ties(cases) -> dict[int, Ties]:
+    """Each case is close to its own team and worker only."""
+    return {
+        c.pk: Ties(
+            team_ids=frozenset({c.team_id}),
+            worker_ids=frozenset({c.worker_id} - {None}),
+        )
+        for c in cases
+    }
 
 
 def loads(auditors, cases, chosen) -> dict[str, int]:
@@ -49,15 +62,16 @@ def test_a_chain_of_moves_evens_out_what_one_move_cannot():
     # only the team-2 case. Evening out takes a chain: a's case to b, b's case to c.
     auditors = [auditor("a", 2), auditor("b", 1), auditor("c", 3)]
     cases = [case(1, 3), case(2, 3), case(3, 2)]
-    assert loads(auditors, cases, balance(cases, auditors)) == {"a": 1, "b": 1, "c": 1}
+    assert loads(auditors, cases, balance(cases, auditors, ties(cases))) == {"a": 1, "b": 1, "c": 1}
 
 
 def test_the_childs_worker_is_never_chosen():
     auditors = [auditor("a", 1), auditor("b", 2)]
     cases = [case(1, 3, worker_id=auditors[0].worker_id)]
-    assert balance(cases, auditors)[1].username == "b"
+    assert balance(cases, auditors, ties(cases))[1].username == "b"
     with pytest.raises(ValidationError, match="child C2 of Team 2"):
-        balance([case(2, 2, worker_id=auditors[0].worker_id)], auditors)
+        only = [case(2, 2, worker_id=auditors[0].worker_id)]
+        balance(only, auditors, ties(only))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -74,9 +88,9 @@ def test_the_work_is_as_even_as_the_rules_allow(seed):
         allowed = [[a for a in auditors if a.scope_team_id != c.team_id] for c in cases]
         if not all(allowed):
             with pytest.raises(ValidationError, match="No team manager may audit child"):
-                balance(cases, auditors)
+                balance(cases, auditors, ties(cases))
             continue
-        chosen = balance(cases, auditors)
+        chosen = balance(cases, auditors, ties(cases))
         for c in cases:
             assert chosen[c.pk].scope_team_id != c.team_id
         best = min(
