@@ -50,3 +50,32 @@ def suppress_table(rows: Sequence[Sequence[int]]) -> list[list[int | str]]:
             table[r][c] = SUPPRESSED
             changed = True
     return table
+
+
+def suppress_columns(counts: list[list[int]]) -> list[list]:
+    """Suppress each column on its own: allocated and completed figures add up down a column
+    (to the council's total) but not along a row, so only columns need secondary suppression."""
+    if not counts:
+        return []
+    columns = [suppress_table([[row[i]] for row in counts]) for i in range(len(counts[0]))]
+    return [[column[r][0] for column in columns] for r in range(len(counts))]
+
+
+def guard_totals(shown: list[list], totals: list) -> list:
+    """Totals of a suppressed table's columns, each hidden where its column has exactly one
+    hidden cell: there secondary suppression found nothing else to hide (a breakdown with one
+    row), and the total would give the hidden cell away."""
+    guarded = list(totals)
+    for column in range(len(totals)):
+        hidden = sum(1 for row in shown if row[column] == SUPPRESSED)
+        if hidden == 1:
+            guarded[column] = SUPPRESSED
+    return guarded
+
+
+def suppress_row_total(total: int, cells: Sequence) -> int | str:
+    """A row's total beside its suppressed ``cells``: hidden when it is the only thing keeping
+    its row's one hidden cell unknown, or is itself a small number (1 to 5)."""
+    if 0 < total <= THRESHOLD or list(cells).count(SUPPRESSED) == 1:
+        return SUPPRESSED
+    return total

@@ -13,7 +13,7 @@ from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.reports import formats
-from caseaudit.reports.build import build_highlight, redact_child
+from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import (
     ExemplarKind,
     Format,
@@ -23,6 +23,7 @@ from caseaudit.reports.choices import (
 )
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
 from caseaudit.reports.render_html import render_body
+from caseaudit.reports.sections import redact_child
 
 NARRATIVE_FIELDS = ["council", "month", "section", "text"]
 EXEMPLAR_FIELDS = ["council", "audit", "kind", "grade", "answer", "feedback", "question", "text"]

@@ -16,11 +16,12 @@ from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.core.forms import form_data
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
-from caseaudit.reports.build import cohort_title, period_label
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
+from caseaudit.reports.periods import period_label
 from caseaudit.reports.render_html import render_body
+from caseaudit.reports.sections import cohort_title
 
 CANDIDATES_PER_PAGE = 20
 TABS = {

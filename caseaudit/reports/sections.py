@@ -1,0 +1,474 @@
+"""The sections of the audit highlight report (seed 003), each built from the council's data
+into JSON-safe figures and tables: compliance, judgements by month and by unit, practice
+themes, domains, feedback, and the text the QA lead chose. ``build.build_highlight`` puts them
+together; every format renders what they return.
+
+Each section is one grouped query (the compliance figures are ``audits.compliance``'s own).
+The judgement sections count completed audits (submitted or moderated) of the programme that
+have an overall grade, with the auditor's grade; re-audits are follow-ups of Inadequate cases
+and are counted in the compliance figures only. Breakdowns below council level (area,
+service, cohort) suppress small counts (``core.suppression``).
+"""
+
+import datetime
+import re
+from collections import defaultdict
+
+from django.db.models import Count, F, Q
+
+from caseaudit.audits import compliance
+from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus, QuestionKind
+from caseaudit.audits.models import Answer, Feedback
+from caseaudit.cases.cohorts import COHORTS
+from caseaudit.core.grades import ORDER, Grade
+from caseaudit.core.months import add_months, month_key, month_label, months_between
+from caseaudit.core.suppression import (
+    SUPPRESSED,
+    guard_totals,
+    suppress_columns,
+    suppress_row_total,
+    suppress_table,
+)
+from caseaudit.reports.choices import ExemplarKind
+from caseaudit.reports.models import Exemplar
+from caseaudit.reports.periods import in_period
+
+# How many months the domain trend looks back over (at least the period itself).
+TREND_MONTHS = 6
+# How many domains the report names as weakest and as strongest.
+NAMED_DOMAINS = 3
+CROSS_SECTION = "Cross-section of teams"
+CHILD_REDACTED = "[the child]"
+GRADE_LABELS = [grade.label for grade in ORDER]
+GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
+
+
+# Small helpers ---------------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> str:
+    return compliance.format_rate(compliance.whole_percent(part, whole))
+
+
+def _table(title: str, sheet: str, columns: list[str], rows: list[list], **extra) -> dict:
+    """A table as every format shows it: a title, column headings and rows whose first cell
+    names the row. ``total`` (optional) is a last row set apart."""
+    return {"title": title, "sheet": sheet, "columns": columns, "rows": rows, **extra}
+
+
+def _grade_counts(values: dict[str, int]) -> list[int]:
+    return [values.get(grade.value, 0) for grade in ORDER]
+
+
+def redact_child(text: str, child_id: str | None) -> str:
+    if child_id:
+        text = re.sub(re.escape(child_id), CHILD_REDACTED, text, flags=re.IGNORECASE)
+    return text.strip()
+
+
+def _judged(audits):
+    """Completed audits (not re-audits) with an overall grade."""
+    return audits.filter(
+        compliance.COMPLETED, kind=AuditKind.AUDIT, overall_grade__in=[g.value for g in ORDER]
+    )
+
+
+def cohort_title(key: str) -> str:
+    if not key:
+        return CROSS_SECTION
+    cohort = COHORTS.get(key)
+    return cohort.title if cohort else key.replace("_", " ").capitalize()
+
+
+# Sections --------------------------------------------------------------------------------------
+
+
+def compliance_tables(since_start, period, label: str) -> dict:
+    def totals_rows(report) -> list[list]:
+        return [
+            [name, figures.allocated, figures.completed, figures.rate_text]
+            for name, figures in (
+                ("Audits", report.totals.audits),
+                ("Re-audits", report.totals.reaudits),
+            )
+        ]
+
+    columns = ["", "Allocated", "Completed", "Compliance"]
+    tables = {
+        "compliance_since_start": _table(
+            "Audit programme since the start",
+            "Compliance since start",
+            columns,
+            totals_rows(since_start),
+        ),
+        "compliance_period": _table(
+            f"Audit programme, {label}", "Compliance in period", columns, totals_rows(period)
+        ),
+    }
+    for name, unit in (("by_area", "Area"), ("by_service", "Service")):
+        table = period.table(name)
+        counts = [
+            [
+                row.audits.allocated,
+                row.audits.completed,
+                row.reaudits.allocated,
+                row.reaudits.completed,
+            ]
+            for row in table.rows
+        ]
+        shown = suppress_columns(counts)
+        rows = []
+        for row, cells in zip(table.rows, shown, strict=True):
+            audit_rate = SUPPRESSED if SUPPRESSED in cells[:2] else row.audits.rate_text
+            reaudit_rate = SUPPRESSED if SUPPRESSED in cells[2:] else row.reaudits.rate_text
+            rows.append(
+                [row.label, cells[0], cells[1], audit_rate, cells[2], cells[3], reaudit_rate]
+            )
+        tables[f"compliance_{name}"] = _table(
+            f"Compliance by {unit.lower()}, {label}",
+            f"Compliance by {unit.lower()}",
+            [
+                unit,
+                "Audits allocated",
+                "Audits completed",
+                "Audit compliance",
+                "Re-audits allocated",
+                "Re-audits completed",
+                "Re-audit compliance",
+            ],
+            rows,
+            total=["Council", *_compliance_total(shown, period.totals)],
+            suppressed=True,
+        )
+    return tables
+
+
+def _compliance_total(shown: list[list], total) -> list:
+    allocated, completed, re_allocated, re_completed = guard_totals(
+        shown,
+        [
+            total.audits.allocated,
+            total.audits.completed,
+            total.reaudits.allocated,
+            total.reaudits.completed,
+        ],
+    )
+    audit_rate = SUPPRESSED if SUPPRESSED in (allocated, completed) else total.audits.rate_text
+    reaudit_rate = (
+        SUPPRESSED if SUPPRESSED in (re_allocated, re_completed) else total.reaudits.rate_text
+    )
+    return [allocated, completed, audit_rate, re_allocated, re_completed, reaudit_rate]
+
+
+def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict], dict]:
+    counted = compliance.counted_audits(council, to_month=to_month)
+    grouped = (
+        _judged(counted)
+        .values("overall_grade", reporting_month=compliance.reporting_month())
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_month: dict[datetime.date, dict[str, int]] = defaultdict(dict)
+    for row in grouped:
+        by_month[row["reporting_month"]][row["overall_grade"]] = row["n"]
+    paused = {pm["month"] for pm in programme_months if pm["status"] == MonthStatus.PAUSED}
+    starts = [pm["month"] for pm in programme_months] + list(by_month)
+    if not starts:
+        return [], _table("Overall judgements by month", "Judgements by month", [], [], empty=True)
+    months = []
+    rows = []
+    for month in months_between(min(starts), to_month):
+        counts = _grade_counts(by_month.get(month, {}))
+        total = sum(counts)
+        good = counts[0] + counts[1]
+        months.append(
+            {
+                "key": month_key(month),
+                "label": f"{month:%b %Y}",
+                "name": month_label(month),
+                "paused": month in paused,
+                "counts": counts,
+                "total": total,
+            }
+        )
+        rows.append(
+            [
+                month_label(month),
+                *counts,
+                total,
+                *(percent(count, total) for count in counts),
+                percent(good, total),
+                "Programme paused" if month in paused else "",
+            ]
+        )
+    table = _table(
+        f"Overall judgements by month, {month_label(min(starts))} to {month_label(to_month)}",
+        "Judgements by month",
+        [
+            "Month",
+            *GRADE_LABELS,
+            "Audits judged",
+            *(f"{label} %" for label in GRADE_LABELS),
+            "Good or better",
+            "Note",
+        ],
+        rows,
+    )
+    return months, table
+
+
+def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[tuple]:
+    """(label, counts in grade order) per group, from values() rows with overall_grade and n."""
+    groups: dict = {}
+    for row in grouped:
+        key = row[key_fields[0]]
+        label = row[key_fields[1]] or label_default
+        groups.setdefault(key, [label, {}])[1][row["overall_grade"]] = row["n"]
+    return sorted(
+        ((label, _grade_counts(values)) for label, values in groups.values()),
+        key=lambda item: item[0],
+    )
+
+
+def _suppressed_grade_table(title, sheet, heading, groups: list[tuple]) -> dict:
+    shown = suppress_table([counts for _, counts in groups])
+    rows = []
+    for (label, counts), cells in zip(groups, shown, strict=True):
+        rows.append([label, *cells, suppress_row_total(sum(counts), cells)])
+    column_totals = [sum(counts[i] for _, counts in groups) for i in range(len(ORDER))]
+    return _table(
+        title,
+        sheet,
+        [heading, *GRADE_LABELS, "Audits judged"],
+        rows,
+        total=["Council", *guard_totals(shown, column_totals), sum(column_totals)],
+        suppressed=True,
+    )
+
+
+def judgements_by_unit(period_audits, label: str) -> dict:
+    judged = _judged(period_audits)
+    area_rows = (
+        judged.values("team__area_id", "team__area__name", "overall_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    service_rows = (
+        judged.values("team__service_id", "team__service__name", "overall_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "judgements_by_area": _suppressed_grade_table(
+            f"Judgements by area, {label}",
+            "Judgements by area",
+            "Area",
+            _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)"),
+        ),
+        "judgements_by_service": _suppressed_grade_table(
+            f"Judgements by service, {label}",
+            "Judgements by service",
+            "Service",
+            _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service"),
+        ),
+    }
+
+
+def themes(period_audits, exemplars: list[dict], label: str) -> tuple[list[dict], dict]:
+    grouped = (
+        _judged(period_audits)
+        .values("month__cohort_key", "overall_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_cohort: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in grouped:
+        by_cohort[row["month__cohort_key"] or ""][row["overall_grade"]] = row["n"]
+    descriptors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for exemplar in exemplars:
+        if exemplar["kind"] == ExemplarKind.DESCRIPTOR:
+            key = exemplar["audit__month__cohort_key"] or ""
+            descriptors[key][exemplar["grade"]].append(exemplar["text"])
+    keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", key))
+    groups = [(cohort_title(key), _grade_counts(by_cohort.get(key, {}))) for key in keys]
+    table = _suppressed_grade_table(
+        f"Practice themes: grades by cohort, {label}", "Practice themes", "Cohort", groups
+    )
+    themes = []
+    for key, row in zip(keys, table["rows"], strict=True):
+        themes.append(
+            {
+                "key": key,
+                "title": cohort_title(key),
+                "grades": [
+                    {"label": grade.label, "value": grade.value, "count": count}
+                    for grade, count in zip(ORDER, row[1:5], strict=True)
+                ],
+                "total": row[5],
+                "descriptors": [
+                    {"grade": grade.label, "value": grade.value, "texts": descriptors[key][grade]}
+                    for grade in ORDER
+                    if descriptors[key].get(grade)
+                ],
+            }
+        )
+    return themes, table
+
+
+def domains(council, from_month, to_month, label: str, first_month) -> tuple[dict, dict]:
+    start = min(from_month, add_months(to_month, -(TREND_MONTHS - 1)))
+    if first_month:
+        # No trend columns for months before the programme began.
+        start = min(max(start, first_month), from_month)
+    month = compliance.reporting_month("audit__")
+    grouped = (
+        Answer.objects.filter(
+            audit__council=council,
+            audit__kind=AuditKind.AUDIT,
+            audit__status__in=AuditStatus.completed(),
+            question__kind=QuestionKind.GRADE,
+            value__in=[grade.value for grade in ORDER],
+        )
+        .filter(compliance.could_count_in(start, to_month, "audit__"))
+        .alias(answer_month=month)
+        .filter(answer_month__gte=start, answer_month__lte=to_month)
+        .values("value", reporting_month=month, domain_title=F("question__domain__title"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    in_period: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    monthly: dict[str, dict[datetime.date, list[int]]] = defaultdict(dict)
+    for row in grouped:
+        title = row["domain_title"]
+        if from_month <= row["reporting_month"] <= to_month:
+            in_period[title][row["value"]] += row["n"]
+        good, total = monthly[title].setdefault(row["reporting_month"], [0, 0])
+        in_good = row["value"] in GOOD_OR_BETTER
+        monthly[title][row["reporting_month"]] = [
+            good + (row["n"] if in_good else 0),
+            total + row["n"],
+        ]
+    trend_months = months_between(start, to_month)
+    results = []
+    for title, values in in_period.items():
+        counts = _grade_counts(values)
+        total = sum(counts)
+        good = counts[0] + counts[1]
+        trend = [
+            compliance.whole_percent(*monthly[title][m]) if m in monthly[title] else None
+            for m in trend_months
+        ]
+        known = [value for value in trend if value is not None]
+        if len(known) < 2 or known[-1] == known[0]:
+            direction = "no change" if len(known) >= 2 else "not enough months to tell"
+        else:
+            direction = "improving" if known[-1] > known[0] else "declining"
+        results.append(
+            {
+                "title": title,
+                "counts": counts,
+                "total": total,
+                "good_or_better": compliance.whole_percent(good, total),
+                "trend": trend,
+                "direction": direction,
+            }
+        )
+    # Weakest first: the lowest share good or better, then the most Inadequate.
+    results.sort(key=lambda d: (d["good_or_better"], -d["counts"][3], d["title"]))
+    table = _table(
+        f"Domain results, {label}",
+        "Domain results",
+        [
+            "Domain",
+            *GRADE_LABELS,
+            "Grades given",
+            "Good or better",
+            *(f"{m:%b %Y}" for m in trend_months),
+            "Trend",
+        ],
+        [
+            [
+                d["title"],
+                *d["counts"],
+                d["total"],
+                compliance.format_rate(d["good_or_better"]),
+                *(compliance.format_rate(value) for value in d["trend"]),
+                d["direction"],
+            ]
+            for d in results
+        ],
+    )
+    strongest = list(reversed(results[-NAMED_DOMAINS:])) if results else []
+    weakest = results[:NAMED_DOMAINS]
+    # With few domains, one must not be called both weakest and strongest.
+    if len(results) < 2 * NAMED_DOMAINS:
+        half = len(results) // 2
+        weakest, strongest = results[:half], list(reversed(results[len(results) - half :]))
+    return {"weakest": weakest, "strongest": strongest, "all": results}, table
+
+
+def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:
+    grouped = (
+        in_period(Feedback.objects.filter(audit__council=council), "audit__", from_month, to_month)
+        .values("given_by")
+        .annotate(n=Count("pk"), shared=Count("pk", filter=Q(consent_to_share=True)))
+        .order_by()
+    )
+    counts = {row["given_by"]: (row["n"], row["shared"]) for row in grouped}
+    rows = [[source.label, *counts.get(source.value, (0, 0))] for source in FeedbackFrom]
+    table = _table(
+        f"Feedback received, {label}",
+        "Feedback",
+        ["Feedback from", "Received", "With consent to share"],
+        rows,
+        total=["Total", sum(r[1] for r in rows), sum(r[2] for r in rows)],
+    )
+    return {"received": sum(r[1] for r in rows)}, table
+
+
+def exemplars(council, from_month, to_month) -> list[dict]:
+    """The chosen text for the period, child IDs removed; feedback only while it still has
+    consent to share."""
+    rows = (
+        in_period(Exemplar.objects.filter(council=council), "audit__", from_month, to_month)
+        .filter(Q(feedback__isnull=True) | Q(feedback__consent_to_share=True))
+        .values(
+            "kind",
+            "grade",
+            "question",
+            "text",
+            "audit__month__cohort_key",
+            "audit__child__la_child_id",
+            "feedback__given_by",
+        )
+        .order_by("kind", "chosen_at", "pk")
+    )
+    chosen = []
+    for row in rows:
+        child_id = row.pop("audit__child__la_child_id")
+        row["text"] = redact_child(row["text"], child_id)
+        chosen.append(row)
+    return chosen
+
+
+def inadequate_sentence(months: list[dict]) -> str:
+    """Seed 003's opening of the practice themes: the share judged Inadequate, latest month
+    first ("30% of the audits judged in September 2020 were Inadequate, and 3% in August")."""
+    judged = [m for m in reversed(months) if m["total"]]
+    if not judged:
+        return ""
+    parts = [
+        f"{compliance.whole_percent(m['counts'][3], m['total'])}% in {m['name']}" for m in judged
+    ]
+    if len(parts) == 1:
+        return f"{parts[0].replace(' in ', ' of the audits judged in ', 1)} were Inadequate."
+    return "Audits judged Inadequate: " + ", ".join(parts) + "."
+
+
+def quotes(exemplars: list[dict], kind: str) -> list[dict]:
+    labels = dict(FeedbackFrom.choices)
+    return [
+        {"text": e["text"], "from": labels.get(e["feedback__given_by"] or "", "")}
+        for e in exemplars
+        if e["kind"] == kind
+    ]

@@ -1,0 +1,153 @@
+"""The shape of a highlight report's data: what ``build.build_highlight`` returns, every format
+renders, and a published report freezes as JSON (``HighlightReport.data``).
+
+Plain JSON types only (str, int, lists, dicts), so a frozen report reads back exactly as it
+was built. A cell is a count, a label or ``core.suppression.SUPPRESSED`` ("c"). Keys that
+are not Python names ("from", "to") make these the functional form of ``TypedDict``.
+"""
+
+from typing import NotRequired, TypedDict
+
+Cell = int | str | None
+
+
+class Table(TypedDict):
+    """A table as every format shows it: a title, the Excel sheet's name, column headings and
+    rows whose first cell names the row; ``total`` is a last row set apart."""
+
+    title: str
+    sheet: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    total: NotRequired[list[Cell]]
+    # Small numbers in it are shown as "c".
+    suppressed: NotRequired[bool]
+    # No data at all: the formats say so instead of drawing an empty table.
+    empty: NotRequired[bool]
+
+
+class Figures(TypedDict):
+    """``compliance.Figures.as_json``: one line of the compliance report."""
+
+    allocated: int
+    completed: int
+    rate: int | None
+    in_progress: int
+    overdue: int
+    exempted: int
+
+
+class Compliance(TypedDict):
+    headline: list[str]
+    audits: Figures
+    reaudits: Figures
+
+
+class MonthJudgements(TypedDict):
+    """One month of the judgements chart and table; ``counts`` in grade order."""
+
+    key: str
+    label: str
+    name: str
+    paused: bool
+    counts: list[int]
+    total: int
+
+
+class Grade(TypedDict):
+    value: str
+    label: str
+    colour: str
+
+
+class Judgements(TypedDict):
+    months: list[MonthJudgements]
+    period_counts: list[int]
+    period_total: int
+    period_percent: list[str]
+    inadequate: str
+    grades: list[Grade]
+
+
+class ThemeGrade(TypedDict):
+    label: str
+    value: str
+    count: Cell
+
+
+class Descriptors(TypedDict):
+    grade: str
+    value: str
+    texts: list[str]
+
+
+class Theme(TypedDict):
+    """One practice-theme cohort: its grades (suppressed) and the descriptors chosen for it."""
+
+    key: str
+    title: str
+    grades: list[ThemeGrade]
+    total: Cell
+    descriptors: list[Descriptors]
+
+
+class Domain(TypedDict):
+    title: str
+    counts: list[int]
+    total: int
+    good_or_better: int | None
+    # The share good or better in each trend month; None where nothing was graded.
+    trend: list[int | None]
+    direction: str
+
+
+class Domains(TypedDict):
+    weakest: list[Domain]
+    strongest: list[Domain]
+    all: list[Domain]
+
+
+Quote = TypedDict("Quote", {"text": str, "from": str})
+
+
+class Feedback(TypedDict):
+    received: int
+    strengths: list[Quote]
+    improvements: list[Quote]
+
+
+class ReflectionQuotes(TypedDict):
+    key: str
+    label: str
+    quotes: list[str]
+
+
+class Reflection(TypedDict):
+    sheets: int
+    questions: list[ReflectionQuotes]
+
+
+HighlightData = TypedDict(
+    "HighlightData",
+    {
+        "kind": str,
+        "title": str,
+        "council": str,
+        "from": str,
+        "to": str,
+        "period": str,
+        "month": str,
+        "built_at": str,
+        "today": str,
+        # The QA lead's text, by ``reports.choices.Section`` value.
+        "narrative": dict[str, str],
+        "compliance": dict[str, Compliance],
+        "judgements": Judgements,
+        "themes": list[Theme],
+        "domains": Domains,
+        "feedback": Feedback,
+        "reflection": Reflection,
+        # By name; ``build.TABLE_ORDER`` gives the order.
+        "tables": dict[str, Table],
+    },
+)

@@ -1,0 +1,1 @@
+"""Support for caseaudit's tests: nothing here is imported by the running service."""
