@@ -4,9 +4,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
-from caseaudit.accounts.choices import Role
 from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
+from caseaudit.core.roles import SCOPES_WITH_A_PLACE, Role, Scope
 from caseaudit.organisation.models import Area, Assignment, Team, Worker
 
 
@@ -68,7 +68,7 @@ def next_steps(user) -> list[dict]:
                 }
             )
     steps += audit_steps(user)
-    if permissions.can_see_child_records(user) and user.scope != "council":
+    if permissions.can_see_child_records(user) and user.scope != Scope.COUNCIL:
         count = Child.objects.visible_to(user).count()
         steps.append(
             {
@@ -86,7 +86,7 @@ def scope_label(user) -> str:
     if user.scope_service and user.scope_area:
         target = f"{user.scope_service} in {user.scope_area}"
     label = user.get_scope_display()
-    return f"{label}: {target}" if target and user.scope not in ("own", "aggregate") else label
+    return f"{label}: {target}" if target and user.scope in SCOPES_WITH_A_PLACE else label
 
 
 def organisation_summary(user) -> dict:

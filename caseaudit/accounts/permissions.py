@@ -1,37 +1,15 @@
 """Every "may this person…" question, answered in one place. Templates and views ask these;
 nothing else compares role names."""
 
-from caseaudit.accounts.choices import Role, Scope
-
-STAFF_ROLES = {
-    Role.QA_LEAD,
-    Role.AUDITOR,
-    Role.INSPECTION_LEAD,
-    Role.SENIOR_MANAGER,
-    Role.ADMINISTRATOR,
-}
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.council_id)
-
-
-def can_browse_organisation(user) -> bool:
-    """Areas, services, teams and the workers in them, within the person's scope."""
-    return (
-        _active(user)
-        and user.role in STAFF_ROLES
-        and user.scope
-        not in {
-            Scope.OWN,
-            Scope.AGGREGATE,
-        }
-    )
-
-
-def can_see_child_records(user) -> bool:
-    """Child-level pages at all (which children, is then the scope's question)."""
-    return _active(user) and user.role != Role.ELECTED_MEMBER and user.scope != Scope.AGGREGATE
+# The rules over role and scope alone are core.roles's, so that every layer can ask them; they
+# are answered here too, so that views and templates have one module to ask.
+from caseaudit.core.roles import (  # noqa: F401
+    Role,
+    Scope,
+    can_browse_organisation,
+    can_see_child_records,
+)
+from caseaudit.core.roles import is_active_member as _active
 
 
 def can_administer(user) -> bool:

@@ -4,9 +4,10 @@ and export use."""
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from caseaudit.core import clock
+from caseaudit.core.roles import Role, Scope, can_see_child_records, scope_q
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -28,10 +29,6 @@ class AuditQuerySet(models.QuerySet):
         return self.filter(overdue_q(today))
 
     def visible_to(self, user):
-        from caseaudit.accounts.choices import Role, Scope
-        from caseaudit.accounts.permissions import can_see_child_records
-        from caseaudit.organisation.querysets import scope_filter
-
         if not can_see_child_records(user):
             return self.none()
         mine = self.filter(council_id=user.council_id)
@@ -43,7 +40,7 @@ class AuditQuerySet(models.QuerySet):
             if not user.worker_id:
                 return self.none()
             return mine.filter(worker_id=user.worker_id)
-        q = scope_filter(
+        q = scope_q(
             user,
             council="council_id",
             area="team__area_id",
@@ -63,7 +60,6 @@ class PracticeActionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Actions on audits the person may see, and actions they own or their staff own."""
-        from caseaudit.accounts.permissions import can_see_child_records
         from caseaudit.audits.models import Audit
 
         if not can_see_child_records(user):
@@ -94,7 +90,6 @@ class SafeguardingAlertQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Alerts the person was told of, and alerts on audits they may see."""
-        from caseaudit.accounts.permissions import can_see_child_records
         from caseaudit.audits.models import Audit
 
         if not can_see_child_records(user):
@@ -104,3 +99,13 @@ class SafeguardingAlertQuerySet(models.QuerySet):
             audit__in=Audit.objects.visible_to(user).values("pk")
         )
         return self.filter(q, audit__council_id=user.council_id)
+
+
+def children_of_my_audits(user) -> QuerySet | None:
+    """A team manager also sees the children of the audits allocated to them (registered with
+    ``cases.querysets.grant_child_visibility`` when the app is ready)."""
+    from caseaudit.audits.models import Audit
+
+    if getattr(user, "role", None) != Role.AUDITOR:
+        return None
+    return Audit.objects.filter(auditor=user, council_id=user.council_id).values("child_id")

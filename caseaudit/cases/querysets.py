@@ -1,38 +1,52 @@
-"""Which children a person may see. Every child-level query goes through ``visible_to``."""
+"""Which children a person may see. Every child-level query goes through ``visible_to``.
+
+A person sees the children allocated within their scope (``core.roles.scope_q``), or, with
+own-cases scope, those allocated to them. Apps above this one may let a person see more: the
+audits app lets an auditor see the children of the audits allocated to them. They say so
+through ``grant_child_visibility``, so this app never imports theirs.
+"""
+
+from collections.abc import Callable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+
+from caseaudit.core.roles import Scope, can_see_child_records, scope_q
+
+# Each takes a person and gives a query of child ids they may also see, or None.
+ChildGrant = Callable[[object], QuerySet | None]
+_grants: list[ChildGrant] = []
+
+
+def grant_child_visibility(grant: ChildGrant) -> ChildGrant:
+    """Register ``grant`` (from an app's ``ready``); usable as a decorator."""
+    if grant not in _grants:
+        _grants.append(grant)
+    return grant
 
 
 class ChildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from caseaudit.accounts.choices import Scope
-        from caseaudit.accounts.permissions import can_see_child_records
-        from caseaudit.organisation.querysets import scope_filter
-
         if not can_see_child_records(user):
             return self.none()
-        from caseaudit.accounts.choices import Role
-
-        if user.role == Role.AUDITOR:
-            # Their team's children, and the children in the audits allocated to them.
-            from caseaudit.audits.models import Audit
-
-            audited = Audit.objects.filter(auditor=user).values("child_id")
-            in_team = Q(council_id=user.council_id, allocated_team_id=user.scope_team_id)
-            return self.filter(in_team | Q(council_id=user.council_id, id__in=audited))
         if user.scope == Scope.OWN:
-            if not user.worker_id:
-                return self.none()
-            return self.filter(council_id=user.council_id, allocated_worker_id=user.worker_id)
-        q = scope_filter(
-            user,
-            council="council_id",
-            area="allocated_team__area_id",
-            service="allocated_team__service_id",
-            team="allocated_team_id",
-        )
-        return self.none() if q is None else self.filter(q)
+            q = Q(allocated_worker_id=user.worker_id) if user.worker_id else None
+        else:
+            q = scope_q(
+                user,
+                council="council_id",
+                area="allocated_team__area_id",
+                service="allocated_team__service_id",
+                team="allocated_team_id",
+            )
+        for grant in _grants:
+            granted = grant(user)
+            if granted is not None:
+                q = Q(id__in=granted) if q is None else q | Q(id__in=granted)
+        if q is None:
+            return self.none()
+        # Whatever is granted, never another council's children.
+        return self.filter(q, council_id=user.council_id)
 
 
 class RecordQuerySet(models.QuerySet):
@@ -41,9 +55,6 @@ class RecordQuerySet(models.QuerySet):
 
         if "child" not in {f.name for f in self.model._meta.fields}:
             # Adopters are not children; only those who may see the whole council see them.
-            from caseaudit.accounts.choices import Scope
-            from caseaudit.accounts.permissions import can_see_child_records
-
             if can_see_child_records(user) and user.scope == Scope.COUNCIL:
                 return self.filter(snapshot__council_id=user.council_id)
             return self.none()
@@ -57,4 +68,4 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(snapshot_id=models.Subquery(latest.order_by("-as_at").values("id")[:1]))
 
 
-__all__ = ["ChildQuerySet", "RecordQuerySet"]
+__all__ = ["ChildQuerySet", "RecordQuerySet", "grant_child_visibility"]

@@ -55,6 +55,29 @@ def test_each_person_sees_the_children_in_their_scope(
         assert (child.get_absolute_url() in page) == (child_id in expected)
 
 
+def test_an_auditor_also_sees_the_children_of_the_audits_allocated_to_them(
+    client_for, people, children
+):
+    # The audits app grants this through cases.querysets.grant_child_visibility.
+    from caseaudit.audits.tests.test_workflow import make_audit
+
+    def seen(user):
+        return set(Child.objects.visible_to(user).values_list("la_child_id", flat=True))
+
+    assert seen(people.north_manager) == {"N1", "N2", "N3"}
+    audit = make_audit(children["S1"], people.north_manager)
+    assert seen(people.north_manager) == {"N1", "N2", "N3", "S1"}
+    assert (
+        client_for(people.north_manager).get(children["S1"].get_absolute_url()).status_code == 200
+    )
+    # Only the auditor's own audits grant anything, and only to an auditor.
+    assert seen(people.south_manager) == {"S1", "S2"}
+    audit.auditor = people.social_worker
+    audit.save(update_fields=["auditor"])
+    assert seen(people.social_worker) == {"N1"}
+    assert seen(people.north_manager) == {"N1", "N2", "N3"}
+
+
 def test_elected_members_see_no_child_level_page(client_for, people, children):
     client = client_for(people.councillor)
     assert client.get(reverse("cases:children")).status_code == 403
