@@ -27,3 +27,13 @@ def assert_cost_does_not_grow(small: Callable[[], object], large: Callable[[], o
         "something reads once per row"
     )
     return small_count
+
+
+def page_queries(client, url: str, params: dict | None = None) -> int:
+    """How many queries one GET of ``url`` runs; the page must answer 200."""
+
+    def get():
+        response = client.get(url, params or {})
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+
+    return query_count(get)

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from caseaudit.audits.tests.test_workflow import (
     make_audit,
     questions,
 )
+from caseaudit.testing.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 CONFLICT = "This audit was changed by someone else since you opened it."
@@ -271,14 +270,17 @@ def test_elected_members_have_no_audit_pages(client_for, people, audit):
     assert client.get(page_of(audit)).status_code == 403
 
 
-@pytest.mark.parametrize("extra", [0, 8])
-def test_your_audits_cost_the_same_whatever_the_number(client_for, people, children, extra):
-    for number in range(1 + extra):
-        make_audit(children[("N1", "N2", "S1")[number % 3]], people.south_manager)
+def test_your_audits_cost_the_same_whatever_the_number(client_for, people, children):
     client = client_for(people.south_manager)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("audits:your_audits")).status_code == 200
-    assert len(queries) == 13
+    url = reverse("audits:your_audits")
+    page_queries(client, url)  # a session's first request does more
+
+    def with_more_audits(count: int) -> int:
+        for number in range(count):
+            make_audit(children[("N1", "N2", "S1")[number % 3]], people.south_manager)
+        return page_queries(client, url)
+
+    assert with_more_audits(1) == with_more_audits(8)
 
 
 # Exemptions, extensions and QA's decisions ---------------------------------------------------
