@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
-from caseaudit.core import clock
+from caseaudit.core import clock, transitions
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.reports import formats
@@ -24,6 +24,7 @@ from caseaudit.reports.choices import (
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
 from caseaudit.reports.render_html import render_body
 from caseaudit.reports.sections import redact_child
+from caseaudit.reports.transitions import REPORT
 
 NARRATIVE_FIELDS = ["council", "month", "section", "text"]
 EXEMPLAR_FIELDS = ["council", "audit", "kind", "grade", "answer", "feedback", "question", "text"]
@@ -77,17 +78,23 @@ def preview(report: HighlightReport) -> dict:
 def publish_report(report: HighlightReport, *, by) -> HighlightReport:
     """Build the report once more, freeze the data and the rendered page and files, and make it
     readable: nothing that happens to the audits afterwards changes a published report."""
-    report = HighlightReport.objects.select_for_update().get(pk=report.pk)
+    report = HighlightReport.objects.get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise ValidationError("This report has already been published.")
     before = snapshot(report, REPORT_FIELDS)
     data = build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
-    report.data = data
-    report.html = render_body(data)
-    report.status = ReportStatus.PUBLISHED
-    report.published_by = by
-    report.published_at = clock.now()
-    report.save()
+    # One conditional UPDATE: of two people publishing at once, one wins and the other is
+    # told the report is already published. The history row (below) leaves out the frozen
+    # data and page, which the report itself keeps.
+    report, _ = transitions.move_row(
+        report,
+        ReportStatus.PUBLISHED,
+        transitions=REPORT,
+        data=data,
+        html=render_body(data),
+        published_by=by,
+        published_at=clock.now(),
+    )
     ReportFile.objects.bulk_create(
         ReportFile(
             report=report,

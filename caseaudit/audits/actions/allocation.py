@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from caseaudit.audits import eligibility
 from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.programme import require_takes_samples
-from caseaudit.audits.choices import AuditKind, AuditStatus, SampleStatus
+from caseaudit.audits.choices import AuditKind, SampleStatus
 from caseaudit.audits.eligibility import Ties, ties_of_audit
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
-from caseaudit.core.history import record_change, snapshot
+from caseaudit.audits.transitions import AUDIT, OPEN
+from caseaudit.core import transitions
+from caseaudit.core.history import record_change
 
 
 def auditors_for(audit: Audit) -> QuerySet:
@@ -152,16 +154,9 @@ def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by
 @transaction.atomic
 def reallocate(audit: Audit, *, to_user, reason: str, by) -> Audit:
     """Give an open audit to another team manager; the reason is kept in the history."""
-    audit = (
-        Audit.objects.select_for_update(of=("self",))
-        .select_related("month", "child")
-        .get(pk=audit.pk)
-    )
-    if audit.status not in AuditStatus.open():
-        raise ValidationError(
-            f"Only an allocated or in-progress audit can be reallocated; this one is "
-            f"{audit.get_status_display().lower()}."
-        )
+    audit = Audit.objects.select_related("month", "child").get(pk=audit.pk)
+    if audit.status not in OPEN:
+        raise AUDIT.refusal(audit, doing="reallocated")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for reallocating the audit"})
@@ -180,12 +175,17 @@ def reallocate(audit: Audit, *, to_user, reason: str, by) -> Audit:
                 "worker, so may not audit this case."
             }
         )
-    before = snapshot(audit)
-    audit.auditor = candidate
-    # Whatever the previous auditor had open can no longer be saved over the new one's.
-    audit.lock_version += 1
-    audit.save(update_fields=["auditor", "lock_version"])
-    record_change(audit, by=by, action="changed", before=before, reason=reason)
+    audit = transitions.update_while(
+        audit,
+        OPEN,
+        transitions=AUDIT,
+        doing="reallocated",
+        by=by,
+        reason=reason,
+        auditor=candidate,
+        # Whatever the previous auditor had open can no longer be saved over the new one's.
+        lock_version=F("lock_version") + 1,
+    )
     notify_allocated(candidate, [audit], month=audit.month)
     return audit
 

@@ -35,7 +35,8 @@ from caseaudit.audits.models import (
     Moderation,
     ProgrammeMonth,
 )
-from caseaudit.core import clock
+from caseaudit.audits.transitions import AUDIT
+from caseaudit.core import clock, transitions
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_key, month_label
@@ -187,12 +188,10 @@ def record_moderation(
     audit is submitted and every graded domain has a moderated grade, with a reason wherever it
     differs from the auditor's; likewise the overall grade.
     """
-    audit = (
-        Audit.objects.select_for_update()
-        .select_related("tool_version__tool", "child")
-        .get(pk=moderation.audit_id)
-    )
+    # The moderation's row lock keeps two moderators of it apart; the audit itself moves by
+    # one conditional UPDATE (core.transitions) at the end.
     moderation = Moderation.objects.select_for_update().get(pk=moderation.pk)
+    audit = Audit.objects.select_related("tool_version__tool", "child").get(pk=moderation.audit_id)
     if moderation.completed_at is not None:
         raise ValidationError("This audit has already been moderated.")
     if audit.status != AuditStatus.SUBMITTED:
@@ -257,13 +256,15 @@ def record_moderation(
         reason="Moderation completed",
     )
 
-    fields = ["status", "moderated_at", "lock_version"]
-    before = snapshot(audit, fields)
-    audit.status = AuditStatus.MODERATED
-    audit.moderated_at = now
-    audit.lock_version += 1
-    audit.save(update_fields=fields)
-    record_change(audit, by=by, action="changed", before=before, after=snapshot(audit, fields))
+    transitions.move(
+        audit,
+        AuditStatus.MODERATED,
+        transitions=AUDIT,
+        by=by,
+        moderated_at=now,
+        # Whatever form is still open on the audit can no longer be saved over it.
+        lock_version=F("lock_version") + 1,
+    )
     return moderation
 
 

@@ -19,16 +19,11 @@ from caseaudit.audits.choices import (
     VersionStatus,
 )
 from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, SampleCase, ToolVersion
+from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS
-from caseaudit.core.history import record_change, snapshot
+from caseaudit.core import transitions
+from caseaudit.core.history import record_change
 
-# Where each status may be reached from. A planned month may be paused before it starts, as
-# the seeds' pause covered months not yet begun; open_month also resumes a paused month.
-ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    MonthStatus.OPEN: (MonthStatus.PLANNED, MonthStatus.PAUSED),
-    MonthStatus.PAUSED: (MonthStatus.PLANNED, MonthStatus.OPEN),
-    MonthStatus.CLOSED: (MonthStatus.OPEN,),
-}
 # Months in which a sample may be drawn, confirmed and allocated.
 TAKES_SAMPLES = (MonthStatus.PLANNED, MonthStatus.OPEN)
 
@@ -86,19 +81,7 @@ def create_month(
 
 
 def _move(month: ProgrammeMonth, to: str, *, by, reason: str = "") -> ProgrammeMonth:
-    month = ProgrammeMonth.objects.select_for_update().get(pk=month.pk)
-    if month.status == to:
-        raise ValidationError(f"{month} is already {month.get_status_display().lower()}.")
-    if month.status not in ALLOWED_FROM[to]:
-        verb = {MonthStatus.OPEN: "opened", MonthStatus.PAUSED: "paused"}.get(to, "closed")
-        raise ValidationError(
-            f"{month} is {month.get_status_display().lower()} and cannot be {verb}."
-        )
-    before = snapshot(month)
-    month.status = to
-    month.save(update_fields=["status"])
-    record_change(month, by=by, action="changed", before=before, reason=reason)
-    return month
+    return transitions.move(month, to, transitions=MONTH, by=by, reason=reason)
 
 
 @transaction.atomic

@@ -26,9 +26,10 @@ from django.utils import timezone
 from caseaudit.audits.actions.programme import require_takes_samples
 from caseaudit.audits.choices import AuditStatus, SampleStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
+from caseaudit.audits.transitions import SAMPLE
 from caseaudit.cases.cohorts import COHORTS, children_in
 from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan, Snapshot
-from caseaudit.core import clock
+from caseaudit.core import clock, transitions
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import add_months, month_start
 
@@ -228,10 +229,11 @@ def confirm_sample(sample: Sample, *, by) -> Sample:
         raise ValidationError(f"{month} already has a confirmed sample.")
     if not sample.cases.exists():
         raise ValidationError("An empty sample cannot be confirmed. Draw the sample again.")
-    before = snapshot(sample)
-    sample.status = SampleStatus.CONFIRMED
-    sample.confirmed_by = by if getattr(by, "is_authenticated", False) else None
-    sample.confirmed_at = clock.now()
-    sample.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    record_change(sample, by=by, action="changed", before=before)
-    return sample
+    return transitions.move(
+        sample,
+        SampleStatus.CONFIRMED,
+        transitions=SAMPLE,
+        by=by,
+        confirmed_by=by if getattr(by, "is_authenticated", False) else None,
+        confirmed_at=clock.now(),
+    )

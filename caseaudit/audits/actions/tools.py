@@ -10,7 +10,8 @@ from django.db.models import Max
 
 from caseaudit.audits.choices import QuestionKind, ToolKind, VersionStatus
 from caseaudit.audits.models import AuditTool, Domain, GradeDescriptor, Question, ToolVersion
-from caseaudit.core import clock
+from caseaudit.audits.transitions import TOOL_VERSION
+from caseaudit.core import clock, transitions
 from caseaudit.core.grades import ORDER
 from caseaudit.core.history import record_change, snapshot
 
@@ -299,16 +300,14 @@ def publish(version: ToolVersion, *, by) -> ToolVersion:
     problems = problems_before_publishing(version)
     if problems:
         raise ValidationError(problems)
-    before = snapshot(version)
     # The version it replaces stays as it was for the audits done on it, but is retired.
     for replaced in version.tool.versions.filter(status=VersionStatus.PUBLISHED):
-        replaced_before = snapshot(replaced)
-        replaced.status = VersionStatus.RETIRED
-        replaced.save(update_fields=["status"])
-        record_change(replaced, by=by, action="changed", before=replaced_before)
-    version.status = VersionStatus.PUBLISHED
-    version.published_at = clock.now()
-    version.published_by = by if getattr(by, "is_authenticated", False) else None
-    version.save(update_fields=["status", "published_at", "published_by"])
-    record_change(version, by=by, action="changed", before=before)
-    return version
+        transitions.move(replaced, VersionStatus.RETIRED, transitions=TOOL_VERSION, by=by)
+    return transitions.move(
+        version,
+        VersionStatus.PUBLISHED,
+        transitions=TOOL_VERSION,
+        by=by,
+        published_at=clock.now(),
+        published_by=by if getattr(by, "is_authenticated", False) else None,
+    )

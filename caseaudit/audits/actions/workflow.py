@@ -21,11 +21,11 @@ from caseaudit.audits import querysets
 from caseaudit.audits.actions import notify, reaudits
 from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
-from caseaudit.core import clock
+from caseaudit.audits.transitions import AUDIT, OPEN
+from caseaudit.core import clock, transitions
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 
-OPEN = frozenset(AuditStatus.open())
 CHANGED_SINCE_OPENED = (
     "This audit was changed by someone else since you opened it. Your changes have not been "
     "saved: copy anything you need, then reload the page."
@@ -73,42 +73,7 @@ def _require_qa(by) -> None:
 
 
 def _refusal(audit: Audit, doing: str) -> ValidationError:
-    label = audit.get_status_display().lower()
-    return ValidationError(f"This audit is {label}, so it cannot be {doing}.", code="wrong_state")
-
-
-def _move(audit: Audit, *, to: str, doing: str, **fields) -> tuple[Audit, dict]:
-    """Move an open audit to ``to``, refused unless it is still open when the row is written.
-    Returns the audit as it now is and what it was, for the caller's history record."""
-    current = Audit.objects.get(pk=audit.pk)
-    if current.status not in OPEN:
-        raise _refusal(current, doing)
-    before = snapshot(current, fields=["status", "due_date", *fields])
-    moved = Audit.objects.filter(pk=current.pk, status=current.status).update(status=to, **fields)
-    if not moved:
-        # Someone else moved it between our read and our write: say so rather than guess.
-        now = Audit.objects.get(pk=current.pk)
-        if now.status not in OPEN:
-            raise _refusal(now, doing)
-        raise ValidationError(
-            "This audit changed while you were working on it. Reload the page and try again.",
-            code="changed",
-        )
-    current.refresh_from_db()
-    return current, before
-
-
-def _change_status(audit: Audit, *, to: str, doing: str, by, reason: str = "", **fields) -> Audit:
-    audit, before = _move(audit, to=to, doing=doing, **fields)
-    record_change(
-        audit,
-        by=by,
-        action="changed",
-        before=before,
-        after=snapshot(audit, fields=list(before)),
-        reason=reason,
-    )
-    return audit
+    return AUDIT.refusal(audit, doing=doing)
 
 
 # Doing the audit ------------------------------------------------------------------------------
@@ -118,13 +83,10 @@ def _change_status(audit: Audit, *, to: str, doing: str, by, reason: str = "", *
 def start_audit(audit: Audit, *, by) -> Audit:
     """allocated → in progress, when the auditor first saves anything."""
     _require_auditor(by, audit)
-    current = Audit.objects.get(pk=audit.pk)
-    if current.status != AuditStatus.ALLOCATED:
-        raise _refusal(current, "started")
-    return _change_status(
-        current,
-        to=AuditStatus.IN_PROGRESS,
-        doing="started",
+    return transitions.move(
+        audit,
+        AuditStatus.IN_PROGRESS,
+        transitions=AUDIT,
         by=by,
         reason="Audit started",
         started_at=clock.now(),
@@ -285,10 +247,10 @@ def submit_audit(audit: Audit, *, by) -> Submission:
     """
     _require_auditor(by, audit)
     now = clock.now()
-    audit, before = _move(
+    audit, before = transitions.move_row(
         audit,
-        to=AuditStatus.SUBMITTED,
-        doing="submitted",
+        AuditStatus.SUBMITTED,
+        transitions=AUDIT,
         submitted_at=now,
         started_at=Coalesce(F("started_at"), now),
         # Any form still open elsewhere must not save over a submitted audit.
@@ -342,7 +304,7 @@ def cancel_audit(audit: Audit, *, reason: str, by) -> Audit:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the audit is cancelled"})
-    audit = _change_status(audit, to=AuditStatus.CANCELLED, doing="cancelled", by=by, reason=reason)
+    audit = transitions.move(audit, AuditStatus.CANCELLED, transitions=AUDIT, by=by, reason=reason)
     _close_pending_requests(audit, note="Closed without a decision: the audit was cancelled.")
     return audit
 
@@ -440,10 +402,10 @@ def decide_exemption(exemption: Exemption, *, approve: bool, note: str = "", by)
     _require_qa(by)
     _decide(exemption, approve=approve, note=note, by=by)
     if approve:
-        _change_status(
+        transitions.move(
             exemption.audit,
-            to=AuditStatus.EXEMPTED,
-            doing="exempted",
+            AuditStatus.EXEMPTED,
+            transitions=AUDIT,
             by=by,
             reason=f"Exemption approved: {exemption.reason}",
         )
@@ -459,23 +421,14 @@ def decide_extension(extension: Extension, *, approve: bool, note: str = "", by)
     _require_qa(by)
     _decide(extension, approve=approve, note=note, by=by)
     if approve:
-        audit = Audit.objects.get(pk=extension.audit_id)
-        if audit.status not in OPEN:
-            raise _refusal(audit, "extended")
-        before = snapshot(audit, fields=["due_date"])
-        moved = Audit.objects.filter(pk=audit.pk, status__in=OPEN).update(
-            due_date=extension.new_due_date
-        )
-        if not moved:
-            raise _refusal(Audit.objects.get(pk=audit.pk), "extended")
-        audit.refresh_from_db()
-        record_change(
-            audit,
+        transitions.update_while(
+            Audit(pk=extension.audit_id),
+            OPEN,
+            transitions=AUDIT,
+            doing="extended",
             by=by,
-            action="changed",
-            before=before,
-            after=snapshot(audit, fields=["due_date"]),
             reason=f"Extension approved: {extension.reason}",
+            due_date=extension.new_due_date,
         )
     return extension
 

@@ -240,7 +240,7 @@ def test_reallocating_follows_the_same_rules(audit, people):
     assert own_manager not in auditors_for(audit)
     assert audit.auditor not in auditors_for(audit)
     Audit.objects.filter(pk=audit.pk).update(status="submitted")
-    with pytest.raises(ValidationError, match="this one is submitted"):
+    with pytest.raises(ValidationError, match="is submitted, so it cannot be reallocated"):
         reallocate(audit, to_user=people.south_manager, reason="Cover", by=None)
 
 

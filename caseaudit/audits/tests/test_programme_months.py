@@ -77,19 +77,19 @@ def test_a_planned_month_may_be_paused_before_it_starts_as_the_seeds_did(people)
 @pytest.mark.parametrize(
     ("path", "action", "message"),
     [
-        ([], programme.close_month, "March 2024 is planned and cannot be closed."),
+        ([], programme.close_month, "March 2024 is planned, so it cannot be closed."),
         ([programme.open_month], programme.open_month, "March 2024 is already open."),
         (
             [programme.open_month, programme.close_month],
             programme.open_month,
-            "March 2024 is closed and cannot be opened.",
+            "March 2024 is closed, so it cannot be opened.",
         ),
         (
             [programme.open_month, programme.close_month],
             programme.pause_month,
-            "March 2024 is closed and cannot be paused.",
+            "March 2024 is closed, so it cannot be paused.",
         ),
-        ([programme.pause_month], programme.close_month, "March 2024 is paused and cannot be"),
+        ([programme.pause_month], programme.close_month, "March 2024 is paused, so it cannot be"),
     ],
 )
 def test_wrong_moves_are_refused_with_a_message_and_change_nothing(people, path, action, message):

@@ -221,7 +221,7 @@ def test_the_month_is_opened_paused_and_closed_from_its_page(client_for, people,
     assert "Resume the month" in page and "Close the month" not in page
     assert "it takes no new sample" in page and 'name="per_team"' not in page
     refused = client.post(reverse("audits:programme_month_move", args=[month.pk, "close"]))
-    assert "paused and cannot be closed" in client.get(refused.url).content.decode()
+    assert "paused, so it cannot be closed" in client.get(refused.url).content.decode()
     unknown = client.post(reverse("audits:programme_month_move", args=[month.pk, "x"]))
     assert unknown.status_code == 404
     month.refresh_from_db()

@@ -14,6 +14,7 @@ from caseaudit.audits.actions import allocation, programme, sampling
 from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus
 from caseaudit.audits.forms_programme import DrawForm, MonthForm, ReallocateForm
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample
+from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.cases.models import Child
 from caseaudit.core.forms import form_data
@@ -32,9 +33,7 @@ def _moves_for(month: ProgrammeMonth) -> list[tuple[str, str]]:
     if month.status == MonthStatus.PAUSED:
         labels["open"] = "Resume the month"
     return [
-        (move, labels[move])
-        for move, (_, to) in MONTH_MOVES.items()
-        if month.status in programme.ALLOWED_FROM[to]
+        (move, labels[move]) for move, (_, to) in MONTH_MOVES.items() if MONTH.may(month.status, to)
     ]
 
 
