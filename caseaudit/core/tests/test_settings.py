@@ -119,6 +119,7 @@ def test_collectstatic_with_production_storage(tmp_path):
         "govuk-frontend/govuk/govuk-frontend.min.js",
         "caseaudit/caseaudit.css",
         "caseaudit/init.js",
+        "caseaudit/js-enabled.js",
         "htmx/htmx.min.js",
         "admin/css/base.css",
     ):
