@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres lint bench lock clean
+.PHONY: install demo test test-sqlite test-postgres smoke lint bench lock clean
 
 # Two test processes (pytest-xdist), each with its own test database. Keep xdist's default
 # "load" scheduling: pytest-django puts the tests that empty the database (live server,
@@ -44,6 +44,11 @@ test-postgres: install
 	fi
 
 test: lint test-sqlite test-postgres
+
+# caseaudit as production runs it: collectstatic, gunicorn, sign in, pages (.ci/production-smoke).
+# Needs PostgreSQL; SMOKE_DATABASE_URL names the database it drops and recreates.
+smoke: install
+	.ci/production-smoke
 
 bench: install
 	$(BIN)/python -m bench
