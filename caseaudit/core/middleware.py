@@ -68,5 +68,11 @@ class AbsoluteSessionLifetimeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated and sessions.has_expired(request.session):
             logout(request)
-            messages.info(request, "You have been signed out for your security. Sign in again.")
+            hours = settings.SESSION_ABSOLUTE_HOURS
+            lifetime = f"{hours} hour" if hours == 1 else f"{hours} hours"
+            messages.info(
+                request,
+                f"You have been signed out because you signed in more than {lifetime} ago. "
+                "Sign in again to carry on.",
+            )
         return self.get_response(request)

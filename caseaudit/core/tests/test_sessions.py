@@ -30,7 +30,7 @@ def test_a_busy_session_ends_after_its_absolute_lifetime(client, people, setting
         assert response["Location"] == f"{reverse('accounts:login')}?next={home}"
         assert "_auth_user_id" not in client.session
         page = client.get(response["Location"]).content.decode()
-        assert "You have been signed out for your security" in page
+        assert "signed out because you signed in more than 10 hours ago" in page
 
         # Signing in again starts a new lifetime.
         client.force_login(people.qa_lead)
