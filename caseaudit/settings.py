@@ -55,19 +55,12 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DATA_DIR = Path(env_str("CASEAUDIT_DATA_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env_str("SECRET_KEY")
-if SECRET_KEY is None:
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Production refuses to start without a secret key."
-        )
-    # Development only: a fixed key is fine because nothing real is ever stored there.
-    SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105
+# Development only: a fixed key is fine because nothing real is ever stored there.
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
-if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS is not set. List the host names caseaudit serves.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -95,12 +88,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their own headers and long caching.
+    "caseaudit.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "caseaudit.core.middleware.NoStoreForSignedInMiddleware",
+    "caseaudit.core.middleware.AbsoluteSessionLifetimeMiddleware",
     # Every page needs a signed-in person unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "caseaudit.core.middleware.HtmxMiddleware",
@@ -157,6 +154,46 @@ else:
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def production_refusals() -> list[str]:
+    """What stops production starting: each would expose children's data or lose it.
+
+    Django's deploy checks only warn about these, and a warning scrolls past; a server that
+    will not start is noticed before anyone signs in.
+    """
+    refusals = []
+    if DEBUG:
+        refusals.append("DEBUG is on: error pages would show settings and data to anyone.")
+    # The same bar as Django's own deploy check (security.W009).
+    if SECRET_KEY is None:
+        refusals.append("SECRET_KEY is not set.")
+    elif (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+    ):
+        refusals.append(
+            "SECRET_KEY is too weak: use at least 50 random characters, not the development "
+            "key or one Django generated for a new project (for example "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if not ALLOWED_HOSTS:
+        refusals.append("ALLOWED_HOSTS is not set: list the host names caseaudit serves.")
+    elif "*" in ALLOWED_HOSTS:
+        refusals.append("ALLOWED_HOSTS contains '*': list the host names caseaudit serves.")
+    if env_str("DATABASE_URL") is None:
+        refusals.append("DATABASE_URL is not set: production keeps its data in PostgreSQL.")
+    elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        refusals.append("DATABASE_URL does not name PostgreSQL (postgresql://…).")
+    return refusals
+
+
+if PRODUCTION and (refusals := production_refusals()):
+    raise ImproperlyConfigured(
+        "caseaudit refuses to start in production:\n- " + "\n- ".join(refusals)
+    )
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -177,8 +214,10 @@ LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 
-# Sessions time out after a period of inactivity (every request renews the session).
+# Sessions time out after a period of inactivity (every request renews the session), and
+# end this many hours after sign-in however busy they are (core/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_MINUTES", 30) * 60
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -199,7 +238,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "caseaudit.core.storage.StaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -214,6 +253,13 @@ CRISPY_TEMPLATE_PACK = "gds"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Scripts and styles only from caseaudit's own static files: no inline script, so markup
+# injected into a page cannot run (core/middleware.py sends it on every response). Images
+# may be data: URIs because the reports' charts are embedded that way.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Core"
 
+    def ready(self):
+        from caseaudit.core import sessions  # noqa: F401 (connects the sign-in receiver)
+
 
 class CaseauditAdminConfig(admin_apps.AdminConfig):
     default = False

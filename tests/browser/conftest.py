@@ -7,6 +7,7 @@ insert per table (a fraction of a second) and the usual flush removes it afterwa
 """
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,6 +78,30 @@ def chromium():
         browser.close()
 
 
+# Chromium logs every Content-Security-Policy violation to the console; the DOM event also
+# reports ones it does not log. Playwright's init scripts are not subject to the page's policy.
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content-Security-Policy violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || "inline"} at ${event.sourceFile || location.href}`
+    + `:${event.lineNumber}`);
+});
+"""
+
+
+def watch_content_security_policy(context, page) -> list[str]:
+    """The policy violations ``page`` meets, as they happen."""
+    violations = []
+    context.add_init_script(REPORT_POLICY_VIOLATIONS)
+
+    def on_console(message):
+        if message.type == "error" and re.search(r"Content[- ]Security[- ]Policy", message.text):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
 def static_files_found() -> bool:
     from django.contrib.staticfiles import finders
 
@@ -88,7 +113,7 @@ def page(chromium, live_server, settings):
     """A new browser context (no cookies) whose relative URLs go to the live server.
 
     Fails the test if the browser saw a server error, a missing stylesheet, script or image,
-    or a JavaScript error.
+    a JavaScript error, or anything the Content-Security-Policy blocked.
     """
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
@@ -96,6 +121,7 @@ def page(chromium, live_server, settings):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     problems = []
+    policy_violations = watch_content_security_policy(context, page)
 
     def on_response(response):
         asset = response.request.resource_type != "document"
@@ -108,6 +134,7 @@ def page(chromium, live_server, settings):
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     yield page
     context.close()
+    problems.extend(policy_violations)
     assert not problems, "The browser saw problems:\n" + "\n".join(problems)
 
 

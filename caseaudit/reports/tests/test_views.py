@@ -51,6 +51,8 @@ def test_readers_see_published_reports_and_download_them(client_for, people, pub
         response = client.get(reverse("reports:download", args=[published.pk, fmt]))
         assert response.status_code == 200
         assert response.content == bytes(published.files.get(format=fmt).content)
+        # A download holds children's data like the pages do: never kept in a cache.
+        assert "no-store" in response["Cache-Control"]
         if fmt == "html":
             # The report's own HTML file is shown, never able to run script.
             assert "default-src 'none'" in response["Content-Security-Policy"]

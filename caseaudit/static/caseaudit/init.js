@@ -1,2 +1,2 @@
-import { initAll } from '../govuk-frontend/govuk/govuk-frontend.min.js'
-initAll()
+import { initAll } from '../govuk-frontend/govuk/govuk-frontend.min.js';
+initAll();
