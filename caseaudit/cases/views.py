@@ -72,7 +72,7 @@ def import_detail(request, pk: int):
 def quality(request):
     _require_importer(request)
     report = quality_report(request.user.council, user=request.user)
-    log_list_access(request, Child)
+    log_list_access(request, Child, ids=report.child_pks)
     return render(request, "cases/quality.html", {"report": report})
 
 
@@ -96,7 +96,7 @@ def children(request):
     if team_id.isdigit():
         queryset = queryset.filter(allocated_team_id=int(team_id))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    log_list_access(request, Child)
+    log_list_access(request, Child, ids=[child.pk for child in page])
     return render(request, "cases/children.html", {"page": page, "search": search})
 
 
