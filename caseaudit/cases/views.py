@@ -12,7 +12,7 @@ from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import form_data, id_param
 
 
 def _require_importer(request):
@@ -92,9 +92,9 @@ def children(request):
     search = request.GET.get("id", "").strip()
     if search:
         queryset = queryset.filter(la_child_id__startswith=search)
-    team_id = request.GET.get("team", "")
-    if team_id.isdigit():
-        queryset = queryset.filter(allocated_team_id=int(team_id))
+    team_id = id_param(request, "team")
+    if team_id is not None:
+        queryset = queryset.filter(allocated_team_id=team_id)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     log_list_access(request, Child, ids=[child.pk for child in page])
     return render(request, "cases/children.html", {"page": page, "search": search})
