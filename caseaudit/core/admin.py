@@ -6,6 +6,7 @@ change history as the actions do.
 """
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from caseaudit.core.history import record_change, snapshot
@@ -130,7 +131,7 @@ class ConfigurationAdmin(admin.ModelAdmin):
     def _is_relation(self, name: str) -> bool:
         try:
             return self.model._meta.get_field(name).is_relation
-        except Exception:  # noqa: BLE001 (a lookup across relations, left as Django has it)
+        except FieldDoesNotExist:  # a lookup across relations: left as Django has it
             return False
 
     def save_model(self, request, obj, form, change):
