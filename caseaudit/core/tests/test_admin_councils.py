@@ -221,3 +221,15 @@ def test_superusers_still_manage_every_council(client_for, people, superuser):
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.scope_team_id == other.teams[1].pk
+
+
+def test_list_filters_offer_only_the_administrators_own_records(client_for, people):
+    listing = client_for(people.administrator).get(_url(Team, "changelist"))
+    own = people.administrator.council
+    offered = {
+        spec.field.related_model: {pk for pk, _label in spec.lookup_choices}
+        for spec in listing.context["cl"].filter_specs
+    }
+    assert offered[Area] == set(own.areas.values_list("pk", flat=True))
+    # A filter with a single choice is not shown; when shown, it is the council's own.
+    assert offered.get(Service, set()) <= set(own.services.values_list("pk", flat=True))
