@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 
+from caseaudit.accounts.actions import deactivate_user
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.core.admin import ConfigurationAdmin
+
+ROLE_AND_SCOPE = ("council", "worker", "role", "scope", "scope_area", "scope_service", "scope_team")
 
 
 @admin.register(User)
@@ -11,23 +15,38 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
     list_filter = ["role", "scope", "is_active"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
-        (
-            "Role and scope",
-            {
-                "fields": (
-                    "council",
-                    "worker",
-                    "role",
-                    "scope",
-                    "scope_area",
-                    "scope_service",
-                    "scope_team",
-                    "is_active",
-                )
-            },
-        ),
+        ("Role and scope", {"fields": (*ROLE_AND_SCOPE, "is_active")}),
+    )
+    # A new account gets its role and scope at once; its council is the administrator's.
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Role and scope", {"fields": ROLE_AND_SCOPE}),
     )
     autocomplete_fields = ["worker"]
+    actions = ["deactivate"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # An administrator who could reset a superuser's password would be one.
+        return queryset.filter(is_superuser=False)
+
+    def has_delete_permission(self, request, obj=None):
+        # Never, not even for a superuser: the access log and history name every account and
+        # cannot be changed, so someone who leaves is deactivated instead.
+        return False
+
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate(self, request, queryset):
+        done = 0
+        for user in queryset:
+            try:
+                done += deactivate_user(user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        self.message_user(request, f"{done} user{'s' if done != 1 else ''} deactivated.")
 
 
 @admin.register(AccessLog)

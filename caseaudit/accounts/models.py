@@ -57,13 +57,25 @@ class AccessLog(ChainedEntry):
     """Every view of a child-level (or staff) record, list or export, and every refusal."""
 
     chain_name = "access"
-    chained_fields = ("username", "action", "record_type", "record_id", "route", "ip_address")
+    chained_fields = (
+        "username",
+        "action",
+        "record_type",
+        "record_id",
+        "record_ids",
+        "route",
+        "ip_address",
+    )
 
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     username = models.CharField(max_length=150)
     action = models.CharField(max_length=10, choices=AccessAction.choices)
     record_type = models.CharField(max_length=100)
     record_id = models.CharField(max_length=64, blank=True)
+    # A list or export: the ids of the records on screen, comma-separated. Null for a single
+    # record. Nullable so that SQLite adds the column in place: rebuilding the table would
+    # drop its append-only trigger.
+    record_ids = models.TextField(null=True, blank=True)  # noqa: DJ001
     # How they got there: the path and the named view.
     route = models.CharField(max_length=500)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -76,6 +88,17 @@ class AccessLog(ChainedEntry):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.record_type} {self.record_id}"
+
+    def content(self) -> dict:
+        content = super().content()
+        # Entries from before lists recorded their ids were sealed without the field.
+        if self.record_ids is None:
+            del content["record_ids"]
+        return content
+
+    @property
+    def listed_ids(self) -> list[str]:
+        return self.record_ids.split(",") if self.record_ids else []
 
 
 class LoginAttempt(models.Model):

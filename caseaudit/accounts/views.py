@@ -7,9 +7,11 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from caseaudit.accounts import permissions
+from caseaudit.accounts.access import log_list_access
 from caseaudit.accounts.forms import ChangePasswordForm, SignInForm
 from caseaudit.accounts.home import home_context
 from caseaudit.accounts.models import AccessLog
+from caseaudit.cases.models import Child
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -37,6 +39,9 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
 def home(request):
     context = home_context(request.user)
+    if context["alerts"]:
+        # The safeguarding banner names children by their IDs: a list like any other.
+        log_list_access(request, Child, ids=[alert.audit.child_id for alert in context["alerts"]])
     return render(request, "accounts/home.html", context)
 
 

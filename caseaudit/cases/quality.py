@@ -61,6 +61,8 @@ class QualityRow:
     list_label: str
     row: int | None
     detail: str
+    # The child's record, for the access log of whoever is shown this row.
+    child_pk: int | None = None
 
 
 @dataclass
@@ -81,6 +83,12 @@ class QualityReport:
     def total(self) -> int:
         return sum(check.count for check in self.checks)
 
+    @property
+    def child_pks(self) -> list[int]:
+        """The children named in the rows shown, each once."""
+        pks = (row.child_pk for check in self.checks for row in check.rows)
+        return sorted({pk for pk in pks if pk is not None})
+
     def as_json(self) -> dict:
         return {
             "snapshot": self.snapshot.as_at.isoformat() if self.snapshot else None,
@@ -90,7 +98,9 @@ class QualityReport:
                     "code": c.code,
                     "title": c.title,
                     "count": c.count,
-                    "rows": [r.__dict__ for r in c.rows],
+                    "rows": [
+                        {k: v for k, v in r.__dict__.items() if k != "child_pk"} for r in c.rows
+                    ],
                 }
                 for c in self.checks
             ],
@@ -124,6 +134,7 @@ def _row(record, key: str, detail: str) -> QualityRow:
         list_label=LISTS_BY_KEY[key].label,
         row=record.row_number,
         detail=detail,
+        child_pk=child.pk if child else None,
     )
 
 
@@ -180,7 +191,7 @@ def _duplicates(records) -> QualityCheck:
         repeated = (
             records(key)
             .filter(open_episode)
-            .values("child__la_child_id")
+            .values("child_id", "child__la_child_id")
             .annotate(times=Count("id"))
             .filter(times__gt=1)
             .order_by("child__la_child_id")
@@ -193,6 +204,7 @@ def _duplicates(records) -> QualityCheck:
                     LISTS_BY_KEY[key].label,
                     None,
                     f"{item['times']} rows",
+                    child_pk=item["child_id"],
                 )
             )
     return check

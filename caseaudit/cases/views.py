@@ -12,7 +12,7 @@ from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import form_data, id_param
 
 
 def _require_importer(request):
@@ -72,7 +72,7 @@ def import_detail(request, pk: int):
 def quality(request):
     _require_importer(request)
     report = quality_report(request.user.council, user=request.user)
-    log_list_access(request, Child)
+    log_list_access(request, Child, ids=report.child_pks)
     return render(request, "cases/quality.html", {"report": report})
 
 
@@ -92,11 +92,11 @@ def children(request):
     search = request.GET.get("id", "").strip()
     if search:
         queryset = queryset.filter(la_child_id__startswith=search)
-    team_id = request.GET.get("team", "")
-    if team_id.isdigit():
-        queryset = queryset.filter(allocated_team_id=int(team_id))
+    team_id = id_param(request, "team")
+    if team_id is not None:
+        queryset = queryset.filter(allocated_team_id=team_id)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    log_list_access(request, Child)
+    log_list_access(request, Child, ids=[child.pk for child in page])
     return render(request, "cases/children.html", {"page": page, "search": search})
 
 

@@ -13,6 +13,21 @@ def form_data(request):
     return request.POST if request.method == "POST" else None
 
 
+# The largest id either database can hold (a signed 64-bit integer). A bigger number in a
+# query is an OverflowError on SQLite and out of range on PostgreSQL: a 500, not "no such".
+MAX_ID = 2**63 - 1
+
+
+def id_param(request, name: str) -> int | None:
+    """The id in the query parameter ``name``, or None when there is none or it cannot be one
+    (not a whole number, zero or negative, too big for any table), so the filter is not used."""
+    value = request.GET.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def add_action_errors(form, error) -> None:
     """Put an action's ``ValidationError`` on the form: each message beside the field it names,
     anything else (or a message for no field) above the form, in the error summary."""

@@ -6,8 +6,16 @@ from caseaudit.organisation.models import Area, Assignment, Council, Service, Te
 
 @admin.register(Council)
 class CouncilAdmin(ConfigurationAdmin):
-    council_lookup = "id"
+    council_lookup = "pk"
     list_display = ["name", "code"]
+
+    # Councils are set up from the command line or by a superuser; an administrator may
+    # only look after their own.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Area)

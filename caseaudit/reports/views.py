@@ -159,14 +159,15 @@ def exemplars(request, pk: int):
     else:
         sources = candidates.reflections(report, user)
     page = Paginator(sources, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
-    chosen = (
+    chosen = list(
         Exemplar.objects.filter(council_id=user.council_id)
         .alias(counted_month=reporting_month("audit__"))
         .filter(counted_month__gte=report.from_month, counted_month__lte=report.to_month)
         .select_related("audit__month")
         .order_by("kind", "grade", "question", "chosen_at")
     )
-    log_list_access(request, Audit)
+    shown = [source.audit_id for source in page] + [exemplar.audit_id for exemplar in chosen]
+    log_list_access(request, Audit, ids=sorted(set(shown)))
     return render(
         request,
         "reports/exemplars.html",
@@ -176,7 +177,7 @@ def exemplars(request, pk: int):
             "tabs": TABS,
             "page": page,
             "items": [_candidate(tab, source) for source in page.object_list],
-            "chosen": list(chosen),
+            "chosen": chosen,
             "grades": ORDER,
             "questions": ReflectionQuestion,
             "kinds": ExemplarKind,

@@ -71,7 +71,7 @@ def your_audits(request):
     page = Paginator(audits, 50).get_page(request.GET.get("page"))
     today = clock.today()
     rows = [(audit, workflow.is_overdue(audit, today)) for audit in page]
-    log_list_access(request, Audit)
+    log_list_access(request, Audit, ids=[audit.pk for audit in page])
     return render(request, "audits/audit/your_audits.html", {"page": page, "rows": rows})
 
 
@@ -364,20 +364,17 @@ def pending_requests(request):
     _require_qa(request)
     council_id = request.user.council_id
     related = ("audit__child", "audit__team", "audit__auditor", "requested_by")
-    exemptions = Exemption.objects.filter(
-        audit__council_id=council_id, decision=Decision.PENDING
-    ).select_related(*related)
-    extensions = Extension.objects.filter(
-        audit__council_id=council_id, decision=Decision.PENDING
-    ).select_related(*related)
-    log_list_access(request, Audit)
+    exemptions, extensions = (
+        list(
+            model.objects.filter(audit__council_id=council_id, decision=Decision.PENDING)
+            .select_related(*related)
+            .order_by("requested_at")
+        )
+        for model in (Exemption, Extension)
+    )
+    log_list_access(request, Audit, ids=[row.audit_id for row in exemptions + extensions])
     return render(
-        request,
-        "audits/audit/requests.html",
-        {
-            "exemptions": exemptions.order_by("requested_at"),
-            "extensions": extensions.order_by("requested_at"),
-        },
+        request, "audits/audit/requests.html", {"exemptions": exemptions, "extensions": extensions}
     )
 
 

@@ -103,7 +103,7 @@ def moderation(request):
                 f"(seed {selection.seed}).",
             )
             return redirect("audits:moderation")
-    selected = (
+    selected = list(
         Moderation.objects.filter(
             completed_at__isnull=True, audit__in=Audit.objects.visible_to(request.user)
         )
@@ -113,13 +113,14 @@ def moderation(request):
     page = Paginator(
         waiting.select_related(*AUDIT_RELATIONS).order_by("submitted_at", "pk"), WAITING_PER_PAGE
     ).get_page(request.GET.get("page"))
-    log_list_access(request, Audit)
+    shown = [moderation.audit_id for moderation in selected] + [audit.pk for audit in page]
+    log_list_access(request, Audit, ids=shown)
     return render(
         request,
         "audits/compliance/moderation.html",
         {
             "form": form,
-            "selected": list(selected),
+            "selected": selected,
             "page": page,
             "share": f"{float(moderating.DEFAULT_SHARE):.0%}",
         },

@@ -124,7 +124,7 @@ def alerts(request):
         "audit__child", "raised_by"
     )
     page = Paginator(rows.order_by("closed_at", "-raised_at"), 50).get_page(request.GET.get("page"))
-    log_list_access(request, SafeguardingAlert)
+    log_list_access(request, SafeguardingAlert, ids=[alert.pk for alert in page])
     return render(request, "audits/followup/alerts.html", {"page": page})
 
 
@@ -163,7 +163,7 @@ def practice_actions(request):
         rows = rows.open()
     rows = rows.select_related("audit__child", "owner").order_by("status", "due_date", "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    log_list_access(request, PracticeAction)
+    log_list_access(request, PracticeAction, ids=[action.pk for action in page])
     return render(
         request,
         "audits/followup/practice_actions.html",

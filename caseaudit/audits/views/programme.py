@@ -99,7 +99,7 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
                 "team__name", "child__la_child_id"
             )
         )
-        log_list_access(request, Child)
+        log_list_access(request, Child, ids=[case.child_id for case in cases])
     allocated = any(getattr(case, "audit", None) for case in cases)
     if form is None:
         initial = {"cohort_key": month.cohort_key}
