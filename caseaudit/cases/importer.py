@@ -26,6 +26,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from caseaudit.cases import heartbeat
 from caseaudit.cases.annex_a import Limits, Problem, Row, SourceError, open_source
 from caseaudit.cases.child_register import (
     ATTRIBUTES,
@@ -187,8 +188,19 @@ def import_annex_a(
         run = ImportRun.objects.create(
             council=council, source_name=path.name, as_at=as_at, requested_by=by
         )
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
     summary.run_id = run.pk
+    # Beating before the run is seen running, and until its end is saved (see heartbeat.py).
+    with heartbeat.beating(run):
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+        _import(path, council, by, limits, progress, run, summary)
+        summary.seconds = time.monotonic() - started
+        _finish_run(run, summary)
+    return summary
+
+
+def _import(path, council, by, limits, progress, run, summary) -> None:
+    """Load the file into ``summary`` and ``run``; a refused or failed import is said there."""
+    as_at = summary.as_at
     try:
         digest = file_sha256(path)
         already = Snapshot.objects.filter(council=council, source_sha256=digest)
@@ -233,9 +245,6 @@ def import_annex_a(
             )
         )
         summary.status = ImportStatus.FAILED
-    summary.seconds = time.monotonic() - started
-    _finish_run(run, summary)
-    return summary
 
 
 def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
