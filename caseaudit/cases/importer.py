@@ -286,6 +286,12 @@ def _load(path, digest, council, summary, by, limits, progress, staging) -> Snap
         with open_source(path, limits=limits) as source:
             for problem in source.problems:
                 summary.note(problem)
+            # Headings known to be wrong refuse the file before any sheet is read whole.
+            early = source.unusable_headers
+            if any(problem.severity == "error" for problem in early):
+                for problem in early:
+                    summary.note(problem)
+                raise ImportRefused
             for sheet in source.sheets():
                 for problem in sheet.problems:
                     summary.note(problem)
