@@ -285,12 +285,14 @@ def test_a_csv_in_another_encoding_loads(council, tmp_path):
 
 
 def test_a_fault_inside_caseaudit_writes_nothing_and_says_so(council, tmp_path, monkeypatch):
-    from caseaudit.cases import importer
+    from caseaudit.cases import child_register, importer
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
+    # Lists are written by the staging area; adopters on PostgreSQL by the importer itself.
     monkeypatch.setattr(importer, "insert_rows", broken)
+    monkeypatch.setattr(child_register, "insert_rows", broken)
     before = counts()
     summary = import_annex_a(small_return(tmp_path / "r.xlsx", council), council=council.council)
     assert summary.status == ImportStatus.FAILED
