@@ -283,6 +283,9 @@ TASKS = {
 # Uploaded imports wait here for the background worker.
 UPLOAD_DIR = DATA_DIR / "uploads"
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_MB", 150) * 1024 * 1024
+# A running import proves its worker alive every few seconds (cases/heartbeat.py); one silent
+# for longer than this is marked failed and its upload removed.
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 60)
 
 # Notifications (allocations, safeguarding alerts). The embedded default prints them to the
 # console; production sets an SMTP relay through the environment.

@@ -1,5 +1,5 @@
 import datetime
-import uuid
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -7,13 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from caseaudit.cases import heartbeat, uploads
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.models import ImportProblem, ImportRun
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".xlsx", ".csv", ".zip")
 
 
-@transaction.atomic
 def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> ImportRun:
     """Keep the uploaded file and queue its import; the page follows the run's progress."""
     suffix = Path(uploaded.name).suffix.lower()
@@ -22,47 +24,78 @@ def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> Imp
     if uploaded.size > settings.IMPORT_UPLOAD_MAX_BYTES:
         limit = settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"The selected file must be smaller than {limit} MB")
-    folder = Path(settings.UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    # A name of our own: the uploaded name is kept for display only, never used as a path.
-    stored = folder / f"{uuid.uuid4().hex}{suffix}"
-    with stored.open("wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
-    run = ImportRun.objects.create(
-        council=council,
-        source_name=Path(uploaded.name).name[:255],
-        stored_path=str(stored),
-        as_at=as_at,
-        requested_by=by,
-        status=ImportStatus.QUEUED,
-    )
-    from caseaudit.cases.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    stored = uploads.store(uploaded, suffix)
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                council=council,
+                source_name=Path(uploaded.name).name[:255],
+                stored_path=str(stored),
+                as_at=as_at,
+                requested_by=by,
+                status=ImportStatus.QUEUED,
+            )
+            transaction.on_commit(lambda: _queue(run))
+    except BaseException:
+        # No run to import it: the file must not wait on disk for nothing.
+        stored.unlink(missing_ok=True)
+        raise
     return run
 
 
-# An import of a million rows takes minutes; one still "importing" after this has stopped.
-STOPPED_AFTER = datetime.timedelta(hours=1)
+NOT_STARTED_MESSAGE = (
+    "The import could not be started: the background queue did not take it. Nothing from "
+    "this file was saved. Try again, and tell the administrator if it happens again."
+)
+
+
+def _queue(run: ImportRun) -> None:
+    from caseaudit.cases.tasks import run_import
+
+    try:
+        run_import.enqueue(run.pk)
+    except Exception:
+        logger.exception("Import run %s could not be queued", run.pk)
+        fail_import(run, NOT_STARTED_MESSAGE)
+
+
 STOPPED_MESSAGE = (
-    "This import stopped before it finished: the background worker was stopped or restarted "
-    "while it ran. Nothing from this file was saved. Import it again."
+    "The import stopped unexpectedly: the background worker stopped or restarted while it "
+    "ran. Nothing from this file was saved. Try again."
 )
 
 
 @transaction.atomic
-def mark_stopped_runs(council, *, now: datetime.datetime | None = None) -> int:
-    """Runs left "importing" by a worker that died. Imports are atomic, so nothing of theirs
-    was saved: say so, and let the page stop waiting. Returns how many were marked."""
-    now = now or timezone.now()
-    stopped = list(
-        ImportRun.objects.select_for_update().filter(
-            council=council, status=ImportStatus.RUNNING, requested_at__lt=now - STOPPED_AFTER
-        )
+def fail_import(run: ImportRun, message: str, *, now: datetime.datetime | None = None) -> bool:
+    """Mark a queued or running import failed, saying why, and remove its upload. Returns
+    False if it had already finished (nothing to do)."""
+    locked = (
+        ImportRun.objects.select_for_update()
+        .filter(pk=run.pk, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
+        .first()
     )
-    for run in stopped:
-        run.status, run.finished_at = ImportStatus.FAILED, now
-        run.save(update_fields=["status", "finished_at"])
-        ImportProblem.objects.create(run=run, severity="error", message=STOPPED_MESSAGE)
-    return len(stopped)
+    if locked is None:
+        return False
+    locked.status, locked.finished_at = ImportStatus.FAILED, now or timezone.now()
+    locked.save(update_fields=["status", "finished_at"])
+    ImportProblem.objects.create(run=locked, severity="error", message=message)
+    # At once rather than on commit: should the commit fail, the run is still silent and the
+    # next look fails it again, and its upload was of no further use either way.
+    uploads.discard(locked)
+    run.status, run.finished_at = locked.status, locked.finished_at
+    return True
+
+
+def mark_stopped_runs(council=None, *, now: datetime.datetime | None = None) -> int:
+    """Runs left "importing" by a worker that died (its heartbeat went silent), the council's
+    or, with None, every council's. Imports are atomic, so nothing of theirs was saved: say
+    so, remove the upload, and let the page stop waiting. Returns how many were marked."""
+    now = now or timezone.now()
+    running = ImportRun.objects.filter(status=ImportStatus.RUNNING)
+    if council is not None:
+        running = running.filter(council=council)
+    # The heartbeat is read before fail_import reads the status again under a lock: a run
+    # that finished meanwhile removed its heartbeat only after saving its status, so it is
+    # seen finished there and left alone.
+    silent = [run for run in running if heartbeat.is_silent(run, now=now)]
+    return sum(fail_import(run, STOPPED_MESSAGE, now=now) for run in silent)

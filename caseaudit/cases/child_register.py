@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from caseaudit.cases.models import Child
+from caseaudit.core.bulk import insert_rows
 
 # The attributes said once, on the child, rather than on every list row.
 ATTRIBUTES = ("gender", "ethnicity", "date_of_birth", "disability", "uasc")
@@ -120,45 +121,106 @@ class StagingArea:
     list (``ChildRegister.settle_later``) while the next is read and written, on the other
     core, rather than the reading wait for the database and the database for the reading. The
     import's transaction drops each table it has settled; ``staging_area()`` drops what is
-    left when the import fails. SQLite has one writer, so there a list waits in a temporary
-    table of the import's own connection and is settled before the next is read.
+    left when the import fails.
+
+    SQLite has one writer for the whole database, and every page a person opens writes (their
+    session, the access log): an import holding the write lock while it reads a file stalls
+    the service. So there the import is ``deferred``: every list (adopters too) waits in a
+    temporary table of the import's own connection, which is private to that connection and
+    takes no lock on the database, until the whole file has been read; only then does one
+    short transaction settle the lists and write the children (see ``importer._load``).
     """
 
     def __init__(self, db):
         self.db = db
         self.separate = db.vendor == "postgresql"
+        self.deferred = db.vendor == "sqlite"
         self.writer = connections.create_connection(db.alias) if self.separate else db
         self.tables: list[str] = []
 
     def stage(self, list_table: str, list_columns: Sequence[str], attributes: Sequence[str]):
-        """A table for one list's rows; write them with ``insert_rows(..., using=writer)``."""
+        """A table for one list's rows; write them with ``write``."""
+        rows = ListRows(
+            self._create(list_table, list_columns, ("la_child_id", *attributes)),
+            list_table,
+            tuple(list_columns),
+            tuple(attributes),
+        )
+        return rows
+
+    def stage_plain(self, list_table: str, columns: Sequence[str]) -> str:
+        """A table for a list not about a child (adopters), written with ``write`` and moved
+        with ``move_plain``; deferred staging only (elsewhere they go straight in)."""
+        return self._create(list_table, columns, ())
+
+    def _create(self, list_table: str, list_columns: Sequence[str], added: Sequence[str]) -> str:
         if self.separate:
             table, kind = f"import_rows_{uuid.uuid4().hex}", "UNLOGGED"
             # Read once and dropped within minutes: not worth autovacuum's analysing.
             options = " WITH (autovacuum_enabled = false)"
         else:
-            table, kind, options = "import_rows", "TEMPORARY", ""
-        rows = ListRows(table, list_table, tuple(list_columns), tuple(attributes))
+            # Several at once when deferred: each list waits until the file has been read.
+            table, kind, options = f"import_rows_{uuid.uuid4().hex}", "TEMPORARY", ""
         quote = self.writer.ops.quote_name
         with self.writer.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            names = ", ".join(quote(column) for column in rows.list_columns)
+            names = ", ".join(quote(column) for column in list_columns)
             cursor.execute(
                 f"CREATE {kind} TABLE {table}{options} AS SELECT {names} "  # noqa: S608 (our own tables)
                 f"FROM {quote(list_table)} WHERE 1 = 0"
             )
-            for name in ("la_child_id", *rows.attributes):
+            for name in added:
                 column_type = _ATTRIBUTE_TYPES.get(name, "varchar(50)")
                 cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {column_type}")
         self.tables.append(table)
-        return rows
+        return table
+
+    def write(self, table: str, columns: Sequence[str], values: list[tuple]) -> None:
+        """One batch of staged rows."""
+        if not (self.deferred and self.writer.get_autocommit()):
+            insert_rows(table, columns, values, using=self.writer)
+            return
+        # SQLite outside the import's transaction: a transaction per batch rather than one per
+        # row (half the time). It writes only the connection's temporary tables, so it takes
+        # no lock on the database and other connections write on meanwhile.
+        with self.writer.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                insert_rows(table, columns, values, using=self.writer)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    def renumber(self, table: str, id_columns: Sequence[str], real: dict[int, int]) -> None:
+        """Give a staged table's rows the real ids of the teams and workers that had
+        provisional ones while the file was read (``OrganisationIndex`` when deferred)."""
+        if not real or not id_columns:
+            return
+        cases = " ".join(f"WHEN {int(old)} THEN {int(new)}" for old, new in real.items())
+        with self.writer.cursor() as cursor:
+            for column in id_columns:
+                quoted = self.writer.ops.quote_name(column)
+                cursor.execute(
+                    f"UPDATE {table} SET {quoted} = CASE {quoted} {cases} END "  # noqa: S608
+                    f"WHERE {quoted} < 0"
+                )
+
+    def move_plain(self, table: str, list_table: str, columns: Sequence[str], snapshot_id: int):
+        """A plain staged table's rows into their list's table, in the import's transaction."""
+        quote = self.db.ops.quote_name
+        names = ", ".join(quote(column) for column in columns)
+        moved = _with_snapshot(columns, snapshot_id, quote)
+        with self.db.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(list_table)} ({names}) SELECT {moved} FROM {table}"  # noqa: S608
+            )
+            cursor.execute(f"DROP TABLE {table}")
 
     def discard(self) -> None:
         """After the import's transaction has rolled back: drop the tables it had not."""
-        if self.separate:
-            with self.writer.cursor() as cursor:
-                for table in self.tables:
-                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        with self.writer.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def close(self) -> None:
         if self.separate:
@@ -191,6 +253,9 @@ class ChildRegister:
         # import's connection while the importer reads on (see StagingArea).
         self._settling: list[Future] = []
         self._settler = None
+        # Lists read but not yet settled, in order (deferred staging: until the file is read).
+        self.deferred = staging.deferred
+        self._deferred: list[tuple[Future, ListRows, str | None | bool, int]] = []
         with self.db.cursor() as cursor:
             if self.db.vendor == "postgresql":
                 # The joins, sorts and summaries over a county's lists spill to disk within
@@ -225,30 +290,45 @@ class ChildRegister:
 
     def settle_later(self, rows: ListRows, *, duplicate_key: str | None | bool, limit: int):
         """``settle`` the list in the background where the database allows it, after the
-        lists before it; the future gives what ``settle`` found."""
+        lists before it, or (deferred staging) once the file has been read, in the import's
+        transaction (``settle_deferred``); the future gives what ``settle`` found."""
         if self._settler is not None:
             future = self._settler.submit(
                 self.settle, rows, duplicate_key=duplicate_key, limit=limit
             )
         else:
             future = Future()
+            self._deferred.append((future, rows, duplicate_key, limit))
+            if not self.deferred:
+                self.settle_deferred()
+        self._settling.append(future)
+        return future
+
+    def settle_deferred(self) -> None:
+        """Settle the lists waiting, in the order they were read."""
+        waiting, self._deferred = self._deferred, []
+        for future, rows, duplicate_key, limit in waiting:
             try:
                 future.set_result(self.settle(rows, duplicate_key=duplicate_key, limit=limit))
             except Exception as error:  # noqa: BLE001 - given to whoever asks the future
                 future.set_exception(error)
-        self._settling.append(future)
-        return future
 
     def wait(self) -> None:
         """Until every list handed over has been settled: the connection is the caller's. A
         list that could not be settled raises its error here (the transaction is lost)."""
+        self.settle_deferred()
         wait(self._settling)
         for future in self._settling:
             if future.exception() is not None:
                 raise future.exception()
 
     def stop(self) -> None:
-        """Wait for the background work and end it (whether or not the import succeeded)."""
+        """Wait for the background work and end it (whether or not the import succeeded).
+        Lists still waiting to be settled are not: the import is being abandoned."""
+        for future, *_rest in self._deferred:
+            future.cancel()
+            future.set_running_or_notify_cancel()  # so that waiting for it ends
+        self._deferred = []
         wait(self._settling)
         if self._settler is not None:
             self._settler.shutdown()
@@ -294,7 +374,7 @@ class ChildRegister:
         )
         quote = self.db.ops.quote_name
         names = ", ".join(quote(column) for column in rows.list_columns)
-        moved = ", ".join(f"s.{quote(column)}" for column in rows.list_columns)
+        moved = _with_snapshot(rows.list_columns, self.snapshot.pk, quote, prefix="s.")
         with self.db.cursor() as cursor:
             # In the children's order: a child's rows sit together, as the child's page reads
             # them, and the (snapshot, child) index is filled from one end.
@@ -535,6 +615,15 @@ def allocation_sql(allocating: Sequence[AllocatingList]) -> str:
         "SELECT child_id, team_id, worker_id FROM (SELECT child_id, team_id, worker_id, "  # noqa: S608
         "ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY priority, row_number) AS position "
         f"FROM ({candidates}) candidates) ranked WHERE position = 1"
+    )
+
+
+def _with_snapshot(columns: Sequence[str], snapshot_id: int, quote, prefix: str = "") -> str:
+    """A staged table's columns to select, but the snapshot's id for its column: rows can be
+    staged before their snapshot exists (deferred staging)."""
+    return ", ".join(
+        str(int(snapshot_id)) if column == "snapshot_id" else f"{prefix}{quote(column)}"
+        for column in columns
     )
 
 

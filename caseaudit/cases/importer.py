@@ -1,10 +1,13 @@
 """Importing an Annex A return: validate every row, load it as one snapshot, or write nothing.
 
-- **Atomic**: everything happens in one transaction. Any error-severity problem (a refused
-  file, an unusable sheet, a cell that cannot be read) rolls it all back; the run and its
-  problems are recorded after the rollback so the person can see why. (On PostgreSQL a list's
-  rows wait in a scratch table written through a second connection; the transaction drops
-  each as it settles the list, and a failed import's are dropped after the rollback.)
+- **Atomic**: everything the council will see is written in one transaction. Any
+  error-severity problem (a refused file, an unusable sheet, a cell that cannot be read)
+  rolls it all back, or (SQLite) refuses before it begins; the run and its problems are
+  recorded afterwards so the person can see why. (On PostgreSQL a list's rows wait in a
+  scratch table written through a second connection; the transaction drops each as it
+  settles the list, and a failed import's are dropped after the rollback. On SQLite the file
+  is read into temporary tables first, without the database's one write lock, and the
+  transaction is the short one at the end: see ``_load``.)
 - **Idempotent**: a file whose bytes were already loaded for the council is recognised by its
   SHA-256 and changes nothing. A different file for a date already loaded replaces that date's
   snapshot as a whole.
@@ -26,6 +29,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from caseaudit.cases import heartbeat
 from caseaudit.cases.annex_a import Limits, Problem, Row, SourceError, open_source
 from caseaudit.cases.child_register import (
     ATTRIBUTES,
@@ -187,8 +191,19 @@ def import_annex_a(
         run = ImportRun.objects.create(
             council=council, source_name=path.name, as_at=as_at, requested_by=by
         )
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
     summary.run_id = run.pk
+    # Beating before the run is seen running, and until its end is saved (see heartbeat.py).
+    with heartbeat.beating(run):
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+        _import(path, council, by, limits, progress, run, summary)
+        summary.seconds = time.monotonic() - started
+        _finish_run(run, summary)
+    return summary
+
+
+def _import(path, council, by, limits, progress, run, summary) -> None:
+    """Load the file into ``summary`` and ``run``; a refused or failed import is said there."""
+    as_at = summary.as_at
     try:
         digest = file_sha256(path)
         already = Snapshot.objects.filter(council=council, source_sha256=digest)
@@ -203,7 +218,7 @@ def import_annex_a(
             run.snapshot = previous
         else:
             summary.as_at = summary.as_at or timezone.localdate()
-            with staging_area() as staging, transaction.atomic():
+            with staging_area() as staging:
                 snapshot = _load(path, digest, council, summary, by, limits, progress, staging)
             summary.status = ImportStatus.LOADED
             run.snapshot = snapshot
@@ -233,9 +248,6 @@ def import_annex_a(
             )
         )
         summary.status = ImportStatus.FAILED
-    summary.seconds = time.monotonic() - started
-    _finish_run(run, summary)
-    return summary
 
 
 def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
@@ -266,55 +278,118 @@ def _finish_run(run: ImportRun, summary: ImportSummary) -> None:
 
 
 def _load(path, digest, council, summary, by, limits, progress, staging) -> Snapshot:
+    """Read the file and load it as the council's snapshot at its date, or raise."""
+    if not staging.deferred:
+        # PostgreSQL: one transaction throughout; other connections read and write on
+        # meanwhile (each sees the data as it was until the import commits).
+        with transaction.atomic():
+            loader = _Loader(council, summary, staging, by=by)
+            try:
+                loader.switch_in(*_replace_snapshot(path, digest, council, summary, by))
+                _read(path, loader, summary, limits, progress)
+                return _settle(loader, summary)
+            finally:
+                # Nothing may still be running on the connection when the transaction ends.
+                loader.children.stop()
+    # SQLite, one writer at a time: the file is read and staged in the connection's own
+    # temporary tables, with no lock on the database, while people go on using the service;
+    # then one short transaction replaces the snapshot, adds the teams and workers the file
+    # named, settles the lists and writes the children. Until it commits nothing is visible;
+    # if anything fails, nothing was written.
+    loader = _Loader(council, summary, staging, by=by)
+    try:
+        _read(path, loader, summary, limits, progress)
+        with transaction.atomic():
+            loader.switch_in(*_replace_snapshot(path, digest, council, summary, by))
+            return _settle(loader, summary)
+    finally:
+        loader.children.stop()
+
+
+def _replace_snapshot(path, digest, council, summary, by) -> tuple[Snapshot, bool]:
+    """The new snapshot, in place of any for the same date, and whether it is the latest."""
     as_at = summary.as_at
     Snapshot.objects.filter(council=council, as_at=as_at).delete()
     snapshot = Snapshot.objects.create(
         council=council, as_at=as_at, source_name=path.name, source_sha256=digest, imported_by=by
     )
     is_latest = not Snapshot.objects.filter(council=council, as_at__gt=as_at).exists()
-    loader = _Loader(council, snapshot, summary, staging, by=by, is_latest=is_latest)
-    try:
-        with open_source(path, limits=limits) as source:
-            for problem in source.problems:
+    return snapshot, is_latest
+
+
+def _read(path, loader, summary, limits, progress) -> None:
+    """Every row of the file, staged; raises ImportRefused when anything refuses it."""
+    with open_source(path, limits=limits) as source:
+        for problem in source.problems:
+            summary.note(problem)
+        # Headings known to be wrong refuse the file before any sheet is read whole.
+        early = source.unusable_headers
+        if any(problem.severity == "error" for problem in early):
+            for problem in early:
                 summary.note(problem)
-            for sheet in source.sheets():
-                for problem in sheet.problems:
-                    summary.note(problem)
-                if not sheet.usable:
-                    continue
-                loader.load_sheet(sheet, progress)
-                for problem in sheet.late_problems:
-                    summary.note(problem)
-        if summary.errors:
             raise ImportRefused
-        loader.finish()
-    finally:
-        # Whatever happened, nothing may still be running on the connection when the
-        # transaction ends.
-        loader.children.stop()
+        for sheet in source.sheets():
+            for problem in sheet.problems:
+                summary.note(problem)
+            if not sheet.usable:
+                continue
+            loader.load_sheet(sheet, progress)
+            for problem in sheet.late_problems:
+                summary.note(problem)
+    if summary.errors:
+        raise ImportRefused
+
+
+def _settle(loader, summary) -> Snapshot:
+    loader.finish()
+    snapshot = loader.snapshot
     snapshot.rows = summary.rows
     snapshot.save(update_fields=["rows"])
     return snapshot
 
 
 class _Loader:
-    """Writes the rows of one file: list rows as they are read, children once at the end."""
+    """Writes the rows of one file: list rows as they are read, children once at the end.
+    With deferred staging (SQLite) the snapshot is only made once the file has been read,
+    and ``switch_in`` then writes what waited for it."""
 
-    def __init__(self, council, snapshot, summary, staging, *, by, is_latest):
+    def __init__(self, council, summary, staging, *, by):
         self.council = council
-        self.snapshot = snapshot
+        self.as_at = summary.as_at
         self.summary = summary
-        self.is_latest = is_latest
         self.staging = staging
-        # Adding a team or worker needs the import's connection, which may be settling a list.
+        self.snapshot: Snapshot | None = None
+        self.is_latest = True
+        # Adding a team or worker needs the import's connection, which may be settling a list
+        # (PostgreSQL); deferred, they are added when the snapshot is switched in.
         self.organisation = OrganisationIndex(
-            council, as_at=snapshot.as_at, by=by, before_adding=lambda: self.children.wait()
+            council,
+            as_at=self.as_at,
+            by=by,
+            before_adding=None if staging.deferred else lambda: self.children.wait(),
+            deferred=staging.deferred,
         )
         # Last: from here its background work must be stopped (``_load`` does).
-        self.children = ChildRegister(council, snapshot, staging)
-        self.latest_birth = _add_months(snapshot.as_at, UNBORN_MONTHS)
+        self.children = ChildRegister(council, None, staging)
+        self.latest_birth = _add_months(self.as_at, UNBORN_MONTHS)
         # Lists being settled, with what is needed to report what settling them finds.
         self._settling: list[tuple[str, str, Future]] = []
+        # Deferred staging: tables waiting for the snapshot, with their team and worker ids
+        # (provisional for names the file added), and adopters' tables with their list's.
+        self._staged_ids: list[tuple[str, list[str]]] = []
+        self._plain: list[tuple[str, str, list[str]]] = []
+
+    def switch_in(self, snapshot: Snapshot, is_latest: bool) -> None:
+        """The rows' snapshot, in the import's transaction; with deferred staging, add the
+        teams and workers the file named and give the rows waiting their ids."""
+        self.snapshot, self.is_latest = snapshot, is_latest
+        self.children.snapshot = snapshot
+        real = self.organisation.add_deferred()
+        for table, id_columns in self._staged_ids:
+            self.staging.renumber(table, id_columns, real)
+        for table, list_table, columns in self._plain:
+            self.staging.move_plain(table, list_table, columns, snapshot.pk)
+        self._plain = []
 
     # --- rows ---------------------------------------------------------------------------
 
@@ -323,9 +398,9 @@ class _Loader:
         model = LIST_MODELS[key]
         self.summary.rows.setdefault(key, 0)
         staged, table, columns, extract = self._columns(model, sheet.spec)
-        # Staged rows go through the staging area's connection; others straight in, once the
-        # import's connection has no list still settling.
-        using = self.staging.writer if staged is not None else None
+        # Staged rows go through the staging area; others straight in, once the import's
+        # connection has no list still settling.
+        using = self.staging if staged is not None or self.staging.deferred else None
         batch: list[Row] = []
         required_headers = {
             sheet.match.headers.get(column.field, column.header)
@@ -407,7 +482,7 @@ class _Loader:
 
     def _check_birth(self, sheet_name: str, row: Row) -> None:
         birth = row.values.get("date_of_birth")
-        if birth is None or birth <= self.snapshot.as_at:
+        if birth is None or birth <= self.as_at:
             return
         if birth > self.latest_birth:
             self.summary.note(
@@ -418,7 +493,7 @@ class _Loader:
                     "Date of Birth",
                     birth.strftime("%d/%m/%Y"),
                     f"The date of birth is more than {UNBORN_MONTHS} months after the "
-                    f"as-at date ({self.snapshot.as_at:%d/%m/%Y}), even for an unborn child.",
+                    f"as-at date ({self.as_at:%d/%m/%Y}), even for an unborn child.",
                 )
             )
         else:
@@ -468,8 +543,17 @@ class _Loader:
             staged = self.staging.stage(table, columns, attributes)
             table, columns = staged.table, staged.columns
             child_of = _getter(["child_id", *attributes])
+        elif self.staging.deferred:
+            staged_table = self.staging.stage_plain(table, columns)
+            self._plain.append((staged_table, table, columns))
+            table = staged_table
+        if self.staging.deferred:
+            ids = ["allocated_team_id"] if has_team else []
+            self._staged_ids.append((table, ids + [f"{name}_id" for name in staff]))
         team_of, worker_of = self.organisation.team_id, self.organisation.worker_id
-        snapshot_id, list_key = self.snapshot.pk, spec.key
+        # Until the snapshot is made (deferred staging) its id is put in as rows are moved.
+        snapshot_id = self.snapshot.pk if self.snapshot is not None else 0
+        list_key = spec.key
 
         def extract(row: Row) -> tuple:
             values = row.values
@@ -497,7 +581,9 @@ class _Loader:
         values = [extract(row) for row in batch]
         if using is None:
             self.children.wait()
-        insert_rows(table, columns, values, using=using)
+            insert_rows(table, columns, values)
+        else:
+            using.write(table, columns, values)
 
     # --- children -----------------------------------------------------------------------
 

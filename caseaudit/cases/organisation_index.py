@@ -9,6 +9,7 @@ warning so that someone places it properly.
 import datetime
 import hashlib
 import re
+from collections.abc import Callable
 
 from caseaudit.organisation import actions
 from caseaudit.organisation.choices import JobRole, ServiceKind
@@ -31,12 +32,27 @@ def name_key(name: str) -> str:
 
 
 class OrganisationIndex:
-    def __init__(self, council: Council, *, as_at: datetime.date, by=None, before_adding=None):
+    """Ids for the names a file gives. ``deferred``: a name not yet known gets a provisional
+    id (negative) while the file is read, and the team or worker is only added, in the order
+    met, by ``add_deferred`` in the import's transaction, which says the real ids."""
+
+    def __init__(
+        self,
+        council: Council,
+        *,
+        as_at: datetime.date,
+        by=None,
+        before_adding=None,
+        deferred: bool = False,
+    ):
         self.council = council
         self.as_at = as_at
         self.by = by
         # Called before a team or worker is written: the importer's connection may be busy.
         self.before_adding = before_adding or (lambda: None)
+        self.deferred = deferred
+        self._to_add: list[Callable[[], int]] = []
+        self._real: dict[int, int] = {}
         self.teams = {name_key(t.name): t.pk for t in Team.objects.filter(council=council)}
         self.workers: dict[str, int] = {}
         for worker in Worker.objects.filter(council=council):
@@ -69,16 +85,32 @@ class OrganisationIndex:
     def _team_id(self, name: str, list_key: str) -> int:
         key = name_key(name)
         if key not in self.teams:
-            self.teams[key] = self._add_team(name.strip(), list_key).pk
+            self.teams[key] = self._new(lambda: self._add_team(name.strip(), list_key).pk)
             self.added_teams.append(name.strip())
         return self.teams[key]
 
     def _worker_id(self, name: str, team_id: int | None, job_role: str) -> int:
         key = name_key(name)
         if key not in self.workers:
-            self.workers[key] = self._add_worker(name.strip(), team_id, job_role).pk
+            self.workers[key] = self._new(
+                lambda: self._add_worker(name.strip(), team_id, job_role).pk
+            )
             self.added_workers.append(name.strip())
         return self.workers[key]
+
+    def _new(self, add: Callable[[], int]) -> int:
+        if not self.deferred:
+            return add()
+        self._to_add.append(add)
+        return -len(self._to_add)
+
+    def add_deferred(self) -> dict[int, int]:
+        """Add the teams and workers met while the file was read, in the order met; gives
+        each provisional id's real one."""
+        for number, add in enumerate(self._to_add, start=1):
+            self._real[-number] = add()
+        self._to_add = []
+        return dict(self._real)
 
     def _service(self, list_key: str) -> Service:
         kind = LIST_SERVICE.get(list_key, ServiceKind.FAMILY_SAFEGUARDING)
@@ -104,6 +136,8 @@ class OrganisationIndex:
 
     def _add_worker(self, name: str, team_id: int | None, job_role: str) -> Worker:
         self.before_adding()
+        # A team met earlier in the file may itself have been added only just now.
+        team_id = self._real.get(team_id, team_id) if team_id else None
         team = Team.objects.get(pk=team_id) if team_id else self._unplaced_team()
         digest = hashlib.sha256(name_key(name).encode()).hexdigest()[:10].upper()
         staff_id = f"IMPORTED-{digest}"

@@ -1,8 +1,8 @@
 """How far a background import has got, for its page to show while it runs.
 
 An import writes everything in one transaction, so nothing it writes to the database, the
-run's own row included, can be seen by the page until it has finished. (And SQLite, with one
-writer, could not take a second connection's write meanwhile.) So the worker keeps the rows
+run's own row included, can be seen by the page until it has finished. (And on SQLite a write
+of the run's row would contend for the one write lock with every page.) So the worker keeps the rows
 read so far in a small file beside the uploaded one, replaced whole each time, and the page
 reads it while the run is in progress. At the end the run's row has the final count and the
 file goes with the upload.

@@ -28,6 +28,7 @@ from types import TracebackType
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from .first_rows import first_rows
 from .problems import Problem, Severity, SourceError
 from .safety import (
     Limits,
@@ -70,6 +71,8 @@ class _Entry:
     name: str
     spec: ListSpec
     build: Callable[[], SheetReader]
+    # Known from the sheet's first rows, before it is read: its header row is unusable.
+    unusable: SheetReader | None = None
 
 
 @dataclass
@@ -85,6 +88,18 @@ class Source:
     @property
     def lists(self) -> list[ListSpec]:
         return [entry.spec for entry in self._entries]
+
+    @property
+    def unusable_headers(self) -> list[Problem]:
+        """The problems of sheets already known, from their first rows, to have no usable
+        header row (workbooks only): an importer can refuse the file on these before
+        reading the bulk of any sheet."""
+        return [
+            problem
+            for entry in self._entries
+            if entry.unusable is not None
+            for problem in entry.unusable.problems
+        ]
 
     def sheets(self) -> Iterator[SheetReader]:
         """A reader per list found, in list order; each closes when the next is asked for."""
@@ -203,7 +218,7 @@ def _open_workbook(path: Path, limits: Limits) -> Source:
         for sheet in workbook.sheets_metadata
         if sheet.visible != SheetVisibleEnum.Visible
     }
-    entries: list[_Entry] = []
+    found: list[tuple[str, ListSpec, list[Problem]]] = []
     for sheet_name in workbook.sheet_names:
         spec = find_list_for_sheet(sheet_name)
         if spec is None:
@@ -236,12 +251,22 @@ def _open_workbook(path: Path, limits: Limits) -> Source:
                     "This sheet is hidden in Excel; it was read anyway.",
                 )
             )
-        entries.append(
-            _Entry(
-                sheet_name, spec, _workbook_sheet_builder(workbook, sheet_name, spec, limits, notes)
-            )
-        )
+        found.append((sheet_name, spec, notes))
     problems.extend(_missing_lists(chosen, "sheet"))
+    # Each sheet's headings from its first rows, before any sheet is read whole.
+    heads = first_rows(path, list(chosen.values()), limits.header_search_rows)
+    entries = []
+    for sheet_name, spec, notes in found:
+        entry = _Entry(
+            sheet_name, spec, _workbook_sheet_builder(workbook, sheet_name, spec, limits, notes)
+        )
+        if sheet_name in heads:
+            first = SheetReader(sheet_name, spec, iter(heads[sheet_name]), limits, problems=notes)
+            if not first.usable:
+                # No usable header row in its first rows: the sheet is that and no more, and
+                # calamine, which would read all of it into memory first, is never asked.
+                entry.build, entry.unusable = (lambda first=first: first), first
+        entries.append(entry)
     entries.sort(key=lambda entry: entry.spec.number)
     return Source(path, "xlsx", problems, entries, [workbook.close])
 
@@ -255,7 +280,7 @@ def _workbook_sheet_builder(
 ) -> Callable[[], SheetReader]:
     def build() -> SheetReader:
         try:
-            sheet = workbook.get_sheet_by_name(sheet_name)
+            sheet = _load_sheet(workbook, sheet_name)
         except CalamineError as error:
             failure = _note("error", sheet_name, f"The sheet could not be read: {error}.")
             return SheetReader(sheet_name, spec, None, limits, problems=[*notes, failure])
@@ -270,6 +295,11 @@ def _workbook_sheet_builder(
         )
 
     return build
+
+
+def _load_sheet(workbook: CalamineWorkbook, sheet_name: str) -> object:
+    """The whole sheet, in memory (python-calamine 0.9 reads no other way)."""
+    return workbook.get_sheet_by_name(sheet_name)
 
 
 def _calamine_rows(sheet: object, start: tuple[int, int] | None) -> RawRows:

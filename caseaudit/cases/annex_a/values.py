@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .codes import CodeError, parse_code
+from .problems import short_value
 
 __all__ = [
     "ValueProblem",
@@ -51,6 +52,12 @@ _TIME_SUFFIX = re.compile(
 _SERIAL_TEXT = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 _INTEGRAL_TEXT = re.compile(r"^[+]?\d+(?:\.0+)?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?e[+\-]?\d+$", re.IGNORECASE)
+# What an identifier may hold: case-management systems issue digits, sometimes with letters
+# and a separator ("AB-123", "C/0042"). Anything else (markup, control characters, quotes)
+# is not an ID a system issued, and would travel into every page and report that shows it.
+# The length is what caseaudit stores (Child.la_child_id); a longer one would be cut short.
+ID_MAX_LENGTH = 50
+_ID_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._/\-]*[A-Za-z0-9])?")
 # Error results a CSV export writes out as text (calamine itself gives '' for them).
 _EXCEL_ERRORS = frozenset(
     {"#n/a", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!", "#spill!", "#calc!"}
@@ -214,7 +221,17 @@ def parse_id(raw: object) -> str | None:
         )
     if _INTEGRAL_TEXT.match(text):
         # A number exported as text keeps its ".0"; the ID is the whole number.
-        return text.lstrip("+").split(".")[0]
+        text = text.lstrip("+").split(".")[0]
+    if len(text) > ID_MAX_LENGTH:
+        raise ValueProblem(
+            f"'{_short(text)}' is {len(text)} characters long; identifiers are at most "
+            f"{ID_MAX_LENGTH}."
+        )
+    if not _ID_TEXT.fullmatch(text):
+        raise ValueProblem(
+            f"'{short_value(text)}' is not an identifier: use only letters, digits, "
+            "spaces and the separators - _ / . (starting and ending with a letter or digit)."
+        )
     return text
 
 
@@ -325,7 +342,9 @@ def column_parser(kind: str, code_list: str | None = None) -> Callable[[object],
         if type(raw) is not str:
             return None if raw is None else _parse_cell(kind, raw, code_list)
         if kind == "id":
-            return raw if raw.isdigit() and raw.isascii() else _parse_cell(kind, raw, code_list)
+            if raw.isdigit() and raw.isascii() and len(raw) <= ID_MAX_LENGTH:
+                return raw
+            return _parse_cell(kind, raw, code_list)
         value = memo.get(raw, _UNSEEN)
         if value is _UNSEEN:
             value = _parse_cell(kind, raw, code_list)

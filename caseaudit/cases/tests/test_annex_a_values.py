@@ -7,6 +7,7 @@ import pytest
 
 from caseaudit.cases.annex_a.values import (
     ValueProblem,
+    column_parser,
     parse_cell,
     parse_date,
     parse_decimal,
@@ -201,3 +202,35 @@ def test_a_column_parser_reports_a_bad_value_every_time():
     for _ in range(3):
         with pytest.raises(ValueProblem, match="February 2020 has no day 31"):
             parse("31/02/2020")
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("<script>", "not an identifier"),
+        ("12<b>3", "not an identifier"),
+        ("123\x00", "not an identifier"),
+        ("\x07123", "not an identifier"),
+        ("'; DROP TABLE x", "not an identifier"),
+        ("-123-", "not an identifier"),
+        ("1" * 51, "at most 50"),
+        ("A" * 51, "at most 50"),
+    ],
+)
+def test_ids_a_system_could_not_have_issued_are_refused(raw, words):
+    with pytest.raises(ValueProblem, match=words):
+        parse_id(raw)
+    # The per-sheet parser too, including its shortcut for plain digits.
+    with pytest.raises(ValueProblem, match=words):
+        column_parser("id")(raw)
+
+
+def test_a_refused_id_is_shown_without_its_control_characters():
+    with pytest.raises(ValueProblem) as refused:
+        parse_id("12\x003")
+    assert "\x00" not in str(refused.value) and "\\x00" in str(refused.value)
+
+
+@pytest.mark.parametrize("raw", ["C/0042", "AB-123", "ab_12.3", "CHI 123", "1" * 50])
+def test_ids_with_letters_and_separators_are_accepted(raw):
+    assert parse_id(raw) == raw

@@ -181,6 +181,28 @@ def test_an_impossible_required_date_refuses_the_file(council, tmp_path):
     assert (problem.sheet, problem.row, problem.column) == ("List 3", 5, "Date of referral")
 
 
+@pytest.mark.parametrize(
+    ("bad_id", "shown"),
+    [("<script>", "<script>"), ("12\x7f3", "12\\x7f3"), ("9" * 60, "9" * 60)],
+)
+def test_a_child_id_no_system_could_have_issued_refuses_the_file(council, tmp_path, bad_id, shown):
+    team = council.teams[0].name
+    path = small_return(
+        tmp_path / "r.xlsx",
+        council,
+        **{"List 3": [REFERRAL_HEADERS, referral(team=team), referral(child=bad_id, team=team)]},
+    )
+    summary = _refused(council, path, "identifier")
+    problem = next(p for p in summary.problems if "identifier" in p.message)
+    assert (problem.severity, problem.sheet, problem.row, problem.column) == (
+        "error",
+        "List 3",
+        3,
+        "Child Unique ID",
+    )
+    assert problem.value == shown
+
+
 def test_a_us_style_date_is_explained(council, tmp_path):
     team = council.teams[0].name
     path = small_return(
@@ -263,12 +285,14 @@ def test_a_csv_in_another_encoding_loads(council, tmp_path):
 
 
 def test_a_fault_inside_caseaudit_writes_nothing_and_says_so(council, tmp_path, monkeypatch):
-    from caseaudit.cases import importer
+    from caseaudit.cases import child_register, importer
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
+    # Lists are written by the staging area; adopters on PostgreSQL by the importer itself.
     monkeypatch.setattr(importer, "insert_rows", broken)
+    monkeypatch.setattr(child_register, "insert_rows", broken)
     before = counts()
     summary = import_annex_a(small_return(tmp_path / "r.xlsx", council), council=council.council)
     assert summary.status == ImportStatus.FAILED
