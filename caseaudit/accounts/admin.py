@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from caseaudit.accounts import two_step
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.core.admin import ConfigurationAdmin
 
@@ -28,6 +29,16 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
         ),
     )
     autocomplete_fields = ["worker"]
+    actions = ["reset_two_step"]
+
+    @admin.action(description="Reset two-step sign-in (for a lost phone)")
+    def reset_two_step(self, request, queryset):
+        # The secret is never shown or edited here: a reset only turns it off, and the person
+        # turns it on again with a new one.
+        users = list(queryset.exclude(totp_secret=""))
+        for user in users:
+            two_step.reset(user, by=request.user)
+        self.message_user(request, f"Two-step sign-in reset for {len(users)} account(s).")
 
 
 @admin.register(AccessLog)
