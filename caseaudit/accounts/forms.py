@@ -25,21 +25,20 @@ class SignInForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # the fields' own "Enter your …" errors; nothing to count
         address = client_ip(self.request) if self.request else None
-        if username:
-            # Refused unchecked and uncounted while the delay runs (see throttle.py).
-            wait = throttle.seconds_to_wait(username, address)
-            if wait:
-                raise forms.ValidationError(throttle.throttled_message(wait), code="throttled")
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.record_failure(username, address)
-            raise
-        # With two-step sign-in the failures stand until the code is right too: otherwise
-        # re-entering a known password would reset the count of wrong codes.
-        if not two_step.is_enabled(self.get_user()):
+            attempt = throttle.begin_attempt(username, address)
+        except throttle.Throttled as refusal:
+            # Refused unchecked and uncounted while the delay runs (see throttle.py).
+            raise forms.ValidationError(str(refusal), code="throttled") from None
+        cleaned = super().clean()  # a wrong password raises: the attempt stands as a failure
+        if two_step.is_enabled(self.get_user()):
+            # The failures stand until the code is right too: otherwise re-entering a known
+            # password would wipe the count of wrong codes.
+            throttle.withdraw(attempt)
+        else:
             throttle.clear_failures(username)
         return cleaned
 

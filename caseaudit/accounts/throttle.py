@@ -58,11 +58,14 @@ def _counts(username: str, address: str | None) -> list[tuple[QuerySet, int]]:
     return counts
 
 
-def seconds_to_wait(username: str, address: str | None) -> int:
-    """How long before another attempt for ``username`` from ``address`` may be checked."""
+def seconds_to_wait(username: str, address: str | None, *, before: int | None = None) -> int:
+    """How long before another attempt for ``username`` from ``address`` may be checked,
+    counting only the attempts recorded before attempt ``before`` (by id), if given."""
     now = timezone.now()
     wait = 0
     for failures, allowed in _counts(username, address):
+        if before is not None:
+            failures = failures.filter(pk__lt=before)
         seen = failures.aggregate(count=Count("pk"), last=Max("at"))
         delay = _delay(seen["count"], allowed)
         if delay:
@@ -71,8 +74,33 @@ def seconds_to_wait(username: str, address: str | None) -> int:
     return wait
 
 
-def record_failure(username: str, address: str | None) -> None:
-    LoginAttempt.objects.create(username=username[:150], ip_address=address)
+class Throttled(Exception):
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(throttled_message(seconds))
+
+
+def begin_attempt(username: str, address: str | None) -> LoginAttempt:
+    """Record this attempt as a failure *before* the password or code is checked, then judge
+    it by the attempts recorded before it. Checking first and recording after would let a
+    burst of simultaneous requests all pass the check when a delay ends; this way each sees
+    the ones ahead of it, so only as many as the delays allow go on to be checked.
+
+    Raises ``Throttled`` while a delay runs, and the attempt is taken back: a refusal is not
+    a failure. Otherwise the caller checks the password and, if right, calls
+    ``clear_failures`` (or ``withdraw``); if wrong, the record stands as the failure.
+    """
+    attempt = LoginAttempt.objects.create(username=username[:150], ip_address=address)
+    wait = seconds_to_wait(username, address, before=attempt.pk)
+    if wait:
+        attempt.delete()
+        raise Throttled(wait)
+    return attempt
+
+
+def withdraw(attempt: LoginAttempt) -> None:
+    """Neither failure nor success: the password was right and a code is still owed."""
+    attempt.delete()
 
 
 def clear_failures(username: str) -> None:

@@ -89,12 +89,12 @@ def use_code(user: User, code: str) -> bool:
 def sign_in_with_code(user: User, code: str, *, address: str | None) -> None:
     """The second step of signing in. Wrong codes are throttled exactly like wrong passwords,
     as failures of the same account; the right one clears them."""
-    wait = throttle.seconds_to_wait(user.get_username(), address)
-    if wait:
-        raise ValidationError({"code": throttle.throttled_message(wait)}, code="throttled")
+    try:
+        throttle.begin_attempt(user.get_username(), address)
+    except throttle.Throttled as refusal:
+        raise ValidationError({"code": str(refusal)}, code="throttled") from None
     if not use_code(user, code):
-        throttle.record_failure(user.get_username(), address)
-        raise ValidationError({"code": WRONG_CODE})
+        raise ValidationError({"code": WRONG_CODE})  # the attempt stands as a failure
     throttle.clear_failures(user.get_username())
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from caseaudit.accounts import throttle
 from caseaudit.accounts.models import LoginAttempt
 from caseaudit.conftest import PASSWORD
 
@@ -194,3 +195,26 @@ def test_a_strong_new_password_is_accepted(client_for, people):
         },
     )
     assert response.status_code == 302
+
+
+def test_a_blank_password_neither_counts_nor_clears_failures(client, people):
+    for _ in range(2):
+        _sign_in(client, "qa.lead", "guess")
+    page = _sign_in(client, "qa.lead", "").content.decode()
+    assert "Enter your password" in page
+    assert LoginAttempt.objects.filter(username="qa.lead").count() == 2
+
+
+def test_simultaneous_attempts_when_a_delay_ends_are_let_through_one_at_a_time(
+    people, wall_clock, settings
+):
+    settings.LOGIN_FREE_FAILURES, settings.LOGIN_DELAY_SECONDS = 3, 1
+    for _ in range(3):
+        throttle.begin_attempt("qa.lead", "203.0.113.9")  # three wrong passwords
+    wall_clock.advance(seconds=1)
+    # A burst: the first is being checked when the second arrives, which must wait for it.
+    throttle.begin_attempt("qa.lead", "203.0.113.9")
+    with pytest.raises(throttle.Throttled) as refused:
+        throttle.begin_attempt("qa.lead", "203.0.113.9")
+    assert refused.value.seconds == 2
+    assert LoginAttempt.objects.count() == 4  # the refusal is not recorded
