@@ -86,9 +86,10 @@ def use_code(user: User, code: str) -> bool:
     return bool(claimed)
 
 
-def sign_in_with_code(user: User, code: str, *, address: str | None) -> None:
-    """The second step of signing in. Wrong codes are throttled exactly like wrong passwords,
-    as failures of the same account; the right one clears them."""
+def _check_code(user: User, code: str, address: str | None) -> None:
+    """Wrong codes are throttled exactly like wrong passwords, as failures of the same
+    account (a session left open must not be a way to guess them); the right one clears
+    them."""
     try:
         throttle.begin_attempt(user.get_username(), address)
     except throttle.Throttled as refusal:
@@ -96,6 +97,11 @@ def sign_in_with_code(user: User, code: str, *, address: str | None) -> None:
     if not use_code(user, code):
         raise ValidationError({"code": WRONG_CODE})  # the attempt stands as a failure
     throttle.clear_failures(user.get_username())
+
+
+def sign_in_with_code(user: User, code: str, *, address: str | None) -> None:
+    """The second step of signing in."""
+    _check_code(user, code, address)
 
 
 @transaction.atomic
@@ -111,13 +117,12 @@ def enable(user: User, *, secret: str, code: str) -> None:
     record_change(user, by=user, action="changed", after={"two_step": "on"})
 
 
-@transaction.atomic
-def disable(user: User, *, code: str) -> None:
+def disable(user: User, *, code: str, address: str | None) -> None:
     """Turn it off: only with a current code, so a session left open is not enough."""
-    if not use_code(user, code):
-        raise ValidationError({"code": WRONG_CODE})
-    _clear(user)
-    record_change(user, by=user, action="changed", before={"two_step": "on"}, after={})
+    _check_code(user, code, address)  # outside the transaction: a wrong code stays counted
+    with transaction.atomic():
+        _clear(user)
+        record_change(user, by=user, action="changed", before={"two_step": "on"}, after={})
 
 
 @transaction.atomic

@@ -136,7 +136,9 @@ def two_step_off(request):
     form = CodeForm(form_data(request), button="Turn off two-step sign-in")
     if request.method == "POST" and form.is_valid():
         try:
-            two_step.disable(request.user, code=form.cleaned_data["code"])
+            two_step.disable(
+                request.user, code=form.cleaned_data["code"], address=client_ip(request)
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:

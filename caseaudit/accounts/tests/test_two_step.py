@@ -136,6 +136,7 @@ def test_turning_it_off_needs_a_current_code(client_for, people, wall_clock):
     client = client_for(people.qa_lead)
     page = client.post(reverse("accounts:two_step_off"), {"code": "000000"}).content.decode()
     assert "The code is not correct" in page
+    assert LoginAttempt.objects.filter(username="qa.lead").count() == 1  # guesses are throttled
     people.qa_lead.refresh_from_db()
     assert two_step.is_enabled(people.qa_lead)
     code = pyotp.TOTP(secret).at(wall_clock.now)
