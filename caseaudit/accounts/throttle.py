@@ -44,9 +44,12 @@ def _delay(failures: int, allowed: int) -> int:
     return min(settings.LOGIN_DELAY_SECONDS * 2**doublings, settings.LOGIN_MAX_DELAY_SECONDS)
 
 
+def _forgotten_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=settings.LOGIN_FAILURE_MEMORY_HOURS)
+
+
 def _counts(username: str, address: str | None) -> list[tuple[QuerySet, int]]:
-    since = timezone.now() - datetime.timedelta(hours=settings.LOGIN_FAILURE_MEMORY_HOURS)
-    recent = LoginAttempt.objects.filter(at__gte=since)
+    recent = LoginAttempt.objects.filter(at__gte=_forgotten_before())
     account = recent.filter(username__iexact=username)
     pair = account.filter(ip_address=address) if address else account.filter(ip_address=None)
     counts = [
@@ -90,6 +93,8 @@ def begin_attempt(username: str, address: str | None) -> LoginAttempt:
     a failure. Otherwise the caller checks the password and, if right, calls
     ``clear_failures`` (or ``withdraw``); if wrong, the record stands as the failure.
     """
+    # Failures past remembering are dropped here, so the table stays small under attack.
+    LoginAttempt.objects.filter(at__lt=_forgotten_before()).delete()
     attempt = LoginAttempt.objects.create(username=username[:150], ip_address=address)
     wait = seconds_to_wait(username, address, before=attempt.pk)
     if wait:

@@ -218,3 +218,13 @@ def test_simultaneous_attempts_when_a_delay_ends_are_let_through_one_at_a_time(
         throttle.begin_attempt("qa.lead", "203.0.113.9")
     assert refused.value.seconds == 2
     assert LoginAttempt.objects.count() == 4  # the refusal is not recorded
+
+
+def test_failures_are_forgotten_after_a_day(client, people, wall_clock, settings):
+    settings.LOGIN_FAILURE_MEMORY_HOURS = 24
+    for _ in range(10):
+        _sign_in(client, "qa.lead", "guess")
+    wall_clock.advance(seconds=24 * 3600 + 1)
+    assert "not correct" in _sign_in(client, "director", "guess").content.decode()
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["director"]
+    assert _sign_in(client, "qa.lead", PASSWORD).status_code == 302
