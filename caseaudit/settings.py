@@ -208,12 +208,26 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeats and runs ('aaaaaaaaaaaa', 'abababababab', 'abcdefghijkl') that the common list
+    # may miss.
+    {"NAME": "caseaudit.accounts.passwords.PatternPasswordValidator"},
 ]
 
-# Login throttling: failures allowed per account and per address within the window.
-LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
-LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
-LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
+# Sign-in throttling (accounts/throttle.py): after LOGIN_FREE_FAILURES failures, each further
+# attempt waits a delay that doubles from LOGIN_DELAY_SECONDS up to LOGIN_MAX_DELAY_SECONDS,
+# counted from the last failure. Failures older than LOGIN_FAILURE_MEMORY_HOURS are forgotten.
+# The account-wide and per-address limits are looser: they slow a spread-out attack without
+# letting one address hold anyone else's account.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 3)
+LOGIN_FREE_FAILURES_PER_ACCOUNT = env_int("LOGIN_FREE_FAILURES_PER_ACCOUNT", 20)
+LOGIN_FREE_FAILURES_PER_ADDRESS = env_int("LOGIN_FREE_FAILURES_PER_ADDRESS", 20)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 1)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 300)
+LOGIN_FAILURE_MEMORY_HOURS = env_int("LOGIN_FAILURE_MEMORY_HOURS", 24)
+# The load balancers and reverse proxies in front of caseaudit (addresses or CIDR ranges,
+# comma-separated). Only a request that arrives from one of them has its X-Forwarded-For read
+# (accounts/access.py client_ip); with none listed the header is never believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # Sessions time out after a period of inactivity (every request renews the session), and
 # end this many hours after sign-in however busy they are (core/sessions.py).

@@ -5,8 +5,10 @@ or ``log_list_access`` (a list or export), so nothing is shown that was not logg
 log cannot be written the read fails with it and the page is refused.
 """
 
+import ipaddress
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import Http404, HttpRequest
 
@@ -14,10 +16,57 @@ from caseaudit.accounts.choices import AccessAction
 from caseaudit.accounts.models import AccessLog
 
 
+def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address, or None for anything else. Some load balancers add the port
+    ("203.0.113.7:51234", "[2001:db8::1]:443"), which is dropped."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":")[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    # Parsed on each call (a handful of entries): tests and deployments can change the setting.
+    # A malformed entry fails loudly rather than silently trusting, or distrusting, a proxy.
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: behind a load balancer, set it from X-Forwarded-For in the proxy,
-    # never trust a header the browser can write.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person's browser, for throttling sign-ins and for the access log.
+
+    REMOTE_ADDR is the peer that connected to us. Only when that peer is one of our own
+    proxies (``TRUSTED_PROXIES``) do we read X-Forwarded-For, and then from the right: each
+    proxy appends the address it saw, so the rightmost entries are the ones our proxies wrote
+    and anything further left may have been written by the browser. The first address from
+    the right that is not a trusted proxy is the client. A header sent by anyone else is
+    ignored, so nobody can choose the address their failures are counted against.
+    """
+    peer = _parse_ip(request.META.get("REMOTE_ADDR") or "")
+    if peer is None:
+        return None
+    proxies = _trusted_proxies()
+
+    def trusted(address) -> bool:
+        return any(address in network for network in proxies)
+
+    if not trusted(peer):
+        return str(peer)
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        address = _parse_ip(hop)
+        if address is None:
+            # A proxy of ours never writes garbage, so whatever wrote it is the client side:
+            # stop and count the attempt against the last proxy that handed it on.
+            break
+        if not trusted(address):
+            return str(address)
+        peer = address
+    return str(peer)
 
 
 def record_access(

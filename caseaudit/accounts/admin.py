@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
+from caseaudit.accounts import two_step
 from caseaudit.accounts.actions import deactivate_user
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.core.admin import ConfigurationAdmin
@@ -24,7 +25,7 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
         ("Role and scope", {"fields": ROLE_AND_SCOPE}),
     )
     autocomplete_fields = ["worker"]
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_two_step"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -47,6 +48,15 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
         self.message_user(request, f"{done} user{'s' if done != 1 else ''} deactivated.")
+
+    @admin.action(description="Reset two-step sign-in (for a lost phone)", permissions=["change"])
+    def reset_two_step(self, request, queryset):
+        # The secret is never shown or edited here: a reset only turns it off, and the person
+        # turns it on again with a new one.
+        users = list(queryset.exclude(totp_secret=""))
+        for user in users:
+            two_step.reset(user, by=request.user)
+        self.message_user(request, f"Two-step sign-in reset for {len(users)} account(s).")
 
 
 @admin.register(AccessLog)

@@ -1,9 +1,9 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Layout
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from caseaudit.accounts import throttle
+from caseaudit.accounts import throttle, two_step
 from caseaudit.accounts.access import client_ip
 
 
@@ -25,17 +25,61 @@ class SignInForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # the fields' own "Enter your …" errors; nothing to count
         address = client_ip(self.request) if self.request else None
-        if username and throttle.is_throttled(username, address):
-            raise forms.ValidationError(throttle.throttled_message(), code="throttled")
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.record_failure(username, address)
-            raise
-        throttle.clear_failures(username)
+            attempt = throttle.begin_attempt(username, address)
+        except throttle.Throttled as refusal:
+            # Refused unchecked and uncounted while the delay runs (see throttle.py).
+            raise forms.ValidationError(str(refusal), code="throttled") from None
+        cleaned = super().clean()  # a wrong password raises: the attempt stands as a failure
+        if two_step.is_enabled(self.get_user()):
+            # The failures stand until the code is right too: otherwise re-entering a known
+            # password would wipe the count of wrong codes.
+            throttle.withdraw(attempt)
+        else:
+            throttle.clear_failures(username)
         return cleaned
+
+
+def _code_field(label: str = "Code from your authenticator app") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text="The 6-digit code your app shows now, for example 123456.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "Enter the code as 6 digits, for example 123456",
+        },
+    )
+
+
+class CodeForm(forms.Form):
+    """One code from the authenticator app: the second step of signing in, and the check
+    before two-step sign-in is turned on or off."""
+
+    code = _code_field()
+
+    def __init__(self, *args, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("code", field_width=5), Button.primary("submit", button)
+        )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError("Enter the code as 6 digits, for example 123456")
+        return code
 
 
 class ChangePasswordForm(PasswordChangeForm):

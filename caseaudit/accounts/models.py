@@ -31,6 +31,11 @@ class User(AbstractUser):
     scope_team = models.ForeignKey(
         "organisation.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Two-step sign-in (accounts/two_step.py): the authenticator app's secret, empty while it
+    # is off, and the newest 30-second step whose code has been used, so none is used twice.
+    # Not editable: nobody sees the secret after enrolment; administrators can only reset it.
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     def clean(self):
         super().clean()

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 
 from caseaudit.audits.choices import QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Audit, Domain, GradeDescriptor, Question
-from caseaudit.core.forms import DateField
+from caseaudit.core.forms import DateField, lock_version_field
 from caseaudit.core.grades import ORDER
 
 CHOICES = {
@@ -83,11 +83,7 @@ class Section:
 
 
 class AuditForm(forms.Form):
-    lock_version = forms.IntegerField(
-        widget=forms.HiddenInput(attrs={"id": "lock-version"}),
-        min_value=0,
-        error_messages={"required": "Reload the page: this form is missing its version"},
-    )
+    lock_version = lock_version_field()
 
     def __init__(
         self,

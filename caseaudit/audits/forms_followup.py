@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from caseaudit.audits.choices import FeedbackFrom, FeedbackMethod
-from caseaudit.core.forms import DateField, add_action_errors
+from caseaudit.core.forms import DateField, add_action_errors, lock_version_field
 
 
 def _text(label: str, missing: str = "", *, rows: int = 5, hint: str = "") -> forms.CharField:
@@ -24,7 +24,7 @@ class FollowUpForm(forms.Form):
     kinds: dict[str, str] = {}
 
     def rows(self):
-        return [(self[name], self.kinds.get(name, "textarea")) for name in self.fields]
+        return [(field, self.kinds.get(field.name, "textarea")) for field in self.visible_fields()]
 
     def add_problems(self, error: ValidationError) -> None:
         add_action_errors(self, error)
@@ -97,6 +97,8 @@ class CloseActionForm(FollowUpForm):
 
 class ReflectionForm(FollowUpForm):
     kinds = {"met_on": "date"}
+
+    lock_version = lock_version_field()
 
     met_on = DateField(
         label="Date of the reflection meeting", missing="Enter the date of the reflection meeting"

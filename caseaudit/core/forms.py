@@ -1,6 +1,7 @@
 """Small form helpers shared by every app's views."""
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -54,3 +55,23 @@ class DateField(DateInputField):
             return super().compress(data_list)
         except ValidationError as error:
             raise ValidationError(self.invalid, code="invalid") from error
+
+
+def lock_version_field() -> forms.IntegerField:
+    """The hidden field that carries the version a form was loaded at (core/versioning.py)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput(attrs={"id": "lock-version"}),
+        min_value=0,
+        error_messages={"required": "Reload the page: this form is missing its version"},
+    )
+
+
+def with_versions(form_class, data, versions: dict[str, int], **kwargs):
+    """``form_class`` bound to what was posted but with its version fields set to
+    ``versions``: after a refused stale save the person keeps what they typed, and saving
+    again (having seen what is saved now) goes ahead from the versions now saved."""
+    data = data.copy()
+    data.update(versions)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form

@@ -5,8 +5,9 @@ from django.forms.models import model_to_dict
 
 from caseaudit.core.models import ChangeRecord
 
-# Never copied into history: a password hash is a secret even when hashed.
-SECRET_FIELDS = frozenset({"password"})
+# Never copied into history: a password hash is a secret even when hashed; the two-step
+# sign-in secret is not editable (so not in snapshots) but is listed in case that changes.
+SECRET_FIELDS = frozenset({"password", "totp_secret"})
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:

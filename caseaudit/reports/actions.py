@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
-from caseaudit.core import clock, transitions
+from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.reports import formats
@@ -120,11 +120,60 @@ def publish_report(report: HighlightReport, *, by) -> HighlightReport:
 # Narrative -------------------------------------------------------------------------------------
 
 
+NARRATIVE_CHANGED = (
+    "The narrative was changed by someone else since you opened this page. Your changes have "
+    "not been saved. What you typed is still in the form, and what is saved now is shown above "
+    "it: check both, then save again."
+)
+
+
+class NarrativeChanged(versioning.ChangedSinceOpened):
+    def __init__(self):
+        super().__init__(NARRATIVE_CHANGED)
+
+
+def narrative_versions(council, month: datetime.date) -> dict[str, int]:
+    """Each section's ``lock_version`` for the narrative form; 0 where there is no text yet."""
+    saved = dict(
+        Narrative.objects.filter(council=council, month=month).values_list(
+            "section", "lock_version"
+        )
+    )
+    return {section.value: saved.get(section.value, 0) for section in Section}
+
+
+@transaction.atomic
+def save_month_narrative(
+    council, *, month: datetime.date, texts: dict[str, str], versions: dict[str, int], by
+) -> None:
+    """Every section from the narrative page, all or none: if anyone has saved any section
+    since the page was loaded at ``versions``, ``NarrativeChanged`` and nothing is written."""
+    for section in Section:
+        save_narrative(
+            council,
+            month=month,
+            section=section,
+            text=texts.get(section.value, ""),
+            lock_version=versions.get(section.value, 0),
+            by=by,
+        )
+
+
 @transaction.atomic
 def save_narrative(
-    council, *, month: datetime.date, section: str, text: str, by
+    council,
+    *,
+    month: datetime.date,
+    section: str,
+    text: str,
+    by,
+    lock_version: int | None = None,
 ) -> Narrative | None:
-    """The QA lead's text for one section of one month's report."""
+    """The QA lead's text for one section of one month's report.
+
+    ``lock_version`` is the section's version when the form was loaded (0 if it had no
+    text); None skips the check, for callers that edit no form (the demo, the command line).
+    """
     if section not in Section.values:
         raise ValidationError("Choose a section of the report.")
     if month.day != 1:
@@ -136,18 +185,31 @@ def save_narrative(
         .first()
     )
     if narrative is None:
+        if lock_version:
+            raise NarrativeChanged()  # it had text when the form was loaded
         if not text:
             return None
         narrative = Narrative(council=council, month=month, section=section)
         before = {}
-    elif narrative.text == text:
-        return narrative
     else:
+        if lock_version is None:
+            lock_version = narrative.lock_version
+        if narrative.lock_version != lock_version:
+            raise NarrativeChanged()
+        if narrative.text == text:
+            return narrative
+        if not versioning.claim(Narrative.objects.all(), narrative.pk, lock_version):
+            raise NarrativeChanged()
+        narrative.lock_version = lock_version + 1
         before = snapshot(narrative, NARRATIVE_FIELDS)
     narrative.text = text
     narrative.updated_by = by
     narrative.updated_at = clock.now()
-    narrative.save()
+    try:
+        with transaction.atomic():
+            narrative.save()
+    except IntegrityError:
+        raise NarrativeChanged() from None  # someone else wrote the section's first text
     record_change(
         narrative,
         by=by,

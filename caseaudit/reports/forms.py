@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 
+from caseaudit.core.forms import lock_version_field
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import month_key, month_label, parse_month
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
@@ -45,9 +46,13 @@ class PeriodForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
+    """Every section's text, and (hidden) the version of each that the page was loaded at."""
+
     def __init__(self, data=None, *, initial: dict[str, str]):
         super().__init__(data, initial=initial)
         for section in Section:
+            self.fields[version_name(section)] = lock_version_field()
+            self.fields[version_name(section)].widget.attrs["id"] = f"{section.value}-version"
             self.fields[section.value] = forms.CharField(
                 label=section.label,
                 required=False,
@@ -57,6 +62,10 @@ class NarrativeForm(forms.Form):
                     "max_length": f"{section.label} must be 20,000 characters or fewer"
                 },
             )
+
+
+def version_name(section: Section) -> str:
+    return f"{section.value}_version"
 
 
 SOURCES = ("answer", "feedback", "reflection", "audit")

@@ -34,6 +34,9 @@ class Narrative(models.Model):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=clock.now)
+    # Optimistic locking (core/versioning.py); a form loaded before there was any text for
+    # the section posts 0, so a new section starts at 1.
+    lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["council", "-month", "section"]

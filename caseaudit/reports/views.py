@@ -13,11 +13,11 @@ from caseaudit.accounts import permissions
 from caseaudit.accounts.access import log_list_access
 from caseaudit.audits.compliance import reporting_month, reporting_months
 from caseaudit.audits.models import Answer, Audit, Feedback
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
-from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm
+from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label
 from caseaudit.reports.render_html import render_body
@@ -121,28 +121,53 @@ def draft_download(request, pk: int, fmt: str):
 def narrative(request, pk: int):
     report = _draft(request, pk)
     council = request.user.council
+    month = report.to_month
     saved = dict(
-        Narrative.objects.filter(council=council, month=report.to_month).values_list(
-            "section", "text"
-        )
+        Narrative.objects.filter(council=council, month=month).values_list("section", "text")
     )
-    form = NarrativeForm(form_data(request), initial=saved)
+    versions = _version_fields(actions.narrative_versions(council, month))
+    form = NarrativeForm(form_data(request), initial={**saved, **versions})
+    saved_now, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
-            for section in Section:
-                actions.save_narrative(
-                    council,
-                    month=report.to_month,
-                    section=section,
-                    text=form.cleaned_data[section.value],
-                    by=request.user,
-                )
+            actions.save_month_narrative(
+                council,
+                month=month,
+                texts={section.value: form.cleaned_data[section.value] for section in Section},
+                versions={s.value: form.cleaned_data[version_name(s)] for s in Section},
+                by=request.user,
+            )
+        except actions.NarrativeChanged as error:
+            # Nothing was saved: they keep what they typed and see what is saved now.
+            versions = _version_fields(actions.narrative_versions(council, month))
+            form = with_versions(NarrativeForm, request.POST, versions, initial={})
+            form.add_error(None, error)
+            saved_now, status = _narrative_as_saved(council, month), 409
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"The narrative for {report.to_month:%B %Y} is saved.")
+            messages.success(request, f"The narrative for {month:%B %Y} is saved.")
             return redirect("reports:draft", pk=report.pk)
-    return render(request, "reports/narrative.html", {"report": report, "form": form})
+    context = {"report": report, "form": form, "saved_now": saved_now}
+    return render(request, "reports/narrative.html", context, status=status)
+
+
+def _version_fields(versions: dict[str, int]) -> dict[str, int]:
+    return {version_name(Section(section)): version for section, version in versions.items()}
+
+
+def _narrative_as_saved(council, month) -> dict:
+    rows = Narrative.objects.filter(council=council, month=month).select_related("updated_by")
+    by_section = {row.section: row for row in rows}
+    latest = max(rows, key=lambda row: row.updated_at, default=None)
+    return {
+        "rows": [
+            (section.label, by_section[section].text if section in by_section else "")
+            for section in Section
+        ],
+        "by": latest.updated_by.display_name if latest and latest.updated_by else "",
+        "at": latest.updated_at if latest else None,
+    }
 
 
 def exemplars(request, pk: int):

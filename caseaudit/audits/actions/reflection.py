@@ -4,7 +4,7 @@ on seed 003's four-question sheet; the social worker can then add their own resp
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caseaudit.accounts import permissions
@@ -12,7 +12,7 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.actions import notify
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit, ReflectionSheet
-from caseaudit.core import clock
+from caseaudit.core import clock, versioning
 from caseaudit.core.history import record_change, snapshot
 
 QUESTIONS = ("went_well", "challenges", "tools_needed", "do_differently")
@@ -24,12 +24,33 @@ MISSING = {
 }
 
 
+CHANGED_SINCE_OPENED = (
+    "The reflection was changed by someone else since you opened this page. Your changes "
+    "have not been saved. What you typed is still in the form, and what is saved now is shown "
+    "above it: check both, then save again."
+)
+
+
+class ChangedSinceOpened(versioning.ChangedSinceOpened):
+    def __init__(self):
+        super().__init__(CHANGED_SINCE_OPENED)
+
+
 @transaction.atomic
 def record_reflection(
-    audit: Audit, *, met_on: datetime.date | None, by, **answers
+    audit: Audit,
+    *,
+    met_on: datetime.date | None,
+    by,
+    lock_version: int | None = None,
+    **answers,
 ) -> ReflectionSheet:
     """The sheet for a submitted audit, written once and then corrected in place (history
-    keeps each version)."""
+    keeps each version).
+
+    From a form, ``lock_version`` is the sheet's version when the form was loaded (0 if there
+    was no sheet yet): if anyone has saved since, ``ChangedSinceOpened`` and nothing is
+    written. None skips the check, for callers that edit no form (the demo replay)."""
     if not permissions.can_follow_up_audit(by, audit):
         raise PermissionDenied("Only the auditor or QA can record the reflection.")
     audit = Audit.objects.select_related("worker").get(pk=audit.pk)
@@ -46,10 +67,16 @@ def record_reflection(
     if problems:
         raise ValidationError(problems)
     sheet = ReflectionSheet.objects.filter(audit=audit).first()
+    if sheet is None and lock_version:
+        raise ChangedSinceOpened()  # there was a sheet when the form was loaded
     if sheet is None:
-        sheet = ReflectionSheet.objects.create(
-            audit=audit, met_on=met_on, recorded_by=by, **cleaned
-        )
+        try:
+            with transaction.atomic():
+                sheet = ReflectionSheet.objects.create(
+                    audit=audit, met_on=met_on, recorded_by=by, **cleaned
+                )
+        except IntegrityError:
+            raise ChangedSinceOpened() from None  # another first write won the race
         record_change(sheet, by=by, action="created")
         if audit.worker_id:
             notify.tell(
@@ -58,6 +85,11 @@ def record_reflection(
                 "The notes of your case reflection meeting are ready. You can add your response.",
             )
         return sheet
+    if lock_version is None:
+        lock_version = sheet.lock_version
+    if not versioning.claim(ReflectionSheet.objects.all(), sheet.pk, lock_version):
+        raise ChangedSinceOpened()
+    sheet.lock_version = lock_version + 1
     before = snapshot(sheet, fields=["met_on", *QUESTIONS])
     for name, value in {"met_on": met_on, **cleaned}.items():
         setattr(sheet, name, value)

@@ -22,7 +22,7 @@ from caseaudit.audits.actions import notify, reaudits
 from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
 from caseaudit.audits.transitions import AUDIT, OPEN
-from caseaudit.core import clock, transitions
+from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 
@@ -37,11 +37,11 @@ CHOICES = {
 }
 
 
-class ChangedSinceOpened(ValidationError):
+class ChangedSinceOpened(versioning.ChangedSinceOpened):
     """The form was loaded at an older ``lock_version``: someone saved in between."""
 
     def __init__(self):
-        super().__init__(CHANGED_SINCE_OPENED, code="changed_since_opened")
+        super().__init__(CHANGED_SINCE_OPENED)
 
 
 @dataclass(frozen=True)
@@ -129,10 +129,7 @@ def _clean_overall(audit: Audit, grade: str, rationale: str) -> tuple[str, str]:
 
 def _claim(audit: Audit, lock_version: int) -> None:
     """One conditional UPDATE: of two saves made from the same version, exactly one wins."""
-    claimed = Audit.objects.filter(pk=audit.pk, lock_version=lock_version, status__in=OPEN).update(
-        lock_version=F("lock_version") + 1
-    )
-    if claimed:
+    if versioning.claim(Audit.objects.filter(status__in=OPEN), audit.pk, lock_version):
         return
     current = Audit.objects.get(pk=audit.pk)
     if current.status not in OPEN:

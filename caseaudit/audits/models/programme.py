@@ -255,6 +255,9 @@ class ReflectionSheet(models.Model):
     recorded_at = models.DateTimeField(default=clock.now, editable=False)
     worker_response = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (core/versioning.py) for the auditor's notes; a form loaded before
+    # there was a sheet posts 0, so a new sheet starts at 1.
+    lock_version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"Reflection on {self.audit}"

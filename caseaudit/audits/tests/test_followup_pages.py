@@ -1,8 +1,10 @@
 """The pages after an audit: who reaches them, who is refused, errors, and the home pages."""
 
 import datetime
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from caseaudit.accounts.choices import AccessAction
@@ -131,7 +133,7 @@ def test_the_reflection_and_the_social_workers_response(client_for, people, audi
     submitted(audit, people)
     blank = auditor.post(url, {})
     assert blank.content.decode().count("govuk-error-message") == 5
-    auditor.post(url, {**SHEET, **date_fields("met_on", TODAY)})
+    auditor.post(url, {**SHEET, **date_fields("met_on", TODAY), "lock_version": 0})
     sheet = ReflectionSheet.objects.get()
 
     worker = client_for(people.social_worker)
@@ -199,3 +201,46 @@ def test_the_audit_page_query_count_does_not_grow_with_what_follows_it(
     add(4)
     with django_assert_max_num_queries(len(one)):
         client.get(url)
+
+
+def _loaded_version(page) -> str:
+    return re.search(r'name="lock_version" value="(\d+)"', page.content.decode()).group(1)
+
+
+@pytest.mark.parametrize("sheet_exists", [False, True])
+def test_a_stale_reflection_save_is_refused_and_the_first_is_kept(people, audit, sheet_exists):
+    submitted(audit, people)
+    if sheet_exists:
+        reflection.record_reflection(audit, met_on=TODAY, by=people.south_manager, **SHEET)
+    url = reverse("audits:reflection", args=[audit.pk])
+    first, second = Client(), Client()
+    first.force_login(people.south_manager)
+    second.force_login(people.qa_lead)
+    # Both open the page before either saves.
+    first_version, second_version = (
+        _loaded_version(first.get(url)),
+        _loaded_version(second.get(url)),
+    )
+    day = date_fields("met_on", TODAY)
+
+    saved = first.post(
+        url, {**SHEET, **day, "went_well": "The first words.", "lock_version": first_version}
+    )
+    assert saved.status_code == 302
+    refused = second.post(
+        url, {**SHEET, **day, "went_well": "The second words.", "lock_version": second_version}
+    )
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "There is a problem" in page
+    assert "The reflection was changed by someone else since you opened this page" in page
+    assert "The second words." in page  # what they typed, to keep
+    assert "What is saved now" in page and "The first words." in page
+    assert ReflectionSheet.objects.get().went_well == "The first words."
+
+    # Having seen both, saving again from the refused page goes ahead.
+    again = second.post(
+        url, {**SHEET, **day, "went_well": "Both.", "lock_version": _loaded_version(refused)}
+    )
+    assert again.status_code == 302
+    assert ReflectionSheet.objects.get().went_well == "Both."

@@ -24,7 +24,7 @@ from caseaudit.audits.forms_followup import (
 from caseaudit.audits.models import Audit, PracticeAction, ReflectionSheet, SafeguardingAlert
 from caseaudit.audits.views.audit import AUDIT_PAGE, _require_child_records
 from caseaudit.core import clock
-from caseaudit.core.forms import form_data
+from caseaudit.core.forms import form_data, with_versions
 
 
 def _audit(request, pk: int, may) -> Audit:
@@ -36,12 +36,12 @@ def _audit(request, pk: int, may) -> Audit:
     return audit
 
 
-def _form_page(request, form, *, audit, title: str, button: str, intro: str = "", status=200):
+def _form_page(
+    request, form, *, audit, title: str, button: str, intro: str = "", saved_now=None, status=200
+):
+    context = {"form": form, "audit": audit, "title": title, "button": button, "intro": intro}
     return render(
-        request,
-        "audits/followup/form.html",
-        {"form": form, "audit": audit, "title": title, "button": button, "intro": intro},
-        status=status,
+        request, "audits/followup/form.html", {**context, "saved_now": saved_now}, status=status
     )
 
 
@@ -220,15 +220,29 @@ def record_reflection(request, pk: int):
         messages.info(request, "The reflection meeting follows the audit: submit the audit first.")
         return redirect("audits:audit", pk=audit.pk)
     sheet = ReflectionSheet.objects.filter(audit=audit).first()
-    initial = {}
+    initial = {"lock_version": sheet.lock_version if sheet else 0}
     if sheet is not None:
-        initial = {name: getattr(sheet, name) for name in reflection.QUESTIONS}
+        initial.update({name: getattr(sheet, name) for name in reflection.QUESTIONS})
         initial["met_on"] = sheet.met_on
     form = ReflectionForm(form_data(request), initial=initial)
+    saved_now, status = None, 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            reflection.record_reflection(audit, met_on=data.pop("met_on"), by=request.user, **data)
+            reflection.record_reflection(
+                audit,
+                met_on=data.pop("met_on"),
+                lock_version=data.pop("lock_version"),
+                by=request.user,
+                **data,
+            )
+        except reflection.ChangedSinceOpened as error:
+            # Nothing was saved: they keep what they typed and see what is saved now.
+            sheet = ReflectionSheet.objects.filter(audit=audit).first()
+            version = sheet.lock_version if sheet else 0
+            form = with_versions(ReflectionForm, request.POST, {"lock_version": version})
+            form.add_problems(error)
+            saved_now, status = _reflection_as_saved(form, sheet) if sheet else None, 409
         except ValidationError as error:
             form.add_problems(error)
         else:
@@ -242,7 +256,15 @@ def record_reflection(request, pk: int):
         button="Save reflection",
         intro="Record the social worker's answers to the four questions, in their words where "
         "you can. They can read this and add their own response.",
+        saved_now=saved_now,
+        status=status,
     )
+
+
+def _reflection_as_saved(form, sheet: ReflectionSheet) -> dict:
+    rows = [(form.fields["met_on"].label, f"{sheet.met_on:%-d %B %Y}")]
+    rows += [(form.fields[name].label, getattr(sheet, name)) for name in reflection.QUESTIONS]
+    return {"rows": rows}
 
 
 @require_http_methods(["GET", "POST"])

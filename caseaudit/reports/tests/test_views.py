@@ -2,18 +2,23 @@
 directors, managers, teams, administrators and elected members read published reports; a
 social worker may not; another council's reports do not exist."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from caseaudit.accounts.models import AccessLog
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.core.history import history_of
 from caseaudit.reports import actions
-from caseaudit.reports.choices import ExemplarKind, Format, ReportStatus
+from caseaudit.reports.choices import ExemplarKind, Format, ReportStatus, Section
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative
 from caseaudit.reports.tests.conftest import JAN, MAR
 
 pytestmark = pytest.mark.django_db
+# The narrative form as loaded before any section had text.
+UNTOUCHED = {f"{section.value}_version": 0 for section in Section}
 
 READERS = ("qa_lead", "north_manager", "area_lead", "director", "councillor", "administrator")
 NOT_PUBLISHERS = (
@@ -112,7 +117,8 @@ def test_the_qa_lead_drafts_writes_chooses_previews_and_publishes(
     narrative = reverse("reports:narrative", args=[report.pk])
     assert client.get(narrative).status_code == 200
     saved = client.post(
-        narrative, {"introduction": "The programme continues.", "standards": "- Supervise"}
+        narrative,
+        {"introduction": "The programme continues.", "standards": "- Supervise", **UNTOUCHED},
     )
     assert saved.status_code == 302
     assert Narrative.objects.get(month=MAR, section="introduction").text == (
@@ -191,3 +197,59 @@ def test_published_pages_cost_a_fixed_number_of_queries(
         assert client.get(reverse("reports:report", args=[published.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:index")).status_code == 200
+
+
+def _loaded_versions(page) -> dict[str, str]:
+    found = re.findall(r'name="(\w+_version)" value="(\d+)"', page.content.decode())
+    assert len(found) == len(Section)
+    return dict(found)
+
+
+@pytest.mark.parametrize("already_written", [False, True])
+def test_a_stale_narrative_save_is_refused_and_the_first_is_kept(
+    council, people, draft, already_written
+):
+    if already_written:
+        actions.save_narrative(
+            council.council,
+            month=MAR,
+            section=Section.THEMES,
+            text="Old themes.",
+            by=people.qa_lead,
+        )
+    url = reverse("reports:narrative", args=[draft.pk])
+    first, second = Client(), Client()
+    first.force_login(people.qa_lead)
+    second.force_login(people.qa_lead)
+    first_versions, second_versions = (
+        _loaded_versions(first.get(url)),
+        _loaded_versions(second.get(url)),
+    )
+
+    saved = first.post(url, {"themes": "The first words.", **first_versions})
+    assert saved.status_code == 302
+    # The second changes another section, but their page still has the old themes text,
+    # which saving would put back.
+    stale_themes = "Old themes." if already_written else ""
+    posted = {"themes": stale_themes, "introduction": "The second words.", **second_versions}
+    refused = second.post(url, posted)
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "There is a problem" in page
+    assert "The narrative was changed by someone else since you opened this page" in page
+    assert "The second words." in page  # what they typed, to keep
+    assert "What is saved now" in page and "The first words." in page
+    saved_now = dict(Narrative.objects.filter(month=MAR).values_list("section", "text"))
+    assert saved_now == {"themes": "The first words."}  # nothing of the second was written
+
+    again = second.post(
+        url,
+        {
+            "themes": "The first words.",
+            "introduction": "The second words.",
+            **_loaded_versions(refused),
+        },
+    )
+    assert again.status_code == 302
+    saved_now = dict(Narrative.objects.filter(month=MAR).values_list("section", "text"))
+    assert saved_now == {"themes": "The first words.", "introduction": "The second words."}
