@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Core"
 
+    def ready(self):
+        from caseaudit.core import checks  # noqa: F401  (registers the deployment checks)
+
 
 class CaseauditAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -4,6 +4,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from caseaudit.core import anchors
+from caseaudit.core.chain import GENESIS, chained_models
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -17,7 +22,11 @@ def test_unknown_pages_get_the_govuk_not_found_page(client, people):
 
 
 def _run(env: dict, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CASEAUDIT_ENV"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "CASEAUDIT_ENV"} and not k.startswith("CASEAUDIT_LOG_")
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -34,12 +43,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist():
+def test_production_refuses_to_start_without_the_log_key():
     result = _run(
         {
             "CASEAUDIT_ENV": "production",
             "SECRET_KEY": "x7!" + "k9#q2$w" * 8,
             "ALLOWED_HOSTS": "qa.example.org",
+            "CASEAUDIT_LOG_KEY_FILE": "/nonexistent/log-chain.key",
+        },
+        "check",
+    )
+    assert result.returncode != 0
+    assert "CASEAUDIT_LOG_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    log_key = "log-" + "p3;v8&z" * 8
+    anchor_file = tmp_path / "log-anchors.jsonl"
+    # As `caseaudit verify-log` leaves it after this morning's run.
+    with override_settings(LOG_CHAIN_KEY=log_key, LOG_ANCHOR_FILE=anchor_file):
+        anchors.write(
+            [
+                anchors.Anchor(chain, 0, GENESIS, timezone.now(), verified=True)
+                for chain in chained_models()
+            ]
+        )
+    result = _run(
+        {
+            "CASEAUDIT_ENV": "production",
+            "SECRET_KEY": "x7!" + "k9#q2$w" * 8,
+            "ALLOWED_HOSTS": "qa.example.org",
+            "CASEAUDIT_LOG_KEY": log_key,
+            "CASEAUDIT_LOG_ANCHOR_FILE": str(anchor_file),
         },
         "check",
         "--deploy",
