@@ -76,6 +76,7 @@ def production_env(data_dir: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "caseaudit.settings",
         "CASEAUDIT_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+        "CASEAUDIT_LOG_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": DATABASE_URL,
         "CASEAUDIT_DATA_DIR": str(data_dir),
@@ -287,6 +288,9 @@ def smoke() -> None:
         finally:
             step("stop gunicorn")
             stop(server)
+        # Every page above wrote the access log under the production key: the chain holds.
+        step("verify the access log and change history")
+        run(env, str(BIN / "python"), "manage.py", "verify-log")
     step(f"passed in {time.monotonic() - started:.0f} s")
 
 

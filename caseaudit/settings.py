@@ -63,6 +63,22 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# --- The log chains' key and anchors (core/log_key.py, core/anchors.py) ---
+# The access log and change history are sealed with HMAC-SHA256 under a key the database never
+# holds: CASEAUDIT_LOG_KEY is the key itself, or CASEAUDIT_LOG_KEY_FILE names a file holding
+# it. Development makes a key file in the data folder the first time it is needed; production
+# refuses to start without one (production_refusals), since a key made on the spot would leave
+# with the machine.
+LOG_CHAIN_KEY = env_str("CASEAUDIT_LOG_KEY")
+LOG_CHAIN_KEY_FILE = Path(env_str("CASEAUDIT_LOG_KEY_FILE", str(DATA_DIR / "log-chain.key")))
+# `caseaudit verify-log` and `caseaudit anchor-log` append the chains' signed heads here, and
+# send them to syslog when CASEAUDIT_LOG_ANCHOR_SYSLOG names a server (host:port, UDP) or a
+# socket (/dev/log). Keep either where the database's users cannot rewrite it.
+LOG_ANCHOR_FILE = Path(env_str("CASEAUDIT_LOG_ANCHOR_FILE", str(DATA_DIR / "log-anchors.jsonl")))
+LOG_ANCHOR_SYSLOG = env_str("CASEAUDIT_LOG_ANCHOR_SYSLOG")
+# `check --deploy` warns when the logs have not been verified for this long.
+LOG_VERIFY_MAX_AGE_HOURS = env_int("CASEAUDIT_LOG_VERIFY_MAX_AGE_HOURS", 24)
+
 INSTALLED_APPS = [
     "caseaudit.core.apps.CaseauditAdminConfig",
     "django.contrib.auth",
@@ -187,6 +203,11 @@ def production_refusals() -> list[str]:
         refusals.append("DATABASE_URL is not set: production keeps its data in PostgreSQL.")
     elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         refusals.append("DATABASE_URL does not name PostgreSQL (postgresql://…).")
+    if LOG_CHAIN_KEY is None and not LOG_CHAIN_KEY_FILE.is_file():
+        refusals.append(
+            "CASEAUDIT_LOG_KEY is not set and CASEAUDIT_LOG_KEY_FILE names no file: the key "
+            "that seals the access log must live outside the database."
+        )
     return refusals
 
 

@@ -71,6 +71,8 @@ class AccessLog(ChainedEntry):
         "route",
         "ip_address",
     )
+    # Entries from before lists recorded their ids were sealed without the field.
+    optional_fields = ("record_ids",)
 
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     username = models.CharField(max_length=150)
@@ -93,13 +95,6 @@ class AccessLog(ChainedEntry):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.record_type} {self.record_id}"
-
-    def content(self) -> dict:
-        content = super().content()
-        # Entries from before lists recorded their ids were sealed without the field.
-        if self.record_ids is None:
-            del content["record_ids"]
-        return content
 
     @property
     def listed_ids(self) -> list[str]:

@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from caseaudit.core import sessions  # noqa: F401 (connects the sign-in receiver)
+        # Imported for what they register: the deployment checks, the sign-in receiver.
+        from caseaudit.core import checks, sessions  # noqa: F401
 
 
 class CaseauditAdminConfig(admin_apps.AdminConfig):

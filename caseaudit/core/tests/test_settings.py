@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from caseaudit.core import anchors
+from caseaudit.core.chain import GENESIS, chained_models
 
 ROOT = Path(__file__).resolve().parents[3]
 # What the tests' own environment may set that would change what a fresh process sees.
@@ -19,6 +24,10 @@ INHERITED = {
     "DATABASE_URL",
     "STATIC_ROOT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CASEAUDIT_LOG_KEY",
+    "CASEAUDIT_LOG_KEY_FILE",
+    "CASEAUDIT_LOG_ANCHOR_FILE",
+    "CASEAUDIT_LOG_ANCHOR_SYSLOG",
 }
 STRONG_KEY = "x7!" + "k9#q2$w" * 8
 PRODUCTION = {
@@ -27,6 +36,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "qa.example.org",
     # Never connected to: reading the settings does not open the database.
     "DATABASE_URL": "postgresql://caseaudit@db.example.org:5432/caseaudit",
+    "CASEAUDIT_LOG_KEY": "log-" + "p3;v8&z" * 8,
 }
 
 
@@ -67,6 +77,10 @@ def test_production_starts_with_settings_it_can_trust():
         ({"ALLOWED_HOSTS": "qa.example.org,*"}, "ALLOWED_HOSTS contains '*'"),
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
         ({"DATABASE_URL": "sqlite:////srv/caseaudit.sqlite3"}, "does not name PostgreSQL"),
+        (
+            {"CASEAUDIT_LOG_KEY": None, "CASEAUDIT_LOG_KEY_FILE": "/nonexistent/log-chain.key"},
+            "CASEAUDIT_LOG_KEY is not set",
+        ),
     ],
 )
 def test_production_refuses_settings_that_would_expose_or_lose_data(change, refusal):
@@ -78,8 +92,10 @@ def test_production_refuses_settings_that_would_expose_or_lose_data(change, refu
 
 
 def test_production_lists_every_refusal_at_once():
-    result = _start({"CASEAUDIT_ENV": "production", "DEBUG": "1"})
-    for refusal in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    result = _start(
+        {"CASEAUDIT_ENV": "production", "DEBUG": "1", "CASEAUDIT_LOG_KEY_FILE": "/nonexistent"}
+    )
+    for refusal in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CASEAUDIT_LOG_KEY"):
         assert f"- {refusal}" in result.stderr
 
 
@@ -88,8 +104,26 @@ def test_development_needs_nothing_set():
     assert result.returncode == 0, result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist():
-    result = _run(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "INFO")
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    anchor_file = tmp_path / "log-anchors.jsonl"
+    # As `caseaudit verify-log` leaves it after this morning's run.
+    with override_settings(
+        LOG_CHAIN_KEY=PRODUCTION["CASEAUDIT_LOG_KEY"], LOG_ANCHOR_FILE=anchor_file
+    ):
+        anchors.write(
+            [
+                anchors.Anchor(chain, 0, GENESIS, timezone.now(), verified=True)
+                for chain in chained_models()
+            ]
+        )
+    result = _run(
+        {**PRODUCTION, "CASEAUDIT_LOG_ANCHOR_FILE": str(anchor_file)},
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "INFO",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

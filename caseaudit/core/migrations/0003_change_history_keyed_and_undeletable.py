@@ -1,0 +1,29 @@
+"""Seal the change history under the log key, and make the database refuse DELETE as well as
+UPDATE on it (core/resealing.py says why the entries are sealed again rather than marked)."""
+
+from django.db import migrations
+
+from caseaudit.core.resealing import key_the_chain
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0002_change_history_is_append_only")]
+
+    operations = [
+        migrations.RunPython(
+            *key_the_chain(
+                "core",
+                "ChangeRecord",
+                "changes",
+                fields=(
+                    "username",
+                    "record_type",
+                    "record_id",
+                    "action",
+                    "before",
+                    "after",
+                    "reason",
+                ),
+            )
+        ),
+    ]
