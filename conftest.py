@@ -3,7 +3,7 @@
 The access log and change history refuse DELETE (and, on PostgreSQL, TRUNCATE) at the
 database, but a transactional test's teardown empties every table with exactly those. So the
 suite lifts the protection around Django's flush, and only there: the service itself never
-gets a way to empty its logs.
+gets a way to empty its logs. After a flush, the chains' empty heads are put back.
 """
 
 import pytest
@@ -14,14 +14,19 @@ def flush_may_empty_the_logs():
     from django.core.management.commands import flush
     from django.db import connections
 
-    from caseaudit.core.chain import chained_models, protection_lifted
+    from caseaudit.core.chain import ChainHead, chained_models, protection_lifted
 
     handle = flush.Command.handle
 
     def handle_with_logs_unprotected(self, **options):
         tables = [model._meta.db_table for model in chained_models().values()]
         with protection_lifted(connections[options["database"]], tables):
-            return handle(self, **options)
+            result = handle(self, **options)
+        # Each chain's empty head, as the migrations leave it, so the next test's writes to the
+        # logs have a chain to join.
+        for chain in chained_models():
+            ChainHead.objects.using(options["database"]).get_or_create(chain=chain)
+        return result
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush.Command, "handle", handle_with_logs_unprotected)
