@@ -29,6 +29,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
 
 # pytest exits 5 when it collects no tests, and make fails on it like any other failure.

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "caseaudit.cases",
     "caseaudit.audits",
     "caseaudit.reports",
+    "caseaudit.site",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "caseaudit.accounts.context_processors.layout",
+                "caseaudit.site.context_processors.layout",
             ],
         },
     },

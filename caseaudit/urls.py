@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from caseaudit.accounts import views as account_views
+from caseaudit.site import views as site_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("account/", include("caseaudit.accounts.urls")),
-    path("organisation/", include("caseaudit.organisation.urls")),
+    path("organisation/", include("caseaudit.site.urls_organisation")),
     path("case-data/", include("caseaudit.cases.urls")),
     path("audits/", include("caseaudit.audits.urls")),
     path("reports/", include("caseaudit.reports.urls")),

@@ -6,15 +6,11 @@ nothing else compares role names."""
 from caseaudit.core.roles import (  # noqa: F401
     Role,
     Scope,
+    can_administer,
     can_browse_organisation,
     can_see_child_records,
 )
 from caseaudit.core.roles import is_active_member as _active
-
-
-def can_administer(user) -> bool:
-    """Users, roles, organisation structure and imports (the configuration screens)."""
-    return _active(user) and user.role == Role.ADMINISTRATOR
 
 
 def can_read_access_log(user) -> bool:

@@ -13,11 +13,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from caseaudit.accounts import permissions, two_step
-from caseaudit.accounts.access import client_ip, log_list_access
+from caseaudit.accounts.access import client_ip
 from caseaudit.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
-from caseaudit.accounts.home import home_context
 from caseaudit.accounts.models import AccessLog, User
-from caseaudit.cases.models import Child
+from caseaudit.accounts.profile import profile
 from caseaudit.core.forms import add_action_errors, form_data
 
 # Session keys: who has given the right password and still owes a code; a secret being
@@ -93,16 +92,8 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-def home(request):
-    context = home_context(request.user)
-    if context["alerts"]:
-        # The safeguarding banner names children by their IDs: a list like any other.
-        log_list_access(request, Child, ids=[alert.audit.child_id for alert in context["alerts"]])
-    return render(request, "accounts/home.html", context)
-
-
 def account(request):
-    context = home_context(request.user)
+    context = profile(request.user)
     context["two_step_on"] = two_step.is_enabled(request.user)
     return render(request, "accounts/account.html", context)
 

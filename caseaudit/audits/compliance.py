@@ -28,7 +28,7 @@ from django.db.models import Case, Count, DateField, F, Max, Min, Q, QuerySet, W
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from caseaudit.audits.choices import AuditKind, AuditStatus
-from caseaudit.audits.models import Audit
+from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.audits.querysets import overdue_q
 from caseaudit.core import clock
 from caseaudit.core.months import month_key, month_label
@@ -80,8 +80,6 @@ def could_count_in(from_month: datetime.date, to_month: datetime.date, prefix: s
     months in it, and those due in it. ``reporting_month`` then decides; this only spares the
     database computing it for every audit the council ever had (a month's report at a large
     council reads a few thousand audits, not a hundred thousand)."""
-    from caseaudit.audits.models import ProgrammeMonth
-
     last_day = (to_month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     months = ProgrammeMonth.objects.filter(month__gte=from_month, month__lte=to_month)
     return Q(**{f"{prefix}month_id__in": months.values("id")}) | Q(

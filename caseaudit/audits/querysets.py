@@ -6,6 +6,7 @@ import datetime
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from caseaudit.audits.choices import AuditStatus
 from caseaudit.core import clock
 from caseaudit.core.roles import Role, Scope, can_see_child_records, scope_q
 
@@ -13,14 +14,10 @@ from caseaudit.core.roles import Role, Scope, can_see_child_records, scope_q
 def overdue_q(today: datetime.date | None = None) -> Q:
     """Overdue is never stored: an audit still to do (allocated or in progress) whose due date
     has passed. ``is_overdue`` says the same of one audit in memory."""
-    from caseaudit.audits.choices import AuditStatus
-
     return Q(status__in=AuditStatus.open(), due_date__lt=today or clock.today())
 
 
 def is_overdue(audit, today: datetime.date | None = None) -> bool:
-    from caseaudit.audits.choices import AuditStatus
-
     return audit.status in AuditStatus.open() and audit.due_date < (today or clock.today())
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.roles import can_administer
 
 
 class CaseauditAdminSite(admin.AdminSite):
@@ -18,8 +19,6 @@ class CaseauditAdminSite(admin.AdminSite):
     index_title = "Configuration"
 
     def has_permission(self, request):
-        from caseaudit.accounts.permissions import can_administer
-
         user = request.user
         return user.is_active and (user.is_superuser or can_administer(user))
 

@@ -55,6 +55,12 @@ def is_active_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.council_id)
 
 
+def can_administer(user) -> bool:
+    """Users, roles, organisation structure and imports (the configuration screens, the
+    admin site)."""
+    return is_active_member(user) and user.role == Role.ADMINISTRATOR
+
+
 def can_see_child_records(user) -> bool:
     """Child-level pages at all (which children, is then the scope's question)."""
     return (

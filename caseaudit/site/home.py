@@ -4,16 +4,17 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
+from caseaudit.accounts.models import User
+from caseaudit.accounts.profile import profile
 from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
-from caseaudit.core.roles import SCOPES_WITH_A_PLACE, Role, Scope
+from caseaudit.cases.models import Child, ImportRun, Snapshot
+from caseaudit.core.roles import Role, Scope
 from caseaudit.organisation.models import Area, Assignment, Team, Worker
 
 
 def home_context(user) -> dict:
-    context = {"role": Role(user.role), "scope_label": scope_label(user)}
-    assignment = user.worker.current_assignment() if user.worker_id else None
-    context["assignment"] = assignment
+    context = profile(user)
     if permissions.can_browse_organisation(user):
         context["organisation"] = organisation_summary(user)
     if user.role == Role.AUDITOR and user.scope_team_id:
@@ -36,8 +37,6 @@ def home_context(user) -> dict:
 
 def next_steps(user) -> list[dict]:
     """What this person should do next, each a sentence and a link. One query each."""
-    from caseaudit.cases.models import Child, ImportRun, Snapshot
-
     steps = []
     if permissions.can_import_case_data(user):
         latest = Snapshot.objects.filter(council_id=user.council_id).order_by("-as_at").first()
@@ -81,14 +80,6 @@ def next_steps(user) -> list[dict]:
     return steps
 
 
-def scope_label(user) -> str:
-    target = user.scope_team or user.scope_service or user.scope_area or user.council
-    if user.scope_service and user.scope_area:
-        target = f"{user.scope_service} in {user.scope_area}"
-    label = user.get_scope_display()
-    return f"{label}: {target}" if target and user.scope in SCOPES_WITH_A_PLACE else label
-
-
 def organisation_summary(user) -> dict:
     teams = Team.objects.visible_to(user)
     counts = teams.aggregate(
@@ -118,8 +109,6 @@ def areas_at_a_glance(user):
 
 
 def users_by_role(user):
-    from caseaudit.accounts.models import User
-
     counts = dict(
         User.objects.filter(council_id=user.council_id)
         .values_list("role")

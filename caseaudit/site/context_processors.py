@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from caseaudit.accounts.navigation import current_section, navigation_for
+from caseaudit.site.navigation import current_section, navigation_for
 
 
 def layout(request) -> dict:

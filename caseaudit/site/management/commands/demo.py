@@ -11,9 +11,17 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.utils import timezone
 
 from caseaudit.accounts.demo import DEMO_PASSWORD, ensure_auditor_accounts, ensure_demo_logins
+from caseaudit.accounts.models import User
+from caseaudit.audits.demo import alert_for_demo_manager, build_history
+from caseaudit.audits.models import ProgrammeMonth
+from caseaudit.cases.generator import generate_council
+from caseaudit.cases.importer import import_annex_a
+from caseaudit.cases.models import Snapshot
+from caseaudit.core.months import parse_month
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
+from caseaudit.reports.demo import publish_last_month
 
 
 def demo_as_at(today: datetime.date) -> datetime.date:
@@ -36,10 +44,6 @@ class Command(BaseCommand):
 
     def _import_case_data(self, council, seed: int) -> None:
         """Generate the council's Annex A return and load it through the real importer."""
-        from caseaudit.cases.generator import generate_council
-        from caseaudit.cases.importer import import_annex_a
-        from caseaudit.cases.models import Snapshot
-
         if Snapshot.objects.filter(council=council).exists():
             return
         as_at = demo_as_at(timezone.localdate())
@@ -57,10 +61,6 @@ class Command(BaseCommand):
 
     def _build_programme(self, council, seed: int, programme_from: str) -> None:
         """Years of audit programme, replayed through the programme's own actions."""
-        from caseaudit.audits.demo import alert_for_demo_manager, build_history
-        from caseaudit.audits.models import ProgrammeMonth
-        from caseaudit.core.months import parse_month
-
         try:
             first_month = parse_month(programme_from)
         except ValueError as error:
@@ -86,9 +86,6 @@ class Command(BaseCommand):
 
     def _publish_report(self, council) -> None:
         """Last month's highlight report, published as a QA lead would (once)."""
-        from caseaudit.accounts.models import User
-        from caseaudit.reports.demo import publish_last_month
-
         qa_lead = User.objects.get(council=council, username="qa.lead")
         report = publish_last_month(council, qa_lead=qa_lead, today=timezone.localdate())
         if report is not None:

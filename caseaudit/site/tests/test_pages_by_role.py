@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
-from caseaudit.accounts.navigation import navigation_for
+from caseaudit.site.navigation import navigation_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseaudit.organisation import views
+from caseaudit.site import organisation as views
 
 app_name = "organisation"
 
