@@ -49,6 +49,7 @@ from caseaudit.cases.models import (
 )
 from caseaudit.cases.organisation_index import OrganisationIndex
 from caseaudit.core.bulk import insert_rows
+from caseaudit.core.months import add_months
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Council
 
@@ -371,7 +372,7 @@ class _Loader:
         )
         # Last: from here its background work must be stopped (``_load`` does).
         self.children = ChildRegister(council, None, staging)
-        self.latest_birth = _add_months(self.as_at, UNBORN_MONTHS)
+        self.latest_birth = add_months(self.as_at, UNBORN_MONTHS)
         # Lists being settled, with what is needed to report what settling them finds.
         self._settling: list[tuple[str, str, Future]] = []
         # Deferred staging: tables waiting for the snapshot, with their team and worker ids
@@ -651,9 +652,3 @@ def _getter(names: list[str]) -> Callable[[dict], tuple]:
 
 def _is_text(model, name: str) -> bool:
     return model._meta.get_field(name).get_internal_type() in ("CharField", "TextField")
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    return datetime.date(year, month % 12 + 1, min(day.day, 28))

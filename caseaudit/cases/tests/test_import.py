@@ -235,6 +235,22 @@ def test_a_future_date_of_birth(council, tmp_path):
     assert any("unborn child?" in p.message for p in summary.problems)
 
 
+@pytest.mark.parametrize(("born", "loaded"), [("30/11/2024", True), ("01/12/2024", False)])
+def test_an_unborn_child_may_be_due_up_to_ten_months_after_the_as_at_date(
+    council, tmp_path, born, loaded
+):
+    # 31 January and ten months is 30 November, the last day of the shorter month (core.months),
+    # not the 28th that every date was once cut to.
+    team = council.teams[0].name
+    path = small_return(
+        tmp_path / "r.xlsx",
+        council,
+        **{"List 3": [REFERRAL_HEADERS, referral(born=born, team=team)]},
+    )
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT)
+    assert (summary.status == ImportStatus.LOADED) is loaded
+
+
 def test_duplicates_extra_columns_and_id_formats(council, tmp_path):
     team = council.teams[0].name
     cla = [*CLA_HEADERS, "CSE Risk Category"]
