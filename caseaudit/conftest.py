@@ -13,47 +13,35 @@ import pytest
 from caseaudit.accounts.choices import Role, Scope
 from caseaudit.accounts.models import User
 from caseaudit.organisation import actions
-from caseaudit.organisation.choices import JobRole, ServiceKind
-from caseaudit.organisation.models import Area, Council, Service, Team
+from caseaudit.organisation.choices import JobRole
+from caseaudit.testing.factories import (
+    PASSWORD,  # noqa: F401 (the personas' password, imported from here by tests)
+    AreaFactory,
+    CouncilFactory,
+    ServiceFactory,
+    TeamFactory,
+    UserFactory,
+)
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test personas only)
 JOINED = datetime.date(2020, 1, 6)
 
 
 def make_user(council, username, role, scope, worker=None, **scope_fields) -> User:
-    user = User(
-        username=username,
-        council=council,
-        role=role,
-        scope=scope,
-        worker=worker,
-        first_name=username.split(".")[0].title(),
-        **scope_fields,
+    return UserFactory(
+        council=council, username=username, role=role, scope=scope, worker=worker, **scope_fields
     )
-    user.set_password(PASSWORD)
-    user.full_clean()
-    user.save()
-    return user
 
 
 def make_council(name: str, code: str, *, teams_per_area: int = 1) -> SimpleNamespace:
-    council = Council.objects.create(name=name, code=code)
-    north = Area.objects.create(council=council, name="North")
-    south = Area.objects.create(council=council, name="South")
-    safeguarding = Service.objects.create(
-        council=council, name="Family Safeguarding", kind=ServiceKind.FAMILY_SAFEGUARDING
-    )
-    teams = []
-    for area in (north, south):
-        for number in range(1, teams_per_area + 1):
-            teams.append(
-                Team.objects.create(
-                    council=council,
-                    area=area,
-                    service=safeguarding,
-                    name=f"{area} Safeguarding {number}",
-                )
-            )
+    council = CouncilFactory(name=name, code=code)
+    north = AreaFactory(council=council, name="North")
+    south = AreaFactory(council=council, name="South")
+    safeguarding = ServiceFactory(council=council)
+    teams = [
+        TeamFactory(area=area, service=safeguarding, name=f"{area} Safeguarding {number}")
+        for area in (north, south)
+        for number in range(1, teams_per_area + 1)
+    ]
     staff = iter(range(1, 100_000))
 
     def hire(team, job_role, manager=None):
