@@ -6,6 +6,9 @@
                                              (bench/programme_bench.py; --quick for a small run)
     python -m bench report [options]         the highlight report as HTML, PDF, Word, Excel
                                              (bench/report_bench.py; --quick for a small run)
+    python -m bench importing [options]      pages' writes during a SQLite import, and the
+                                             memory to refuse a workbook's headings
+                                             (bench/while_importing.py)
 
 Options with no benchmark named are the import benchmark's, as they always were.
 """
@@ -13,12 +16,13 @@ Options with no benchmark named are the import benchmark's, as they always were.
 import json
 import sys
 
-from bench import import_bench, programme_bench, report_bench
+from bench import import_bench, programme_bench, report_bench, while_importing
 
 BENCHMARKS = {
     "import": import_bench.run,
     "programme": programme_bench.run,
     "report": report_bench.run,
+    "importing": while_importing.run,
 }
 
 

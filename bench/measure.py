@@ -1,6 +1,6 @@
 """One measurement in a fresh process (so peak memory is its own), called by the benchmarks:
 
-    python -m bench.measure import|floor FILE --council-scale X --as-at YYYY-MM-DD
+    python -m bench.measure import|floor|refuse FILE --council-scale X --as-at YYYY-MM-DD
 
 DATABASE_URL names the database, already migrated. Prints one line of JSON.
 """
@@ -15,7 +15,7 @@ import time
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["setup", "import", "floor"])
+    parser.add_argument("mode", choices=["setup", "import", "floor", "refuse"])
     parser.add_argument("file", nargs="?")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -32,6 +32,8 @@ def main() -> None:
         result = setup(args.scale, args.seed)
     elif args.mode == "import":
         result = import_file(args.file, datetime.date.fromisoformat(args.as_at))
+    elif args.mode == "refuse":
+        result = refuse_file(args.file, datetime.date.fromisoformat(args.as_at))
     else:
         result = floor(args.file)
     result["seconds"] = round(time.perf_counter() - started, 3)
@@ -67,6 +69,17 @@ def import_file(path: str, as_at: datetime.date) -> dict:
     if summary.refused:
         raise SystemExit(f"import refused: {summary.problems[:3]}")
     return {"rows": summary.rows_read, "status": str(summary.status)}
+
+
+def refuse_file(path: str, as_at: datetime.date) -> dict:
+    """A file the importer must refuse: fails the measurement if it is loaded instead."""
+    from caseaudit.cases.importer import import_annex_a
+    from caseaudit.organisation.models import Council
+
+    summary = import_annex_a(path, council=Council.objects.get(), as_at=as_at)
+    if not summary.refused:
+        raise SystemExit(f"expected a refusal, got {summary.status}")
+    return {"rows": summary.rows_read, "problem": summary.problems[0].message}
 
 
 def floor(path: str) -> dict:
