@@ -6,6 +6,7 @@ transaction that is rolled back, and kept in memory; each test gets it back with
 insert per table (a fraction of a second) and the usual flush removes it afterwards.
 """
 
+import datetime
 import os
 import re
 from contextlib import contextmanager
@@ -18,8 +19,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from caseaudit.audits.actions import allocation, programme, sampling
+from caseaudit.audits.tests.test_programme_helpers import Case, import_cases, practice_tool
+
 # The small council's people, for journeys that need children and audits of their own.
 from caseaudit.conftest import make_council, people  # noqa: E402, F401
+from caseaudit.core import clock
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -228,3 +233,34 @@ def demo_council(live_server, demo_snapshot):
 
     demo_snapshot.restore()
     return Council.objects.get()
+
+
+# A month of the small council's programme, for journeys through it ------------------------
+
+
+@pytest.fixture
+def month_to_run(settings, people, council, tmp_path):  # noqa: F811 (people is a fixture)
+    """Two children, one in each team, imported; this month, to be run."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    north, south = people.north_team, people.south_team
+    cases = [
+        Case("N1", north, people.social_worker.worker),
+        Case("S1", south, council.practitioners[south.pk][0]),
+    ]
+    import_cases(council.council, tmp_path, cases)
+    return clock.today().replace(day=1)
+
+
+@pytest.fixture
+def allocated_audits(people, council, month_to_run):  # noqa: F811
+    """The month's sample drawn, confirmed and allocated, through the actions."""
+    qa = people.qa_lead
+    month = programme.create_month(
+        council.council,
+        month=month_to_run,
+        tool_version=practice_tool(),
+        due_date=clock.today() + datetime.timedelta(days=20),
+        by=qa,
+    )
+    sample = sampling.confirm_sample(sampling.draw_sample(month, seed=3, by=qa), by=qa)
+    return list(allocation.allocate_sample(sample, by=qa))
