@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.test.utils import override_settings
 
 from caseaudit.audits.actions import allocation, programme, sampling
@@ -159,9 +160,21 @@ class Snapshot:
         with transaction.atomic():
             # A flushed database still has the content types and permissions that post_migrate
             # recreated, under new ids: replace them with the ones the snapshot refers to.
-            for model in self.rows:
-                if model._base_manager.exists():
-                    model._base_manager.all().delete()
+            # An earlier test may have left rows that protect others (a serialized rollback
+            # puts back the shipped audit tools and their versions): delete what can be
+            # deleted, then what that freed, until nothing is left.
+            remaining = [model for model in self.rows if model._base_manager.exists()]
+            while remaining:
+                protected = []
+                for model in remaining:
+                    try:
+                        with transaction.atomic():
+                            model._base_manager.all().delete()
+                    except ProtectedError:
+                        protected.append(model)
+                if len(protected) == len(remaining):
+                    raise RuntimeError(f"cannot empty {protected} to restore the snapshot")
+                remaining = protected
             # Foreign keys are checked at commit (deferred on PostgreSQL and SQLite alike), so
             # the order of the inserts does not matter.
             for model, rows in self.rows.items():
