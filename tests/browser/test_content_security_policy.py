@@ -5,7 +5,6 @@ the pages most likely to meet one (the admin's own scripts, an htmx autosave, a 
 record) and proves the watch catches a violation when there is one.
 """
 
-import datetime
 import re
 
 import pytest
@@ -13,30 +12,15 @@ from playwright.sync_api import expect
 
 from caseaudit.audits.models import Audit
 from caseaudit.conftest import PASSWORD
-from caseaudit.core import clock
 
 from .conftest import CHROMIUM_ARGS, TIMEOUT_MS, watch_content_security_policy  # noqa: F401
 from .test_journeys import SIGN_IN, follow, sign_in
-from .test_programme_journey import month_to_run  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def allocated_audit(people, council, month_to_run):  # noqa: F811
-    from caseaudit.audits.actions import allocation, programme, sampling
-    from caseaudit.audits.tests.test_programme_helpers import practice_tool
-
-    qa = people.qa_lead
-    month = programme.create_month(
-        council.council,
-        month=month_to_run,
-        tool_version=practice_tool(),
-        due_date=clock.today() + datetime.timedelta(days=20),
-        by=qa,
-    )
-    sample = sampling.confirm_sample(sampling.draw_sample(month, seed=3, by=qa), by=qa)
-    allocation.allocate_sample(sample, by=qa)
+def allocated_audit(allocated_audits):
     return Audit.objects.select_related("auditor", "child").order_by("pk").first()
 
 

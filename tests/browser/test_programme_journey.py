@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 from caseaudit.audits.models import Audit, Feedback, ReflectionSheet
-from caseaudit.audits.tests.test_programme_helpers import Case, import_cases
 from caseaudit.conftest import PASSWORD
 from caseaudit.core import clock
 
@@ -39,18 +38,6 @@ def answer_every_question(page, grade="Good"):
         group.get_by_label(wanted, exact=True).check()
     for box in page.locator("main form textarea").all():
         box.fill("The child's wishes are recorded and shape the plan.")
-
-
-@pytest.fixture
-def month_to_run(settings, people, council, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    north, south = people.north_team, people.south_team
-    cases = [
-        Case("N1", north, people.social_worker.worker),
-        Case("S1", south, council.practitioners[south.pk][0]),
-    ]
-    import_cases(council.council, tmp_path, cases)
-    return clock.today().replace(day=1)
 
 
 def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
@@ -133,25 +120,15 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
 
 
 @pytest.fixture
-def audited_month(people, council, month_to_run):
-    """The month's sample drawn, allocated and both audits submitted, through the actions."""
-    from caseaudit.audits.actions import allocation, programme, sampling, workflow
-    from caseaudit.audits.tests.test_programme_helpers import practice_tool
+def audited_month(allocated_audits):
+    """The month's audits all submitted."""
+    from caseaudit.audits.actions import workflow
     from caseaudit.audits.tests.test_workflow import fill_in
 
-    qa = people.qa_lead
-    month = programme.create_month(
-        council.council,
-        month=month_to_run,
-        tool_version=practice_tool(),
-        due_date=clock.today() + datetime.timedelta(days=20),
-        by=qa,
-    )
-    sample = sampling.confirm_sample(sampling.draw_sample(month, seed=3, by=qa), by=qa)
-    for audit in allocation.allocate_sample(sample, by=qa):
+    for audit in allocated_audits:
         fill_in(audit, by=audit.auditor, grade="requires_improvement", overall="inadequate")
         workflow.submit_audit(audit, by=audit.auditor)
-    return month
+    return allocated_audits[0].month
 
 
 def test_a_qa_lead_publishes_the_highlight_report_and_a_director_reads_it(
