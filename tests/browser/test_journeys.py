@@ -66,10 +66,10 @@ def check_page(page, response, *, status=200):
     assert_accessible(page)
 
 
-def follow(page, link):
+def follow(page, link, *, timeout: float | None = None):
     """Click a link (or button) and return the response to the navigation it starts."""
-    with page.expect_navigation() as navigation:
-        link.click()
+    with page.expect_navigation(timeout=timeout) as navigation:
+        link.click(timeout=timeout)
     return navigation.value
 
 

@@ -151,7 +151,10 @@ def test_a_qa_lead_publishes_the_highlight_report_and_a_director_reads_it(
     check_page(page, follow(page, page.get_by_role("link", name=re.compile("Choose descriptors"))))
     check_page(page, follow(page, page.get_by_role("link", name="Back to the draft")))
     check_page(page, follow(page, page.get_by_role("button", name="Publish this report")))
-    check_page(page, follow(page, page.get_by_role("button", name="Publish the report")))
+    # Publishing renders the PDF, Word and Excel files before the page answers: on a busy
+    # machine that can take longer than a click usually may.
+    publish = page.get_by_role("button", name="Publish the report")
+    check_page(page, follow(page, publish, timeout=60_000))
     report = HighlightReport.objects.get()
     assert report.status == "published"
     follow(page, page.get_by_role("button", name="Sign out"))
