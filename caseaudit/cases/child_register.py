@@ -249,6 +249,11 @@ class ChildRegister:
         # A council's first import finds no children to match: skip looking for them.
         self.council_had_children = Child.objects.filter(council=council).exists()
         self._next_id: int | None = None
+        # Deferred staging settles the lists before the import takes the write lock, so new
+        # children get provisional ids (-1, -2, …) and lists wait, settled, for their snapshot
+        # (``move_in``).
+        self._provisional = 0
+        self._settled: list[ListRows] = []
         # Lists are settled one after another, in the order read, by one thread of the
         # import's connection while the importer reads on (see StagingArea).
         self._settling: list[Future] = []
@@ -372,6 +377,9 @@ class ChildRegister:
             if repeated and duplicate_key is not False
             else (0, [])
         )
+        if self.deferred:
+            self._hold_settled(rows)
+            return Settled(*duplicates, *differences)
         quote = self.db.ops.quote_name
         names = ", ".join(quote(column) for column in rows.list_columns)
         moved = _with_snapshot(rows.list_columns, self.snapshot.pk, quote, prefix="s.")
@@ -386,6 +394,48 @@ class ChildRegister:
             cursor.execute(f"DROP TABLE {rows.table}")
             cursor.execute(f"DROP TABLE {_IN_LIST}")
         return Settled(*duplicates, *differences)
+
+    def _hold_settled(self, rows: ListRows) -> None:
+        """Deferred staging: the list's rows keep waiting in their staged table, now with
+        their children's ids (provisional for new children), until ``move_in``."""
+        with self.db.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {rows.table} ADD COLUMN child_id bigint")
+            cursor.execute(
+                f"UPDATE {rows.table} SET child_id = f.id FROM {_IN_LIST} f "  # noqa: S608
+                f"WHERE f.la_child_id = {rows.table}.la_child_id"
+            )
+            cursor.execute(f"DROP TABLE {_IN_LIST}")
+        self._settled.append(rows)
+
+    def move_in(self, snapshot) -> None:
+        """Deferred staging, in the import's transaction (which holds SQLite's write lock):
+        give new children their real ids and move the settled lists into their tables for
+        ``snapshot``. The lists' team and worker ids must already be real (``renumber``)."""
+        self.snapshot = snapshot
+        quote = self.db.ops.quote_name
+        table = Child._meta.db_table
+        with self.db.cursor() as cursor:
+            # Under the write lock, counting on from the highest id ever used (AUTOINCREMENT
+            # never reuses one) is safe: provisional -n becomes that highest id + n.
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
+                [table],
+            )
+            base = int(cursor.fetchone()[0])
+            cursor.execute(f"UPDATE {_REGISTER} SET id = {base} - id WHERE id < 0")  # noqa: S608
+            real = f"CASE WHEN s.child_id < 0 THEN {base} - s.child_id ELSE s.child_id END"
+            for rows in self._settled:
+                names = ", ".join(quote(column) for column in rows.list_columns)
+                moved = _with_snapshot(rows.list_columns, snapshot.pk, quote, prefix="s.")
+                # In the children's order, as ``settle`` writes them.
+                cursor.execute(
+                    f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608
+                    f"SELECT {moved}, {real} AS real_child_id FROM {rows.table} s "
+                    "ORDER BY real_child_id"
+                )
+                cursor.execute(f"DROP TABLE {rows.table}")
+        self._settled = []
 
     def _summarise(self, rows: ListRows) -> None:
         """One row per child in the list, with what the register knew of them: their id (new
@@ -423,9 +473,13 @@ class ChildRegister:
                 # from one end rather than all over: at a county's 400,000 children, seconds.
                 f"ORDER BY g.la_child_id{_BYTE_ORDER if self.db.vendor == 'postgresql' else ''}"
             )
-            if self._next_id is not None:
+            if self._next_id is not None or self.deferred:
                 cursor.execute(f"SELECT COUNT(*) FROM {_IN_LIST}")  # noqa: S608
-                self._next_id += cursor.fetchone()[0]
+                counted = cursor.fetchone()[0]
+                if self.deferred:
+                    self._provisional += counted
+                else:
+                    self._next_id += counted
             if self.db.vendor == "sqlite":
                 # SQLite joins through indexes; PostgreSQL hashes.
                 cursor.execute(f"CREATE UNIQUE INDEX {_IN_LIST}_child ON {_IN_LIST} (la_child_id)")
@@ -458,6 +512,9 @@ class ChildRegister:
             # The sequence hands out ids no other import can take, even concurrently.
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
             return f"nextval('{cursor.fetchone()[0]}'::regclass)"
+        if self.deferred:
+            # Before the write lock: provisional ids, made real by ``move_in``.
+            return f"-({int(self._provisional)} + ROW_NUMBER() OVER (ORDER BY g.la_child_id))"
         if self._next_id is None:
             # SQLite: the import's transaction holds the database's only write lock, so
             # counting on from the highest id ever used (AUTOINCREMENT never reuses one) is safe.

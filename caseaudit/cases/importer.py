@@ -292,14 +292,16 @@ def _load(path, digest, council, summary, by, limits, progress, staging) -> Snap
             finally:
                 # Nothing may still be running on the connection when the transaction ends.
                 loader.children.stop()
-    # SQLite, one writer at a time: the file is read and staged in the connection's own
-    # temporary tables, with no lock on the database, while people go on using the service;
-    # then one short transaction replaces the snapshot, adds the teams and workers the file
-    # named, settles the lists and writes the children. Until it commits nothing is visible;
-    # if anything fails, nothing was written.
+    # SQLite, one writer at a time: the file is read, staged and its lists settled in the
+    # connection's own temporary tables, with no lock on the database, while people go on
+    # using the service (new children and teams get provisional ids meanwhile); then one
+    # short transaction replaces the snapshot, adds the teams and workers the file named,
+    # moves the settled lists in and writes the children. Until it commits nothing is
+    # visible; if anything fails, nothing was written.
     loader = _Loader(council, summary, staging, by=by)
     try:
         _read(path, loader, summary, limits, progress)
+        loader.children.settle_deferred()
         with transaction.atomic():
             loader.switch_in(*_replace_snapshot(path, digest, council, summary, by))
             return _settle(loader, summary)
@@ -391,6 +393,8 @@ class _Loader:
         for table, list_table, columns in self._plain:
             self.staging.move_plain(table, list_table, columns, snapshot.pk)
         self._plain = []
+        if self.staging.deferred:
+            self.children.move_in(snapshot)
 
     # --- rows ---------------------------------------------------------------------------
 

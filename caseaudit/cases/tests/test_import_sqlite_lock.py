@@ -1,5 +1,5 @@
-"""On SQLite an import reads and stages its file without holding the database's one write
-lock: every page a person opens writes (their session, the access log), and they went on
+"""On SQLite an import reads, stages and settles its file without holding the database's one
+write lock: every page a person opens writes (their session, the access log), and they went on
 waiting for the whole import. Councils run on PostgreSQL, which never had this problem."""
 
 import datetime
@@ -14,29 +14,42 @@ from django.db import connection
 
 from caseaudit.cases.tests.test_import import small_return
 
-# The import, in a process of its own against a database file, waits part-way through (after
-# its first list) until told to go on.
+# The import, in a process of its own against a database file, waits part-way through until
+# told to go on: after its first list is read ("reading"), or as it starts settling the lists
+# once the whole file has been read ("settling").
 HELD_IMPORT = """
 import datetime, sys, time
 from pathlib import Path
 import django
 django.setup()
+from caseaudit.cases import child_register
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.organisation.models import Council
 
-file, held, release = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+file, held, release, point = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 
-def progress(rows):
+def hold(*_):
     if held.exists():
         return
-    held.write_text(str(rows))
+    held.write_text("held")
     waited = 0.0
     while not release.exists() and waited < 60:
         time.sleep(0.02)
         waited += 0.02
 
+settle = child_register.ChildRegister.settle
+
+def held_settle(self, *args, **kwargs):
+    hold()
+    return settle(self, *args, **kwargs)
+
+if point == "settling":
+    child_register.ChildRegister.settle = held_settle
 summary = import_annex_a(
-    file, council=Council.objects.get(), as_at=datetime.date(2024, 1, 31), progress=progress
+    file,
+    council=Council.objects.get(),
+    as_at=datetime.date(2024, 1, 31),
+    progress=hold if point == "reading" else None,
 )
 print(summary.status, summary.rows_read, summary.problems[:3])
 """
@@ -49,12 +62,15 @@ def _wait_for(path, process, seconds=60.0):
             pytest.fail(f"the import ended early: {process.communicate()}")
         if time.monotonic() > deadline:
             process.kill()
-            pytest.fail("the import never reached its first list")
+            pytest.fail("the import never reached the point it holds at")
         time.sleep(0.02)
 
 
+@pytest.mark.parametrize("point", ["reading", "settling"])
 @pytest.mark.django_db(transaction=True)
-def test_another_connection_writes_while_an_import_reads_its_file(council, tmp_path):
+def test_another_connection_writes_while_an_import_reads_and_settles_its_file(
+    council, tmp_path, point
+):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's one write lock; PostgreSQL's writers never wait on a reader")
     from caseaudit.organisation.models import Council
@@ -75,7 +91,7 @@ def test_another_connection_writes_while_an_import_reads_its_file(council, tmp_p
         "DJANGO_SETTINGS_MODULE": "caseaudit.settings",
     }
     process = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, "-c", HELD_IMPORT, str(workbook), str(held), str(release)],
+        [sys.executable, "-c", HELD_IMPORT, str(workbook), str(held), str(release), point],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -92,7 +108,7 @@ def test_another_connection_writes_while_an_import_reads_its_file(council, tmp_p
             [datetime.datetime(2099, 1, 1).isoformat()],  # noqa: DTZ001 - stored as text
         )
         other.execute("COMMIT")
-        # Nothing of the import is visible while it reads.
+        # Nothing of the import is visible while it reads and settles.
         assert other.execute("SELECT COUNT(*) FROM cases_snapshot").fetchone() == (0,)
         other.close()
     finally:
