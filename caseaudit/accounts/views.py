@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -18,6 +18,7 @@ from caseaudit.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from caseaudit.accounts.home import home_context
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.cases.models import Child
+from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data
 
 # Session keys: who has given the right password and still owes a code; a secret being
@@ -77,10 +78,12 @@ def sign_in_code(request):
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
+@method_decorator(guards.open_to_signed_in, name="dispatch")
 class SignOutView(auth_views.LogoutView):
     pass
 
 
+@method_decorator(guards.open_to_signed_in, name="dispatch")
 class ChangePasswordView(auth_views.PasswordChangeView):
     template_name = "accounts/change_password.html"
     form_class = ChangePasswordForm
@@ -93,6 +96,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+@guards.open_to_signed_in
 def home(request):
     context = home_context(request.user)
     if context["alerts"]:
@@ -101,6 +105,7 @@ def home(request):
     return render(request, "accounts/home.html", context)
 
 
+@guards.open_to_signed_in
 def account(request):
     context = home_context(request.user)
     context["two_step_on"] = two_step.is_enabled(request.user)
@@ -108,6 +113,7 @@ def account(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.open_to_signed_in
 def two_step_on(request):
     """Turn on two-step sign-in: the new secret as text and as a QR code, and a code to
     show the app has it. The secret stays in the session until then."""
@@ -134,6 +140,7 @@ def two_step_on(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.open_to_signed_in
 def two_step_off(request):
     if not two_step.is_enabled(request.user):
         return redirect("accounts:two_step_on")
@@ -151,9 +158,8 @@ def two_step_off(request):
     return render(request, "accounts/two_step_off.html", {"form": form})
 
 
+@guards.requires(permissions.can_read_access_log)
 def access_log(request):
-    if not permissions.can_read_access_log(request.user):
-        raise PermissionDenied
     entries = AccessLog.objects.filter(user__council_id=request.user.council_id).order_by(
         "-sequence"
     )

@@ -3,7 +3,7 @@ render. Drafts are the QA lead's; published reports are for everyone ``can_read_
 allows, served from the frozen copy. Another council's report is a 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +13,7 @@ from caseaudit.accounts import permissions
 from caseaudit.accounts.access import log_list_access
 from caseaudit.audits.compliance import reporting_month, reporting_months
 from caseaudit.audits.models import Answer, Audit, Feedback
+from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
@@ -31,11 +32,6 @@ TABS = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _report(request, pk: int, *, status: str) -> HighlightReport:
     """The council's report in ``status``; a draft that has since been published is a 404 on
     the draft pages (its own page is the published one)."""
@@ -48,16 +44,16 @@ def _report(request, pk: int, *, status: str) -> HighlightReport:
 
 
 def _draft(request, pk: int) -> HighlightReport:
-    _require(permissions.can_publish_reports(request.user))
+    """A draft of the council's (the views that call this are for ``can_publish_reports``)."""
     return _report(request, pk, status=ReportStatus.DRAFT)
 
 
 # Lists and starting ----------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_read_reports)
 def index(request):
     user = request.user
-    _require(permissions.can_read_reports(user))
     reports = HighlightReport.objects.filter(council_id=user.council_id).defer("data", "html")
     can_publish = permissions.can_publish_reports(user)
     return render(
@@ -73,8 +69,8 @@ def index(request):
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def start(request):
-    _require(permissions.can_publish_reports(request.user))
     council = request.user.council
     form = PeriodForm(form_data(request), months=reporting_months(council))
     if request.method == "POST" and form.is_valid():
@@ -95,6 +91,7 @@ def start(request):
 # Drafts ----------------------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_publish_reports)
 def draft(request, pk: int):
     report = _draft(request, pk)
     data = actions.preview(report)
@@ -105,6 +102,7 @@ def draft(request, pk: int):
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def draft_download(request, pk: int, fmt: str):
     """A draft as PDF, Word, Excel or HTML, built from the data as it is now."""
     report = _draft(request, pk)
@@ -118,6 +116,7 @@ def draft_download(request, pk: int, fmt: str):
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def narrative(request, pk: int):
     report = _draft(request, pk)
     council = request.user.council
@@ -170,6 +169,7 @@ def _narrative_as_saved(council, month) -> dict:
     }
 
 
+@guards.requires(permissions.can_publish_reports)
 def exemplars(request, pk: int):
     """The text chosen so far, and one kind of candidate text to choose from, a page at a time."""
     report = _draft(request, pk)
@@ -275,6 +275,7 @@ def _candidate(tab: str, source) -> dict:
 
 
 @require_POST
+@guards.requires(permissions.can_publish_reports)
 def exemplar_choose(request, pk: int):
     report = _draft(request, pk)
     user = request.user
@@ -322,6 +323,7 @@ def exemplar_choose(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_publish_reports)
 def exemplar_remove(request, pk: int, exemplar: int):
     report = _draft(request, pk)
     chosen = get_object_or_404(Exemplar, pk=exemplar, council_id=request.user.council_id)
@@ -336,6 +338,7 @@ def _back_to_exemplars(report, tab: str):
     return response
 
 
+@guards.requires(permissions.can_publish_reports)
 def publish(request, pk: int):
     """A confirmation page, then publication: the report is frozen and readable by all."""
     report = _draft(request, pk)
@@ -355,8 +358,8 @@ def publish(request, pk: int):
 # Published -------------------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_read_reports)
 def report(request, pk: int):
-    _require(permissions.can_read_reports(request.user))
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     files = list(published.files.defer("content").order_by("format"))
     return render(
@@ -370,8 +373,8 @@ def report(request, pk: int):
     )
 
 
+@guards.requires(permissions.can_read_reports)
 def download(request, pk: int, fmt: str):
-    _require(permissions.can_read_reports(request.user))
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, format=fmt)
     return _file_response(bytes(file.content), file.content_type, file.filename)

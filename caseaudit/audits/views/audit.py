@@ -2,10 +2,12 @@
 more time, and QA's decisions on them. Rules live in ``actions.workflow``; these only parse,
 call and render."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
@@ -28,7 +30,7 @@ from caseaudit.audits.forms_audit import (
     previous_grades,
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
-from caseaudit.core import clock
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
 
 AUDIT_PAGE = Audit.objects.select_related(
@@ -40,23 +42,13 @@ SIGNED_OUT = (
 )
 
 
-def _require_child_records(request) -> None:
-    if not permissions.can_see_child_records(request.user):
-        raise PermissionDenied
-
-
-def _require_qa(request) -> None:
-    if not permissions.can_run_programme(request.user):
-        raise PermissionDenied
-
-
 # Your audits ----------------------------------------------------------------------------------
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def your_audits(request):
     """The audits allocated to you: open ones first, soonest due first."""
-    _require_child_records(request)
     open_first = Case(
         When(status__in=AuditStatus.open(), then=Value(0)),
         default=Value(1),
@@ -132,24 +124,33 @@ def _after_the_audit(user, audit: Audit) -> dict:
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def audit_page(request, pk: int):
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
     return _render_audit(request, audit)
 
 
+def _back_to_the_audit_when_signed_out(view):
+    """The session ran out while they typed: autosave.js kept a copy in the browser and
+    restores it when they come back to the audit page after signing in."""
+
+    @wraps(view)
+    def signed_in_or_back(request, pk: int):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("audits:audit", args=[pk]))
+        return view(request, pk)
+
+    return signed_in_or_back
+
+
 @login_not_required
 @require_POST
+@_back_to_the_audit_when_signed_out
+@guards.requires(permissions.can_see_child_records)
 def save_audit(request, pk: int):
     """'Save draft' and 'Submit' without JavaScript; errors come back beside the fields."""
-    if not request.user.is_authenticated:
-        # The session ran out while they typed: autosave.js kept a copy in the browser and
-        # restores it when they come back to the page after signing in.
-        return redirect_to_login(reverse("audits:audit", args=[pk]))
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    if not permissions.can_do_audit(request.user, audit):
-        raise PermissionDenied
+    guards.check(permissions.can_do_audit(request.user, audit))
     form = _form(audit, request.POST)
     if not form.is_valid():
         return _render_audit(request, audit, form=form)
@@ -201,10 +202,13 @@ def _submitted_message(submission: workflow.Submission) -> str:
 
 @login_not_required
 @require_POST
+@guards.open_to_signed_in
 def autosave(request, pk: int):
     """The htmx draft save: answers a small status, and the new version out of band.
 
-    Saves are not logged as views (nothing is shown); the history records each one.
+    Saves are not logged as views (nothing is shown); the history records each one. Its
+    guard is the audit's own rule (``can_do_audit``), asked once the audit is fetched, and
+    refused with a status autosave.js can show rather than an error page.
     """
     if not request.user.is_authenticated:
         return _autosave_status(request, SIGNED_OUT, status=401)
@@ -251,14 +255,13 @@ def _autosave_status(request, problem: str, *, status: int = 200, audit: Audit |
 
 
 def _auditors_audit(request, pk: int) -> Audit:
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    if not permissions.can_do_audit(request.user, audit):
-        raise PermissionDenied
+    guards.check(permissions.can_do_audit(request.user, audit))
     return audit
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def request_exemption(request, pk: int):
     audit = _auditors_audit(request, pk)
     form = ReasonForm(
@@ -294,6 +297,7 @@ def request_exemption(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def request_extension(request, pk: int):
     audit = _auditors_audit(request, pk)
     form = ExtensionForm(form_data(request))
@@ -327,8 +331,8 @@ def request_extension(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def cancel_audit(request, pk: int):
-    _require_qa(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
     form = ReasonForm(
         form_data(request),
@@ -360,8 +364,8 @@ def cancel_audit(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def pending_requests(request):
-    _require_qa(request)
     council_id = request.user.council_id
     related = ("audit__child", "audit__team", "audit__auditor", "requested_by")
     exemptions, extensions = (
@@ -379,7 +383,7 @@ def pending_requests(request):
 
 
 def _decide(request, model, pk: int, *, action, what: str):
-    _require_qa(request)
+    """A request's decision page (the views that call this are for ``can_run_programme``)."""
     related = ("audit__child", "audit__team", "audit__auditor", "audit__worker", "requested_by")
     row = get_object_or_404(
         model.objects.select_related(*related), pk=pk, audit__council_id=request.user.council_id
@@ -413,10 +417,12 @@ def _decide(request, model, pk: int, *, action, what: str):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def decide_exemption(request, pk: int):
     return _decide(request, Exemption, pk, action=workflow.decide_exemption, what="exemption")
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def decide_extension(request, pk: int):
     return _decide(request, Extension, pk, action=workflow.decide_extension, what="extension")
