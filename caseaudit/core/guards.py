@@ -15,12 +15,17 @@ Core is the bottom layer and imports no app, so the predicate is always passed i
 Every view records what guards it (``view.required_permission``), so a test can walk the URL
 patterns and fail for a page that forgot: a page any signed-in person may open says so with
 ``@open_to_signed_in``.
+
+What a page offers to do to a record (cancel this audit, close this alert) is a ``Rule``: the
+page and the action ask the same one.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 ATTRIBUTE = "required_permission"
 
@@ -62,3 +67,33 @@ def check(allowed: bool, message: str = "") -> None:
 def required_permission(view) -> Callable[..., bool] | None:
     """What guards ``view``, or None if nothing says."""
     return getattr(view, ATTRIBUTE, None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a person may do to a record, in two parts: who may (role and scope, a rule from
+    ``accounts.permissions``) and when (the record's state). A page asks ``rule(user, record)``
+    before it offers the button; the action calls ``rule.check(by, record)``, so a page never
+    offers what the action would refuse, nor hides what it would allow.
+
+    ``check`` refuses the wrong person with ``PermissionDenied(not_you)`` and the wrong moment
+    with ``not_now(record)``, a ``ValidationError`` the person can read.
+    """
+
+    who: Callable[[Any, Any], bool]
+    when: Callable[[Any], bool]
+    not_you: str
+    not_now: Callable[[Any], ValidationError]
+
+    def __call__(self, user, record) -> bool:
+        return bool(self.who(user, record) and self.when(record))
+
+    def check(self, user, record) -> None:
+        check(self.who(user, record), self.not_you)
+        self.check_state(record)
+
+    def check_state(self, record) -> None:
+        """The ``when`` half alone, for an action that leaves the ``who`` to its callers
+        (the programme's actions, which the command line also runs, as no one)."""
+        if not self.when(record):
+            raise self.not_now(record)

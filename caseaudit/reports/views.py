@@ -17,6 +17,7 @@ from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
+from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
@@ -98,7 +99,12 @@ def draft(request, pk: int):
     return render(
         request,
         "reports/draft.html",
-        {"report": report, "body": render_body(data, draft=True), "formats": formats.RENDERINGS},
+        {
+            "report": report,
+            "body": render_body(data, draft=True),
+            "formats": formats.RENDERINGS,
+            "may_publish": rules.PUBLISH_REPORT(request.user, report),
+        },
     )
 
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
-from caseaudit.audits.actions import practice, reaudits, workflow
+from caseaudit.audits import permissions as rules
+from caseaudit.audits.actions import reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
 from caseaudit.audits.forms_audit import (
     AuditForm,
@@ -82,8 +83,8 @@ def _form(audit: Audit, data=None, changes=None) -> AuditForm:
 
 
 def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, status: int = 200):
-    is_auditor = permissions.can_do_audit(request.user, audit)
-    editable = is_auditor and audit.status in workflow.OPEN
+    user = request.user
+    editable = rules.EDIT_AUDIT(user, audit)
     changes = reaudits.compare_with_previous(audit)
     if form is None:
         form = _form(audit, changes=changes)
@@ -91,33 +92,32 @@ def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, statu
         "audit": audit,
         "form": form,
         "editable": editable,
-        "is_auditor": is_auditor,
+        "is_auditor": permissions.can_do_audit(user, audit),
         "overdue": workflow.is_overdue(audit),
         "changes": changes,
         "sections": form.sections(),
         "overall": form.overall(),
         "exemptions": list(audit.exemptions.select_related("requested_by")),
         "extensions": list(audit.extensions.select_related("requested_by")),
-        "may_cancel": permissions.can_run_programme(request.user) and audit.status in workflow.OPEN,
-        **_after_the_audit(request.user, audit),
+        "may_request_extension": rules.REQUEST_EXTENSION(user, audit),
+        "may_request_exemption": rules.REQUEST_EXEMPTION(user, audit),
+        "may_cancel": rules.CANCEL_AUDIT(user, audit),
+        **_after_the_audit(user, audit),
     }
     return render(request, "audits/audit/audit.html", context, status=status)
 
 
 def _after_the_audit(user, audit: Audit) -> dict:
     """Alerts, practice actions, the reflection and feedback shown under the audit."""
-    may_follow_up = (
-        permissions.can_follow_up_audit(user, audit) and audit.status not in practice.ENDED
-    )
     return {
         "alerts": list(audit.alerts.select_related("raised_by")),
         "practice_actions": list(audit.actions.select_related("owner")),
         "reflection": ReflectionSheet.objects.filter(audit=audit).first(),
         "feedback_list": list(audit.feedback.order_by("given_on", "pk")),
-        "may_raise_alert": permissions.can_raise_safeguarding_alert(user, audit)
-        and audit.status != AuditStatus.CANCELLED,
-        "may_follow_up": may_follow_up,
-        "may_reflect": may_follow_up and audit.status in AuditStatus.completed(),
+        "may_raise_alert": rules.RAISE_ALERT(user, audit),
+        "may_add_action": rules.ADD_PRACTICE_ACTION(user, audit),
+        "may_record_feedback": rules.RECORD_FEEDBACK(user, audit),
+        "may_reflect": rules.RECORD_REFLECTION(user, audit),
         "may_respond": permissions.can_respond_to_reflection(user, audit),
         "today": clock.today(),
     }

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import feedback, practice, reflection, safeguarding
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.forms_followup import (
@@ -82,9 +83,7 @@ ALERT_PAGE = SafeguardingAlert.objects.select_related(
 @guards.requires(permissions.can_see_child_records)
 def alert(request, pk: int):
     alert = get_object_for_user(request, ALERT_PAGE, pk)
-    may_close = alert.closed_at is None and permissions.can_close_safeguarding_alert(
-        request.user, alert
-    )
+    may_close = rules.CLOSE_ALERT(request.user, alert)
     form = ActionTakenForm(form_data(request))
     if request.method == "POST":
         guards.check(may_close)
@@ -178,7 +177,7 @@ def practice_action(request, pk: int):
         PracticeAction.objects.select_related("audit__child", "owner", "created_by"),
         pk,
     )
-    may_update = row.status == "open" and permissions.can_update_practice_action(request.user, row)
+    may_update = rules.CLOSE_PRACTICE_ACTION(request.user, row)
     form = CloseActionForm(form_data(request))
     if request.method == "POST":
         guards.check(may_update)

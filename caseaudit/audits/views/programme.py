@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import allocation, programme, sampling
-from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus
+from caseaudit.audits.choices import MonthStatus, SampleStatus
 from caseaudit.audits.forms_programme import DrawForm, MonthForm, ReallocateForm
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample
 from caseaudit.audits.transitions import MONTH
@@ -96,6 +97,9 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
             )
         )
         log_list_access(request, Child, ids=[case.child_id for case in cases])
+        for case in cases:
+            audit = getattr(case, "audit", None)
+            case.may_reallocate = audit is not None and rules.REALLOCATE_AUDIT(request.user, audit)
     allocated = any(getattr(case, "audit", None) for case in cases)
     if form is None:
         initial = {"cohort_key": month.cohort_key}
@@ -116,7 +120,6 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
         "form": form,
         "moves": _moves_for(month),
         "takes_samples": month.status in programme.TAKES_SAMPLES,
-        "open_statuses": AuditStatus.open(),
     }
     return render(request, "audits/programme/month.html", context)
 
@@ -215,7 +218,7 @@ def reallocate(request, pk: int):
     context = {
         "audit": audit,
         "form": form,
-        "is_open": audit.status in AuditStatus.open(),
+        "may_reallocate": rules.REALLOCATE_AUDIT(request.user, audit),
         "anyone_else": choices.exists(),
     }
     return render(request, "audits/programme/reallocate.html", context)
