@@ -61,6 +61,9 @@ SUBMIT_AUDIT = Rule(who=_auditor, not_you=ONLY_THE_AUDITOR, **_moving_to(AuditSt
 
 
 def _may_ask(model, what: str, already: str) -> Rule:
+    """Ask for an exemption or more time: the auditor, while the audit is open and no request
+    of the same kind is waiting for a decision."""
+
     def when(audit) -> bool:
         return _is_open(audit) and not _pending(audit, model)
 
