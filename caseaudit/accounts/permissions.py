@@ -1,5 +1,10 @@
 """Every "may this person…" question, answered in one place. Templates and views ask these;
-nothing else compares role names."""
+nothing else compares role names.
+
+Views say which of these guards them with ``core.guards.requires``. What a person may do to a
+record *now* (cancel this open audit, publish this draft) joins one of these to the record's
+state, which this app cannot import: those rules are ``audits.permissions`` and
+``reports.permissions``, asked by the pages and the actions alike."""
 
 # The rules over role and scope alone are core.roles's, so that every layer can ask them; they
 # are answered here too, so that views and templates have one module to ask.

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -17,6 +17,7 @@ from caseaudit.accounts.access import client_ip
 from caseaudit.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.accounts.profile import profile
+from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data
 
 # Session keys: who has given the right password and still owes a code; a secret being
@@ -76,10 +77,12 @@ def sign_in_code(request):
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
+@method_decorator(guards.open_to_signed_in, name="dispatch")
 class SignOutView(auth_views.LogoutView):
     pass
 
 
+@method_decorator(guards.open_to_signed_in, name="dispatch")
 class ChangePasswordView(auth_views.PasswordChangeView):
     template_name = "accounts/change_password.html"
     form_class = ChangePasswordForm
@@ -92,6 +95,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+@guards.open_to_signed_in
 def account(request):
     context = profile(request.user)
     context["two_step_on"] = two_step.is_enabled(request.user)
@@ -99,6 +103,7 @@ def account(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.open_to_signed_in
 def two_step_on(request):
     """Turn on two-step sign-in: the new secret as text and as a QR code, and a code to
     show the app has it. The secret stays in the session until then."""
@@ -125,6 +130,7 @@ def two_step_on(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.open_to_signed_in
 def two_step_off(request):
     if not two_step.is_enabled(request.user):
         return redirect("accounts:two_step_on")
@@ -142,9 +148,8 @@ def two_step_off(request):
     return render(request, "accounts/two_step_off.html", {"form": form})
 
 
+@guards.requires(permissions.can_read_access_log)
 def access_log(request):
-    if not permissions.can_read_access_log(request.user):
-        raise PermissionDenied
     entries = AccessLog.objects.filter(user__council_id=request.user.council_id).order_by(
         "-sequence"
     )

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -12,16 +12,12 @@ from caseaudit.cases.forms import ImportForm
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
+from caseaudit.core import guards
 from caseaudit.core.forms import form_data, id_param
 
 
-def _require_importer(request):
-    if not permissions.can_import_case_data(request.user):
-        raise PermissionDenied
-
-
+@guards.requires(permissions.can_import_case_data)
 def imports(request):
-    _require_importer(request)
     council = request.user.council
     form = ImportForm(form_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -49,8 +45,8 @@ def imports(request):
     )
 
 
+@guards.requires(permissions.can_import_case_data)
 def import_detail(request, pk: int):
-    _require_importer(request)
     mark_stopped_runs(request.user.council)
     run = get_object_or_404(
         ImportRun.objects.select_related("requested_by", "snapshot"),
@@ -69,21 +65,16 @@ def import_detail(request, pk: int):
     return render(request, "cases/import_detail.html", context)
 
 
+@guards.requires(permissions.can_import_case_data)
 def quality(request):
-    _require_importer(request)
     report = quality_report(request.user.council, user=request.user)
     log_list_access(request, Child, ids=report.child_pks)
     return render(request, "cases/quality.html", {"report": report})
 
 
-def _require_child_records(request):
-    if not permissions.can_see_child_records(request.user):
-        raise PermissionDenied
-
-
+@guards.requires(permissions.can_see_child_records)
 def children(request):
     """The children a person may see, newest snapshot first, searchable by LA child ID."""
-    _require_child_records(request)
     queryset = (
         Child.objects.visible_to(request.user)
         .select_related("allocated_team", "allocated_worker")
@@ -100,8 +91,8 @@ def children(request):
     return render(request, "cases/children.html", {"page": page, "search": search})
 
 
+@guards.requires(permissions.can_see_child_records)
 def child_detail(request, pk: int):
-    _require_child_records(request)
     child = get_object_for_user(
         request,
         Child.objects.select_related(

@@ -48,6 +48,14 @@ class Transitions:
             f"{self.subject(obj)} is already {_label(obj, self.field)}.", code="wrong_state"
         )
 
+    def refusal_to(
+        self, obj: models.Model, to: str, *, doing: str | None = None
+    ) -> ValidationError:
+        """What ``move`` says when ``obj`` may not move to ``to`` from where it is now."""
+        if getattr(obj, self.field) == to:
+            return self.already(obj)
+        return self.refusal(obj, doing=doing or self.done[to])
+
 
 CHANGED_MEANWHILE = (
     "Someone else changed this while you were working on it. Reload the page and try again."
@@ -84,11 +92,8 @@ def move_row(
     doing = doing or transitions.done[to]
 
     def check(record) -> None:
-        status = getattr(record, transitions.field)
-        if status == to and not transitions.may(status, to):
-            raise transitions.already(record)
-        if not transitions.may(status, to):
-            raise transitions.refusal(record, doing=doing)
+        if not transitions.may(getattr(record, transitions.field), to):
+            raise transitions.refusal_to(record, to, doing=doing)
 
     current = type(obj).objects.get(pk=obj.pk)
     check(current)

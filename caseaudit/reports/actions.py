@@ -13,6 +13,7 @@ from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.reports import formats
+from caseaudit.reports import permissions as rules
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import (
     ExemplarKind,
@@ -79,8 +80,7 @@ def publish_report(report: HighlightReport, *, by) -> HighlightReport:
     """Build the report once more, freeze the data and the rendered page and files, and make it
     readable: nothing that happens to the audits afterwards changes a published report."""
     report = HighlightReport.objects.get(pk=report.pk)
-    if report.status != ReportStatus.DRAFT:
-        raise ValidationError("This report has already been published.")
+    rules.PUBLISH_REPORT.check(by, report)
     before = snapshot(report, REPORT_FIELDS)
     data = build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
     # One conditional UPDATE: of two people publishing at once, one wins and the other is

@@ -3,7 +3,7 @@ render. Drafts are the QA lead's; published reports are for everyone ``can_read_
 allows, served from the frozen copy. Another council's report is a 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +13,11 @@ from caseaudit.accounts import permissions
 from caseaudit.accounts.access import log_list_access
 from caseaudit.audits.compliance import reporting_month, reporting_months
 from caseaudit.audits.models import Answer, Audit, Feedback
+from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
+from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
@@ -31,11 +33,6 @@ TABS = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _report(request, pk: int, *, status: str) -> HighlightReport:
     """The council's report in ``status``; a draft that has since been published is a 404 on
     the draft pages (its own page is the published one)."""
@@ -48,16 +45,16 @@ def _report(request, pk: int, *, status: str) -> HighlightReport:
 
 
 def _draft(request, pk: int) -> HighlightReport:
-    _require(permissions.can_publish_reports(request.user))
+    """A draft of the council's (the views that call this are for ``can_publish_reports``)."""
     return _report(request, pk, status=ReportStatus.DRAFT)
 
 
 # Lists and starting ----------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_read_reports)
 def index(request):
     user = request.user
-    _require(permissions.can_read_reports(user))
     reports = HighlightReport.objects.filter(council_id=user.council_id).defer("data", "html")
     can_publish = permissions.can_publish_reports(user)
     return render(
@@ -73,8 +70,8 @@ def index(request):
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def start(request):
-    _require(permissions.can_publish_reports(request.user))
     council = request.user.council
     form = PeriodForm(form_data(request), months=reporting_months(council))
     if request.method == "POST" and form.is_valid():
@@ -95,16 +92,23 @@ def start(request):
 # Drafts ----------------------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_publish_reports)
 def draft(request, pk: int):
     report = _draft(request, pk)
     data = actions.preview(report)
     return render(
         request,
         "reports/draft.html",
-        {"report": report, "body": render_body(data, draft=True), "formats": formats.RENDERINGS},
+        {
+            "report": report,
+            "body": render_body(data, draft=True),
+            "formats": formats.RENDERINGS,
+            "may_publish": rules.PUBLISH_REPORT(request.user, report),
+        },
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def draft_download(request, pk: int, fmt: str):
     """A draft as PDF, Word, Excel or HTML, built from the data as it is now."""
     report = _draft(request, pk)
@@ -118,6 +122,7 @@ def draft_download(request, pk: int, fmt: str):
     )
 
 
+@guards.requires(permissions.can_publish_reports)
 def narrative(request, pk: int):
     report = _draft(request, pk)
     council = request.user.council
@@ -170,6 +175,7 @@ def _narrative_as_saved(council, month) -> dict:
     }
 
 
+@guards.requires(permissions.can_publish_reports)
 def exemplars(request, pk: int):
     """The text chosen so far, and one kind of candidate text to choose from, a page at a time."""
     report = _draft(request, pk)
@@ -275,6 +281,7 @@ def _candidate(tab: str, source) -> dict:
 
 
 @require_POST
+@guards.requires(permissions.can_publish_reports)
 def exemplar_choose(request, pk: int):
     report = _draft(request, pk)
     user = request.user
@@ -322,6 +329,7 @@ def exemplar_choose(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_publish_reports)
 def exemplar_remove(request, pk: int, exemplar: int):
     report = _draft(request, pk)
     chosen = get_object_or_404(Exemplar, pk=exemplar, council_id=request.user.council_id)
@@ -336,6 +344,7 @@ def _back_to_exemplars(report, tab: str):
     return response
 
 
+@guards.requires(permissions.can_publish_reports)
 def publish(request, pk: int):
     """A confirmation page, then publication: the report is frozen and readable by all."""
     report = _draft(request, pk)
@@ -355,8 +364,8 @@ def publish(request, pk: int):
 # Published -------------------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_read_reports)
 def report(request, pk: int):
-    _require(permissions.can_read_reports(request.user))
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     files = list(published.files.defer("content").order_by("format"))
     return render(
@@ -370,8 +379,8 @@ def report(request, pk: int):
     )
 
 
+@guards.requires(permissions.can_read_reports)
 def download(request, pk: int, fmt: str):
-    _require(permissions.can_read_reports(request.user))
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, format=fmt)
     return _file_response(bytes(file.content), file.content_type, file.filename)

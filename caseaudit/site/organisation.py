@@ -1,17 +1,12 @@
 """The organisation browser: areas → services → teams → workers, within the person's scope."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user
+from caseaudit.core import guards
 from caseaudit.organisation.models import Area, Assignment, Service, Team, Worker
-
-
-def _require_browse(request):
-    if not permissions.can_browse_organisation(request.user):
-        raise PermissionDenied
 
 
 def _teams_with_headcount(user):
@@ -23,8 +18,8 @@ def _teams_with_headcount(user):
     )
 
 
+@guards.requires(permissions.can_browse_organisation)
 def index(request):
-    _require_browse(request)
     teams = _teams_with_headcount(request.user).order_by("area__name", "service__name", "name")
     by_area: dict = {}
     for team in teams:
@@ -37,15 +32,15 @@ def index(request):
     return render(request, "organisation/index.html", {"areas": areas, "services": services})
 
 
+@guards.requires(permissions.can_browse_organisation)
 def area_detail(request, pk: int):
-    _require_browse(request)
     area = get_object_for_user(request, Area.objects.all(), pk)
     teams = _teams_with_headcount(request.user).filter(area=area).order_by("service__name", "name")
     return render(request, "organisation/area.html", {"area": area, "teams": teams})
 
 
+@guards.requires(permissions.can_browse_organisation)
 def service_detail(request, pk: int):
-    _require_browse(request)
     service = get_object_for_user(request, Service.objects.all(), pk)
     teams = (
         _teams_with_headcount(request.user).filter(service=service).order_by("area__name", "name")
@@ -53,8 +48,8 @@ def service_detail(request, pk: int):
     return render(request, "organisation/service.html", {"service": service, "teams": teams})
 
 
+@guards.requires(permissions.can_browse_organisation)
 def team_detail(request, pk: int):
-    _require_browse(request)
     team = get_object_for_user(request, Team.objects.select_related("area", "service"), pk)
     members = (
         Assignment.objects.current()
@@ -73,8 +68,8 @@ def team_detail(request, pk: int):
     )
 
 
+@guards.requires(permissions.can_browse_organisation)
 def worker_detail(request, pk: int):
-    _require_browse(request)
     worker = get_object_for_user(
         request,
         Worker.objects.prefetch_related(

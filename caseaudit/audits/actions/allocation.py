@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from caseaudit.audits import eligibility
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.programme import require_takes_samples
 from caseaudit.audits.choices import AuditKind, SampleStatus
@@ -155,8 +156,8 @@ def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by
 def reallocate(audit: Audit, *, to_user, reason: str, by) -> Audit:
     """Give an open audit to another team manager; the reason is kept in the history."""
     audit = Audit.objects.select_related("month", "child").get(pk=audit.pk)
-    if audit.status not in OPEN:
-        raise AUDIT.refusal(audit, doing="reallocated")
+    # Who may reallocate is the caller's to ask (the page asks the same rule, whole).
+    rules.REALLOCATE_AUDIT.check_state(audit)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for reallocating the audit"})

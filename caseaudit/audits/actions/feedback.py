@@ -3,11 +3,11 @@ linked to the audit of that child. Quotes go into reports only with consent to s
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from caseaudit.accounts import permissions
-from caseaudit.audits.choices import AuditStatus, FeedbackFrom, FeedbackMethod
+from caseaudit.audits import permissions as rules
+from caseaudit.audits.choices import FeedbackFrom, FeedbackMethod
 from caseaudit.audits.models import Audit, Feedback
 from caseaudit.core import clock
 from caseaudit.core.history import record_change
@@ -27,11 +27,8 @@ def record_feedback(
     consent_to_share: bool = False,
     by,
 ) -> Feedback:
-    if not permissions.can_follow_up_audit(by, audit):
-        raise PermissionDenied("Only the auditor or QA can record feedback on this audit.")
     audit = Audit.objects.get(pk=audit.pk)
-    if audit.status == AuditStatus.CANCELLED:
-        raise ValidationError("This audit is cancelled, so feedback cannot be linked to it.")
+    rules.RECORD_FEEDBACK.check(by, audit)
     agency, quote = (agency or "").strip(), (quote or "").strip()
     what_was_good, could_be_better = (what_was_good or "").strip(), (could_be_better or "").strip()
     problems = {}

@@ -6,20 +6,18 @@ actions surface for their owner and for the owner's manager (``querysets``).
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from caseaudit.accounts import permissions
 from caseaudit.accounts.models import User
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import notify
-from caseaudit.audits.choices import ActionStatus, AuditStatus
+from caseaudit.audits.choices import ActionStatus
 from caseaudit.audits.models import Audit, PracticeAction
 from caseaudit.core import clock
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.organisation.models import Assignment, Worker
-
-ENDED = {AuditStatus.CANCELLED, AuditStatus.EXEMPTED}
 
 
 def possible_owners(audit: Audit):
@@ -40,12 +38,8 @@ def possible_owners(audit: Audit):
 def add_action(
     audit: Audit, *, action: str, owner: Worker, due_date: datetime.date, by
 ) -> PracticeAction:
-    if not permissions.can_follow_up_audit(by, audit):
-        raise PermissionDenied("Only the auditor or QA can add actions to this audit.")
     audit = Audit.objects.select_related("child").get(pk=audit.pk)
-    if audit.status in ENDED:
-        label = audit.get_status_display().lower()
-        raise ValidationError(f"This audit is {label}, so it cannot have actions.")
+    rules.ADD_PRACTICE_ACTION.check(by, audit)
     problems = {}
     action = (action or "").strip()
     if not action:
@@ -74,8 +68,7 @@ def add_action(
 @transaction.atomic
 def close_action(practice_action: PracticeAction, *, done: bool, note: str = "", by):
     """Done, or cancelled with a reason. Once closed it stays closed."""
-    if not permissions.can_update_practice_action(by, practice_action):
-        raise PermissionDenied("Only the owner, their manager or QA can update this action.")
+    rules.CLOSE_PRACTICE_ACTION.check(by, practice_action)
     note = (note or "").strip()
     if not done and not note:
         raise ValidationError({"note": "Enter why the action is no longer needed"})

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.models import User
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import notify
-from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit, ReflectionSheet
 from caseaudit.core import clock, versioning
 from caseaudit.core.history import record_change, snapshot
@@ -51,11 +51,8 @@ def record_reflection(
     From a form, ``lock_version`` is the sheet's version when the form was loaded (0 if there
     was no sheet yet): if anyone has saved since, ``ChangedSinceOpened`` and nothing is
     written. None skips the check, for callers that edit no form (the demo replay)."""
-    if not permissions.can_follow_up_audit(by, audit):
-        raise PermissionDenied("Only the auditor or QA can record the reflection.")
     audit = Audit.objects.select_related("worker").get(pk=audit.pk)
-    if audit.status not in AuditStatus.completed():
-        raise ValidationError("The reflection meeting follows the audit: submit the audit first.")
+    rules.RECORD_REFLECTION.check(by, audit)
     cleaned = {name: (answers.get(name) or "").strip() for name in QUESTIONS}
     problems = {name: MISSING[name] for name, value in cleaned.items() if not value}
     if met_on is None:

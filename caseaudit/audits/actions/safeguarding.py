@@ -6,13 +6,12 @@ records what was done. The alert is about the child, so it is raised from any au
 not cancelled, by the auditor or by QA.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from caseaudit.accounts import permissions
 from caseaudit.audits import eligibility
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import notify
-from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit, SafeguardingAlert
 from caseaudit.core import clock
 from caseaudit.core.history import record_change, snapshot
@@ -20,14 +19,11 @@ from caseaudit.core.history import record_change, snapshot
 
 @transaction.atomic
 def raise_alert(audit: Audit, *, concern: str, by) -> SafeguardingAlert:
-    if not permissions.can_raise_safeguarding_alert(by, audit):
-        raise PermissionDenied("Only the auditor or QA can raise an alert from this audit.")
+    audit = Audit.objects.select_related("child").get(pk=audit.pk)
+    rules.RAISE_ALERT.check(by, audit)
     concern = (concern or "").strip()
     if not concern:
         raise ValidationError({"concern": "Enter what you are worried about and why"})
-    audit = Audit.objects.select_related("child").get(pk=audit.pk)
-    if audit.status == AuditStatus.CANCELLED:
-        raise ValidationError("This audit is cancelled. Raise the concern with the child's team.")
     recipients = eligibility.managers_of_case(audit)
     if not recipients:
         # Nobody to tell in the child's line: QA must act, so the alert goes to them.
@@ -52,8 +48,7 @@ def raise_alert(audit: Audit, *, concern: str, by) -> SafeguardingAlert:
 @transaction.atomic
 def record_action_taken(alert: SafeguardingAlert, *, action_taken: str, by) -> SafeguardingAlert:
     """Closes the alert for everyone told of it. Recorded once: a second is refused."""
-    if not permissions.can_close_safeguarding_alert(by, alert):
-        raise PermissionDenied("Only the managers told of this alert, or QA, can close it.")
+    rules.CLOSE_ALERT.check(by, alert)
     action_taken = (action_taken or "").strip()
     if not action_taken:
         raise ValidationError({"action_taken": "Enter the action taken to keep the child safe"})

@@ -11,18 +11,19 @@ PostgreSQL, and the loser gets a message saying what happened instead of a silen
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
 from caseaudit.accounts import permissions
+from caseaudit.audits import permissions as rules
 from caseaudit.audits import querysets
 from caseaudit.audits.actions import notify, reaudits
 from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
 from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
 from caseaudit.audits.transitions import AUDIT, OPEN
-from caseaudit.core import clock, transitions, versioning
+from caseaudit.core import clock, guards, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 
@@ -62,14 +63,16 @@ def is_overdue(audit: Audit, today: datetime.date | None = None) -> bool:
 # Guards ---------------------------------------------------------------------------------------
 
 
+# Who may do what to an audit, and when, is ``audits.permissions``'s: the audit page asks the
+# same rules before it offers a button.
+
+
 def _require_auditor(by, audit: Audit) -> None:
-    if not permissions.can_do_audit(by, audit):
-        raise PermissionDenied("Only the person this audit is allocated to can change it.")
+    guards.check(permissions.can_do_audit(by, audit), rules.ONLY_THE_AUDITOR)
 
 
 def _require_qa(by) -> None:
-    if not permissions.can_run_programme(by):
-        raise PermissionDenied("Only the audit and practice standards lead can do this.")
+    guards.check(permissions.can_run_programme(by), rules.ONLY_QA)
 
 
 def _refusal(audit: Audit, doing: str) -> ValidationError:
@@ -152,8 +155,8 @@ def save_answers(
     Refused with ``ChangedSinceOpened`` if anyone saved since ``lock_version`` was read; then
     nothing at all is written. Returns the audit as saved, with its new ``lock_version``.
     """
-    _require_auditor(by, audit)
     audit = Audit.objects.select_related("tool_version__tool").get(pk=audit.pk)
+    rules.EDIT_AUDIT.check(by, audit)
     questions = _questions(audit)
     cleaned = _clean_answers(questions, answers)
     overall_grade, overall_rationale = _clean_overall(audit, overall_grade, overall_rationale)
@@ -242,7 +245,7 @@ def submit_audit(audit: Audit, *, by) -> Submission:
     An Inadequate judgement creates the re-audit in the same transaction; a re-audit's
     submission records how far practice moved since the audit it follows.
     """
-    _require_auditor(by, audit)
+    rules.SUBMIT_AUDIT.check(by, Audit.objects.get(pk=audit.pk))
     now = clock.now()
     audit, before = transitions.move_row(
         audit,
@@ -297,7 +300,7 @@ def submit_audit(audit: Audit, *, by) -> Submission:
 @transaction.atomic
 def cancel_audit(audit: Audit, *, reason: str, by) -> Audit:
     """QA stops an audit that should not go ahead (the case was drawn in error, say)."""
-    _require_qa(by)
+    rules.CANCEL_AUDIT.check(by, Audit.objects.get(pk=audit.pk))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the audit is cancelled"})
@@ -309,23 +312,13 @@ def cancel_audit(audit: Audit, *, reason: str, by) -> Audit:
 # Exemptions and extensions --------------------------------------------------------------------
 
 
-def _require_open_for_request(audit: Audit, what: str) -> Audit:
-    current = Audit.objects.get(pk=audit.pk)
-    if current.status not in OPEN:
-        label = current.get_status_display().lower()
-        raise ValidationError(f"This audit is {label}, so you cannot ask for {what}.")
-    return current
-
-
 @transaction.atomic
 def request_exemption(audit: Audit, *, reason: str, by) -> Exemption:
-    _require_auditor(by, audit)
-    audit = _require_open_for_request(audit, "an exemption")
+    audit = Audit.objects.get(pk=audit.pk)
+    rules.REQUEST_EXEMPTION.check(by, audit)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why this audit should be exempted"})
-    if audit.exemptions.filter(decision=Decision.PENDING).exists():
-        raise ValidationError("You have already asked for this audit to be exempted.")
     exemption = Exemption.objects.create(audit=audit, reason=reason, requested_by=by)
     record_change(exemption, by=by, action="created", reason=reason)
     notify.tell(
@@ -338,8 +331,8 @@ def request_exemption(audit: Audit, *, reason: str, by) -> Exemption:
 
 @transaction.atomic
 def request_extension(audit: Audit, *, new_due_date: datetime.date, reason: str, by) -> Extension:
-    _require_auditor(by, audit)
-    audit = _require_open_for_request(audit, "an extension")
+    audit = Audit.objects.get(pk=audit.pk)
+    rules.REQUEST_EXTENSION.check(by, audit)
     reason = (reason or "").strip()
     problems = {}
     if new_due_date <= audit.due_date:
@@ -350,8 +343,6 @@ def request_extension(audit: Audit, *, new_due_date: datetime.date, reason: str,
         problems["reason"] = "Enter why you need more time"
     if problems:
         raise ValidationError(problems)
-    if audit.extensions.filter(decision=Decision.PENDING).exists():
-        raise ValidationError("You have already asked for more time for this audit.")
     extension = Extension.objects.create(
         audit=audit, new_due_date=new_due_date, reason=reason, requested_by=by
     )

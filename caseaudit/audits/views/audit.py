@@ -2,10 +2,12 @@
 more time, and QA's decisions on them. Rules live in ``actions.workflow``; these only parse,
 call and render."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
@@ -17,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
-from caseaudit.audits.actions import practice, reaudits, workflow
+from caseaudit.audits import permissions as rules
+from caseaudit.audits.actions import reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
 from caseaudit.audits.forms_audit import (
     AuditForm,
@@ -28,7 +31,7 @@ from caseaudit.audits.forms_audit import (
     previous_grades,
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
-from caseaudit.core import clock
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
 
 AUDIT_PAGE = Audit.objects.select_related(
@@ -40,23 +43,13 @@ SIGNED_OUT = (
 )
 
 
-def _require_child_records(request) -> None:
-    if not permissions.can_see_child_records(request.user):
-        raise PermissionDenied
-
-
-def _require_qa(request) -> None:
-    if not permissions.can_run_programme(request.user):
-        raise PermissionDenied
-
-
 # Your audits ----------------------------------------------------------------------------------
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def your_audits(request):
     """The audits allocated to you: open ones first, soonest due first."""
-    _require_child_records(request)
     open_first = Case(
         When(status__in=AuditStatus.open(), then=Value(0)),
         default=Value(1),
@@ -90,8 +83,8 @@ def _form(audit: Audit, data=None, changes=None) -> AuditForm:
 
 
 def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, status: int = 200):
-    is_auditor = permissions.can_do_audit(request.user, audit)
-    editable = is_auditor and audit.status in workflow.OPEN
+    user = request.user
+    editable = rules.EDIT_AUDIT(user, audit)
     changes = reaudits.compare_with_previous(audit)
     if form is None:
         form = _form(audit, changes=changes)
@@ -99,57 +92,65 @@ def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, statu
         "audit": audit,
         "form": form,
         "editable": editable,
-        "is_auditor": is_auditor,
+        "is_auditor": permissions.can_do_audit(user, audit),
         "overdue": workflow.is_overdue(audit),
         "changes": changes,
         "sections": form.sections(),
         "overall": form.overall(),
         "exemptions": list(audit.exemptions.select_related("requested_by")),
         "extensions": list(audit.extensions.select_related("requested_by")),
-        "may_cancel": permissions.can_run_programme(request.user) and audit.status in workflow.OPEN,
-        **_after_the_audit(request.user, audit),
+        "may_request_extension": rules.REQUEST_EXTENSION(user, audit),
+        "may_request_exemption": rules.REQUEST_EXEMPTION(user, audit),
+        "may_cancel": rules.CANCEL_AUDIT(user, audit),
+        **_after_the_audit(user, audit),
     }
     return render(request, "audits/audit/audit.html", context, status=status)
 
 
 def _after_the_audit(user, audit: Audit) -> dict:
     """Alerts, practice actions, the reflection and feedback shown under the audit."""
-    may_follow_up = (
-        permissions.can_follow_up_audit(user, audit) and audit.status not in practice.ENDED
-    )
     return {
         "alerts": list(audit.alerts.select_related("raised_by")),
         "practice_actions": list(audit.actions.select_related("owner")),
         "reflection": ReflectionSheet.objects.filter(audit=audit).first(),
         "feedback_list": list(audit.feedback.order_by("given_on", "pk")),
-        "may_raise_alert": permissions.can_raise_safeguarding_alert(user, audit)
-        and audit.status != AuditStatus.CANCELLED,
-        "may_follow_up": may_follow_up,
-        "may_reflect": may_follow_up and audit.status in AuditStatus.completed(),
+        "may_raise_alert": rules.RAISE_ALERT(user, audit),
+        "may_add_action": rules.ADD_PRACTICE_ACTION(user, audit),
+        "may_record_feedback": rules.RECORD_FEEDBACK(user, audit),
+        "may_reflect": rules.RECORD_REFLECTION(user, audit),
         "may_respond": permissions.can_respond_to_reflection(user, audit),
         "today": clock.today(),
     }
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def audit_page(request, pk: int):
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
     return _render_audit(request, audit)
 
 
+def _back_to_the_audit_when_signed_out(view):
+    """The session ran out while they typed: autosave.js kept a copy in the browser and
+    restores it when they come back to the audit page after signing in."""
+
+    @wraps(view)
+    def signed_in_or_back(request, pk: int):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("audits:audit", args=[pk]))
+        return view(request, pk)
+
+    return signed_in_or_back
+
+
 @login_not_required
 @require_POST
+@_back_to_the_audit_when_signed_out
+@guards.requires(permissions.can_see_child_records)
 def save_audit(request, pk: int):
     """'Save draft' and 'Submit' without JavaScript; errors come back beside the fields."""
-    if not request.user.is_authenticated:
-        # The session ran out while they typed: autosave.js kept a copy in the browser and
-        # restores it when they come back to the page after signing in.
-        return redirect_to_login(reverse("audits:audit", args=[pk]))
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    if not permissions.can_do_audit(request.user, audit):
-        raise PermissionDenied
+    guards.check(permissions.can_do_audit(request.user, audit))
     form = _form(audit, request.POST)
     if not form.is_valid():
         return _render_audit(request, audit, form=form)
@@ -201,10 +202,13 @@ def _submitted_message(submission: workflow.Submission) -> str:
 
 @login_not_required
 @require_POST
+@guards.open_to_signed_in
 def autosave(request, pk: int):
     """The htmx draft save: answers a small status, and the new version out of band.
 
-    Saves are not logged as views (nothing is shown); the history records each one.
+    Saves are not logged as views (nothing is shown); the history records each one. Its
+    guard is the audit's own rule (``can_do_audit``), asked once the audit is fetched, and
+    refused with a status autosave.js can show rather than an error page.
     """
     if not request.user.is_authenticated:
         return _autosave_status(request, SIGNED_OUT, status=401)
@@ -251,14 +255,13 @@ def _autosave_status(request, problem: str, *, status: int = 200, audit: Audit |
 
 
 def _auditors_audit(request, pk: int) -> Audit:
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    if not permissions.can_do_audit(request.user, audit):
-        raise PermissionDenied
+    guards.check(permissions.can_do_audit(request.user, audit))
     return audit
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def request_exemption(request, pk: int):
     audit = _auditors_audit(request, pk)
     form = ReasonForm(
@@ -294,6 +297,7 @@ def request_exemption(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def request_extension(request, pk: int):
     audit = _auditors_audit(request, pk)
     form = ExtensionForm(form_data(request))
@@ -327,8 +331,8 @@ def request_extension(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def cancel_audit(request, pk: int):
-    _require_qa(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
     form = ReasonForm(
         form_data(request),
@@ -360,8 +364,8 @@ def cancel_audit(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def pending_requests(request):
-    _require_qa(request)
     council_id = request.user.council_id
     related = ("audit__child", "audit__team", "audit__auditor", "requested_by")
     exemptions, extensions = (
@@ -379,7 +383,7 @@ def pending_requests(request):
 
 
 def _decide(request, model, pk: int, *, action, what: str):
-    _require_qa(request)
+    """A request's decision page (the views that call this are for ``can_run_programme``)."""
     related = ("audit__child", "audit__team", "audit__auditor", "audit__worker", "requested_by")
     row = get_object_or_404(
         model.objects.select_related(*related), pk=pk, audit__council_id=request.user.council_id
@@ -413,10 +417,12 @@ def _decide(request, model, pk: int, *, action, what: str):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def decide_exemption(request, pk: int):
     return _decide(request, Exemption, pk, action=workflow.decide_exemption, what="exemption")
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_run_programme)
 def decide_extension(request, pk: int):
     return _decide(request, Extension, pk, action=workflow.decide_extension, what="extension")

@@ -5,7 +5,7 @@ queries, however many audits there are; pages that name children are access-logg
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from caseaudit.audits.forms_moderation import (
     SelectSampleForm,
 )
 from caseaudit.audits.models import Answer, Audit, Moderation
+from caseaudit.core import guards
 from caseaudit.core.forms import form_data
 from caseaudit.core.grades import Grade
 
@@ -35,16 +36,11 @@ CHOICE_LABELS = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # Compliance ------------------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_see_compliance)
 def compliance(request):
-    _require(permissions.can_see_compliance(request.user))
     council, user = request.user.council, request.user
     months = reporting_months(council, user=user)
     form = PeriodForm(request.GET or None, months=months)
@@ -72,9 +68,9 @@ def _waiting(request):
     )
 
 
+@guards.requires(permissions.can_moderate)
 def moderation(request):
     """Audits selected and waiting, those not selected, and the random-selection form."""
-    _require(permissions.can_moderate(request.user))
     council = request.user.council
     waiting = _waiting(request)
     months = list(
@@ -128,9 +124,9 @@ def moderation(request):
 
 
 @require_POST
+@guards.requires(permissions.can_moderate)
 def moderation_choose(request):
     """Select one audit by name, then go straight to moderating it."""
-    _require(permissions.can_moderate(request.user))
     form = ChooseAuditForm(request.POST)
     if not form.is_valid():
         raise Http404("No such audit.")
@@ -145,9 +141,9 @@ def moderation_choose(request):
     return redirect("audits:moderation_audit", pk=audit.pk)
 
 
+@guards.requires(permissions.can_moderate)
 def moderation_audit(request, pk: int):
     """One audit: the auditor's grades and comments beside the moderated grades and reasons."""
-    _require(permissions.can_moderate(request.user))
     audit = get_object_for_user(
         request,
         Audit.objects.select_related(*AUDIT_RELATIONS, "moderation", "moderation__moderator"),
@@ -211,9 +207,9 @@ def _comments(audit: Audit) -> dict[int, list[tuple[str, str]]]:
     return by_domain
 
 
+@guards.requires(permissions.can_moderate)
 def agreement(request):
     """How often moderation agreed with the auditor's overall grade."""
-    _require(permissions.can_moderate(request.user))
     council, user = request.user.council, request.user
     tables = [
         moderating.agreement_rates(council, group_by=group_by, user=user)

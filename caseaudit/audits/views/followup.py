@@ -3,13 +3,14 @@ feedback. Rules live in ``actions.safeguarding``, ``practice``, ``reflection`` a
 these only parse, call and render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import feedback, practice, reflection, safeguarding
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.forms_followup import (
@@ -22,17 +23,15 @@ from caseaudit.audits.forms_followup import (
     ResponseForm,
 )
 from caseaudit.audits.models import Audit, PracticeAction, ReflectionSheet, SafeguardingAlert
-from caseaudit.audits.views.audit import AUDIT_PAGE, _require_child_records
-from caseaudit.core import clock
+from caseaudit.audits.views.audit import AUDIT_PAGE
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import form_data, with_versions
 
 
 def _audit(request, pk: int, may) -> Audit:
     """The audit if the person may see it (404 and logged if not), then 403 unless ``may``."""
-    _require_child_records(request)
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    if not may(request.user, audit):
-        raise PermissionDenied
+    guards.check(may(request.user, audit))
     return audit
 
 
@@ -49,6 +48,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def raise_alert(request, pk: int):
     audit = _audit(request, pk, permissions.can_raise_safeguarding_alert)
     form = AlertForm(form_data(request))
@@ -80,16 +80,13 @@ ALERT_PAGE = SafeguardingAlert.objects.select_related(
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def alert(request, pk: int):
-    _require_child_records(request)
     alert = get_object_for_user(request, ALERT_PAGE, pk)
-    may_close = alert.closed_at is None and permissions.can_close_safeguarding_alert(
-        request.user, alert
-    )
+    may_close = rules.CLOSE_ALERT(request.user, alert)
     form = ActionTakenForm(form_data(request))
     if request.method == "POST":
-        if not may_close:
-            raise PermissionDenied
+        guards.check(may_close)
         if form.is_valid():
             try:
                 safeguarding.record_action_taken(
@@ -117,9 +114,9 @@ def alert(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def alerts(request):
     """Alerts you were told of, open ones first; QA sees the council's."""
-    _require_child_records(request)
     rows = SafeguardingAlert.objects.visible_to(request.user).select_related(
         "audit__child", "raised_by"
     )
@@ -132,6 +129,7 @@ def alerts(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def add_action(request, pk: int):
     audit = _audit(request, pk, permissions.can_follow_up_audit)
     form = PracticeActionForm(form_data(request), owners=list(practice.possible_owners(audit)))
@@ -155,9 +153,9 @@ def add_action(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_see_child_records)
 def practice_actions(request):
     """Your actions, and your staff's: open ones by due date, overdue marked."""
-    _require_child_records(request)
     rows = PracticeAction.objects.visible_to(request.user)
     if request.GET.get("show") != "all":
         rows = rows.open()
@@ -172,18 +170,17 @@ def practice_actions(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def practice_action(request, pk: int):
-    _require_child_records(request)
     row = get_object_for_user(
         request,
         PracticeAction.objects.select_related("audit__child", "owner", "created_by"),
         pk,
     )
-    may_update = row.status == "open" and permissions.can_update_practice_action(request.user, row)
+    may_update = rules.CLOSE_PRACTICE_ACTION(request.user, row)
     form = CloseActionForm(form_data(request))
     if request.method == "POST":
-        if not may_update:
-            raise PermissionDenied
+        guards.check(may_update)
         if form.is_valid():
             try:
                 practice.close_action(
@@ -214,6 +211,7 @@ def practice_action(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def record_reflection(request, pk: int):
     audit = _audit(request, pk, permissions.can_follow_up_audit)
     if audit.status not in AuditStatus.completed():
@@ -268,6 +266,7 @@ def _reflection_as_saved(form, sheet: ReflectionSheet) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def respond_to_reflection(request, pk: int):
     audit = _audit(request, pk, permissions.can_respond_to_reflection)
     sheet = ReflectionSheet.objects.filter(audit=audit).first()
@@ -289,6 +288,7 @@ def respond_to_reflection(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
 def add_feedback(request, pk: int):
     audit = _audit(request, pk, permissions.can_follow_up_audit)
     form = FeedbackForm(form_data(request))

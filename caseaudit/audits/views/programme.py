@@ -3,20 +3,22 @@ reallocating an audit. Thin: parse, call an action, render. Every page that list
 writes an access-log entry."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import allocation, programme, sampling
-from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus
+from caseaudit.audits.choices import MonthStatus, SampleStatus
 from caseaudit.audits.forms_programme import DrawForm, MonthForm, ReallocateForm
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample
 from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.cases.models import Child
+from caseaudit.core import guards
 from caseaudit.core.forms import form_data
 
 # The status buttons: the action each one calls, and the status it leads to.
@@ -37,11 +39,6 @@ def _moves_for(month: ProgrammeMonth) -> list[tuple[str, str]]:
     ]
 
 
-def _require_programme(request) -> None:
-    if not permissions.can_run_programme(request.user):
-        raise PermissionDenied
-
-
 def _month(request, pk: int) -> ProgrammeMonth:
     return get_object_or_404(
         ProgrammeMonth.objects.select_related("tool_version__tool"),
@@ -56,16 +53,16 @@ def _sample(request, pk: int) -> Sample:
     )
 
 
+@guards.requires(permissions.can_run_programme)
 def overview(request):
-    _require_programme(request)
     months = list(programme.months_with_counts(request.user.council))
     for month in months:
         month.cohort = COHORTS.get(month.cohort_key)
     return render(request, "audits/programme/overview.html", {"months": months})
 
 
+@guards.requires(permissions.can_run_programme)
 def month_create(request):
-    _require_programme(request)
     council = request.user.council
     form = MonthForm(form_data(request), council=council)
     if request.method == "POST" and form.is_valid():
@@ -79,8 +76,8 @@ def month_create(request):
     return render(request, "audits/programme/month_create.html", {"form": form})
 
 
+@guards.requires(permissions.can_run_programme)
 def month_detail(request, pk: int):
-    _require_programme(request)
     return _month_page(request, _month(request, pk))
 
 
@@ -100,6 +97,9 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
             )
         )
         log_list_access(request, Child, ids=[case.child_id for case in cases])
+        for case in cases:
+            audit = getattr(case, "audit", None)
+            case.may_reallocate = audit is not None and rules.REALLOCATE_AUDIT(request.user, audit)
     allocated = any(getattr(case, "audit", None) for case in cases)
     if form is None:
         initial = {"cohort_key": month.cohort_key}
@@ -120,14 +120,13 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
         "form": form,
         "moves": _moves_for(month),
         "takes_samples": month.status in programme.TAKES_SAMPLES,
-        "open_statuses": AuditStatus.open(),
     }
     return render(request, "audits/programme/month.html", context)
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def month_move(request, pk: int, move: str):
-    _require_programme(request)
     month = _month(request, pk)
     if move not in MONTH_MOVES:
         raise Http404("No such change to a month.")
@@ -142,8 +141,8 @@ def month_move(request, pk: int, move: str):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def sample_draw(request, pk: int):
-    _require_programme(request)
     month = _month(request, pk)
     form = DrawForm(request.POST)
     if form.is_valid():
@@ -163,8 +162,8 @@ def sample_draw(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def sample_confirm(request, pk: int):
-    _require_programme(request)
     sample = _sample(request, pk)
     try:
         sampling.confirm_sample(sample, by=request.user)
@@ -176,8 +175,8 @@ def sample_confirm(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def sample_allocate(request, pk: int):
-    _require_programme(request)
     sample = _sample(request, pk)
     try:
         audits = allocation.allocate_sample(sample, by=request.user)
@@ -193,8 +192,8 @@ def sample_allocate(request, pk: int):
     return redirect("audits:programme_month", pk=sample.month_id)
 
 
+@guards.requires(permissions.can_run_programme)
 def reallocate(request, pk: int):
-    _require_programme(request)
     audit = get_object_for_user(
         request,
         Audit.objects.select_related("child", "team", "worker", "auditor", "month"),
@@ -219,7 +218,7 @@ def reallocate(request, pk: int):
     context = {
         "audit": audit,
         "form": form,
-        "is_open": audit.status in AuditStatus.open(),
+        "may_reallocate": rules.REALLOCATE_AUDIT(request.user, audit),
         "anyone_else": choices.exists(),
     }
     return render(request, "audits/programme/reallocate.html", context)

@@ -8,7 +8,7 @@ for the audits done on it.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from caseaudit.audits.forms_tools import (
     ToolForm,
 )
 from caseaudit.audits.models import Audit, AuditTool, Domain, Question, ToolVersion
+from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data
 from caseaudit.core.grades import ORDER
 
@@ -35,11 +36,6 @@ SHIPPED = (
     "Make a copy for your council, then change the copy."
 )
 MOVES = {"up": True, "down": False}
-
-
-def _require_qa(request) -> None:
-    if not permissions.can_run_programme(request.user):
-        raise PermissionDenied
 
 
 def _visible(request) -> Q:
@@ -114,16 +110,16 @@ def _content(version: ToolVersion) -> list[Domain]:
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def tool_list(request):
-    _require_qa(request)
     tool_rows = AuditTool.objects.filter(_visible(request)).prefetch_related(
         Prefetch("versions", queryset=ToolVersion.objects.order_by("-number"))
     )
     return render(request, "audits/tools/list.html", {"tools": tool_rows})
 
 
+@guards.requires(permissions.can_run_programme)
 def tool_create(request):
-    _require_qa(request)
     form = ToolForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,8 +135,8 @@ def tool_create(request):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def tool_detail(request, pk: int):
-    _require_qa(request)
     tool = _tool(request, pk)
     versions = list(tool.versions.select_related("published_by").order_by("-number"))
     published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
@@ -157,8 +153,8 @@ def tool_detail(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def tool_copy(request, pk: int):
-    _require_qa(request)
     tool = _tool(request, pk)
     name = f"{tool.name} ({request.user.council.name})"[:150]
     try:
@@ -170,9 +166,9 @@ def tool_copy(request, pk: int):
     return _editor(version)
 
 
+@guards.requires(permissions.can_run_programme)
 def draft_start(request, pk: int):
     """Start a new draft: a copy of the published version to change."""
-    _require_qa(request)
     tool = _tool(request, pk)
     if tool.council_id is None:
         messages.error(request, SHIPPED.format(tool=tool))
@@ -187,9 +183,9 @@ def draft_start(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def version_detail(request, pk: int):
     """A version read-only, or for a draft of the council's own tool, the editor."""
-    _require_qa(request)
     version = _version(request, pk)
     context = {
         "tool": version.tool,
@@ -201,9 +197,9 @@ def version_detail(request, pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def version_preview(request, pk: int):
     """The version as the auditor will see it, built by the audit page's own form."""
-    _require_qa(request)
     version = _version(request, pk)
     example = Audit(tool_version=version, council_id=request.user.council_id)
     form = AuditForm(audit=example, domains=load_domains(version))
@@ -219,8 +215,8 @@ def version_preview(request, pk: int):
 # The draft editor -----------------------------------------------------------------------------
 
 
+@guards.requires(permissions.can_run_programme)
 def version_details(request, pk: int):
-    _require_qa(request)
     version = _version(request, pk)
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
@@ -240,8 +236,8 @@ def version_details(request, pk: int):
     )
 
 
+@guards.requires(permissions.can_run_programme)
 def domain_add(request, pk: int):
-    _require_qa(request)
     version = _version(request, pk)
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
@@ -258,8 +254,8 @@ def domain_add(request, pk: int):
     return render(request, "audits/tools/domain.html", context)
 
 
+@guards.requires(permissions.can_run_programme)
 def domain_edit(request, pk: int):
-    _require_qa(request)
     domain = _domain(request, pk)
     version = domain.version
     if reason := _why_not_editable(version):
@@ -278,8 +274,8 @@ def domain_edit(request, pk: int):
     return render(request, "audits/tools/domain.html", context)
 
 
+@guards.requires(permissions.can_run_programme)
 def domain_remove(request, pk: int):
-    _require_qa(request)
     domain = _domain(request, pk)
     version = domain.version
     if reason := _why_not_editable(version):
@@ -306,9 +302,9 @@ def _order_page(version: ToolVersion, domain_pk: int):
 
 
 @require_GET
+@guards.requires(permissions.can_run_programme)
 def version_order(request, pk: int):
     """Move domains, and questions within their domain, up and down."""
-    _require_qa(request)
     version = _version(request, pk)
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
@@ -317,8 +313,8 @@ def version_order(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def domain_move(request, pk: int, direction: str):
-    _require_qa(request)
     if direction not in MOVES:
         raise Http404("No such move.")
     domain = _domain(request, pk)
@@ -332,8 +328,8 @@ def domain_move(request, pk: int, direction: str):
     return _order_page(version, domain.pk)
 
 
+@guards.requires(permissions.can_run_programme)
 def descriptors_edit(request, pk: int):
-    _require_qa(request)
     domain = _domain(request, pk)
     version = domain.version
     if reason := _why_not_editable(version):
@@ -352,8 +348,8 @@ def descriptors_edit(request, pk: int):
     return render(request, "audits/tools/descriptors.html", context)
 
 
+@guards.requires(permissions.can_run_programme)
 def question_add(request, pk: int):
-    _require_qa(request)
     domain = _domain(request, pk)
     version = domain.version
     if reason := _why_not_editable(version):
@@ -377,8 +373,8 @@ def question_add(request, pk: int):
     return render(request, "audits/tools/question.html", context)
 
 
+@guards.requires(permissions.can_run_programme)
 def question_edit(request, pk: int):
-    _require_qa(request)
     question = _question(request, pk)
     domain = question.domain
     version = domain.version
@@ -409,8 +405,8 @@ def question_edit(request, pk: int):
     return render(request, "audits/tools/question.html", context)
 
 
+@guards.requires(permissions.can_run_programme)
 def question_remove(request, pk: int):
-    _require_qa(request)
     question = _question(request, pk)
     version = question.domain.version
     if reason := _why_not_editable(version):
@@ -432,8 +428,8 @@ def question_remove(request, pk: int):
 
 
 @require_POST
+@guards.requires(permissions.can_run_programme)
 def question_move(request, pk: int, direction: str):
-    _require_qa(request)
     if direction not in MOVES:
         raise Http404("No such move.")
     question = _question(request, pk)
@@ -447,9 +443,9 @@ def question_move(request, pk: int, direction: str):
     return _order_page(version, question.domain_id)
 
 
+@guards.requires(permissions.can_run_programme)
 def version_publish(request, pk: int):
     """Publishing asks first: it freezes the version and retires the one it replaces."""
-    _require_qa(request)
     version = _version(request, pk)
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
