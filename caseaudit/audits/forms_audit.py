@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 
-from caseaudit.audits.choices import QuestionKind, Rag, YesNoPartly
-from caseaudit.audits.models import Audit, Domain, GradeDescriptor, Question
+from caseaudit.audits.choices import Rag, YesNoPartly
+from caseaudit.audits.models import Audit
 from caseaudit.core.forms import DateField, lock_version_field
 from caseaudit.core.grades import ORDER
+from caseaudit.tools.choices import QuestionKind
+from caseaudit.tools.models import Domain, Question
 
 CHOICES = {
     QuestionKind.GRADE: [(g.value, g.label) for g in ORDER],
@@ -26,16 +27,6 @@ OVERALL_FIELDS = ("overall_grade", "overall_rationale")
 
 def field_name(question_id: int) -> str:
     return f"q_{question_id}"
-
-
-def load_domains(version) -> list[Domain]:
-    """The tool's domains in order, with their questions and grade descriptors (3 queries)."""
-    return list(
-        version.domains.order_by("position").prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("position")),
-            Prefetch("descriptors", queryset=GradeDescriptor.objects.all()),
-        )
-    )
 
 
 @dataclass

@@ -8,9 +8,9 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from caseaudit.audits.actions.sampling import MAX_EXCLUDED_MONTHS, MAX_PER_TEAM
-from caseaudit.audits.choices import ToolKind, VersionStatus
-from caseaudit.audits.models import AuditTool, ToolVersion
 from caseaudit.cases.cohorts import COHORTS
+from caseaudit.tools.choices import ToolKind, VersionStatus
+from caseaudit.tools.models import AuditTool, ToolVersion
 
 NO_COHORT = ("", "No cohort focus: a cross-section of teams")
 

@@ -4,7 +4,6 @@ app_name = "audits"
 
 urlpatterns = [
     path("programme/", include("caseaudit.audits.urls_programme")),
-    path("tools/", include("caseaudit.audits.urls_tools")),
     path("compliance/", include("caseaudit.audits.urls_compliance")),
     path("", include("caseaudit.audits.urls_audit")),
 ]

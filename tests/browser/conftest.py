@@ -174,11 +174,16 @@ def restore_shipped_tools() -> None:
     """The default audit tools come from a data migration, which a flush also empties."""
     import importlib
 
-    from caseaudit.audits.models import AuditTool
+    from django.db.migrations.loader import MigrationLoader
+
+    from caseaudit.tools.models import AuditTool
 
     if not AuditTool.objects.filter(council__isnull=True).exists():
-        shipped = importlib.import_module("caseaudit.audits.migrations.0002_default_audit_tools")
-        shipped.create_tools(apps, None)
+        name = "0002_default_audit_tools"
+        shipped = importlib.import_module(f"caseaudit.audits.migrations.{name}")
+        # The migration names the models by their app then ("audits"); its own state has them.
+        state = MigrationLoader(connection).project_state(("audits", name))
+        shipped.create_tools(state.apps, None)
 
 
 @pytest.fixture

@@ -24,12 +24,12 @@ from caseaudit.audits.forms_audit import (
     DecisionForm,
     ExtensionForm,
     ReasonForm,
-    load_domains,
     previous_grades,
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
 from caseaudit.core import clock
 from caseaudit.core.forms import add_action_errors, form_data
+from caseaudit.tools.querysets import load_domains
 
 AUDIT_PAGE = Audit.objects.select_related(
     "child", "team", "worker", "auditor", "tool_version__tool", "reaudit_of"

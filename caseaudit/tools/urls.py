@@ -1,8 +1,11 @@
-"""Building audit tools (QA lead): included under audits/tools/ in the "audits" namespace."""
+"""Building audit tools (QA lead). Mounted at audits/tools/, where these pages have always been
+(the tools were part of the audits app), so every address stays as it was."""
 
 from django.urls import path
 
-from caseaudit.audits.views import tools as views
+from caseaudit.tools import views
+
+app_name = "tools"
 
 urlpatterns = [
     path("", views.tool_list, name="tools"),

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from caseaudit.audits.choices import QuestionKind, ToolKind, VersionStatus
 from caseaudit.core.grades import Grade
+from caseaudit.tools.choices import QuestionKind, ToolKind, VersionStatus
+from caseaudit.tools.querysets import AuditToolQuerySet
 
-
-class AuditToolQuerySet(models.QuerySet):
-    def for_council(self, council_id):
-        return self.filter(Q(council_id=council_id) | Q(council__isnull=True))
+# These models began in the ``audits`` app and moved here without moving their data: each
+# keeps its table (``db_table``), and ``former_labels`` names what the change history
+# recorded them as before (``core.history.record_types``), since history is never rewritten.
 
 
 class AuditTool(models.Model):
@@ -35,7 +35,10 @@ class AuditTool(models.Model):
 
     objects = AuditToolQuerySet.as_manager()
 
+    former_labels = ("audits.audittool",)
+
     class Meta:
+        db_table = "audits_audittool"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -58,7 +61,10 @@ class ToolVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    former_labels = ("audits.toolversion",)
+
     class Meta:
+        db_table = "audits_toolversion"
         ordering = ["tool", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["tool", "number"], name="tool_version_number_unique"),
@@ -83,7 +89,10 @@ class Domain(models.Model):
     title = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
 
+    former_labels = ("audits.domain",)
+
     class Meta:
+        db_table = "audits_domain"
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="domain_position_unique")
@@ -100,7 +109,10 @@ class GradeDescriptor(models.Model):
     grade = models.CharField(max_length=25, choices=Grade.choices)
     text = models.TextField()
 
+    former_labels = ("audits.gradedescriptor",)
+
     class Meta:
+        db_table = "audits_gradedescriptor"
         constraints = [
             models.UniqueConstraint(fields=["domain", "grade"], name="one_descriptor_per_grade")
         ]
@@ -117,7 +129,10 @@ class Question(models.Model):
     required = models.BooleanField(default=True)
     guidance = models.TextField(blank=True)
 
+    former_labels = ("audits.question",)
+
     class Meta:
+        db_table = "audits_question"
         ordering = ["domain", "position"]
         constraints = [
             models.UniqueConstraint(fields=["domain", "position"], name="question_position_unique")

@@ -1,6 +1,6 @@
 """Building audit tools (QA lead): the list, a tool and its versions, a new tool, a new draft,
 the draft editor (details, domains, questions, grade descriptors), a preview as the auditor
-sees it, and publishing. Rules live in ``actions.tools``; these only parse, call and render.
+sees it, and publishing. Rules live in ``actions``; these only parse, call and render.
 
 Only a draft of the council's own tool can change. The tools that ship with caseaudit are
 shared by every council, so a council copies one to change it; a published version is frozen
@@ -16,19 +16,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from caseaudit.accounts import permissions
-from caseaudit.audits.actions import tools
-from caseaudit.audits.choices import QuestionKind, VersionStatus
-from caseaudit.audits.forms_audit import AuditForm, load_domains
-from caseaudit.audits.forms_tools import (
+from caseaudit.core.forms import add_action_errors, form_data
+from caseaudit.core.grades import ORDER
+from caseaudit.tools import actions, previews
+from caseaudit.tools.choices import QuestionKind, VersionStatus
+from caseaudit.tools.forms import (
     DescriptorsForm,
     DetailsForm,
     DomainForm,
     QuestionForm,
     ToolForm,
 )
-from caseaudit.audits.models import Audit, AuditTool, Domain, Question, ToolVersion
-from caseaudit.core.forms import add_action_errors, form_data
-from caseaudit.core.grades import ORDER
+from caseaudit.tools.models import AuditTool, Domain, Question, ToolVersion
+from caseaudit.tools.querysets import load_domains
 
 SHIPPED = (
     "{tool} ships with caseaudit and every council uses it, so it cannot be changed here. "
@@ -83,7 +83,7 @@ def _why_not_editable(version: ToolVersion) -> str:
     if version.tool.council_id is None:
         return SHIPPED.format(tool=version.tool)
     try:
-        tools.require_draft(version)
+        actions.require_draft(version)
     except ValidationError as error:
         return " ".join(error.messages)
     return ""
@@ -91,11 +91,11 @@ def _why_not_editable(version: ToolVersion) -> str:
 
 def _refuse(request, version: ToolVersion, reason: str):
     messages.error(request, reason)
-    return redirect("audits:tool_version", pk=version.pk)
+    return redirect("tools:tool_version", pk=version.pk)
 
 
 def _editor(version: ToolVersion, anchor: str = ""):
-    url = reverse("audits:tool_version", args=[version.pk])
+    url = reverse("tools:tool_version", args=[version.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -119,7 +119,7 @@ def tool_list(request):
     tool_rows = AuditTool.objects.filter(_visible(request)).prefetch_related(
         Prefetch("versions", queryset=ToolVersion.objects.order_by("-number"))
     )
-    return render(request, "audits/tools/list.html", {"tools": tool_rows})
+    return render(request, "tools/list.html", {"tools": tool_rows})
 
 
 def tool_create(request):
@@ -127,7 +127,9 @@ def tool_create(request):
     form = ToolForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            version = tools.create_tool(request.user.council, **form.cleaned_data, by=request.user)
+            version = actions.create_tool(
+                request.user.council, **form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -135,7 +137,7 @@ def tool_create(request):
                 request, f"{version.tool} has been created. Add its domains and questions."
             )
             return _editor(version)
-    return render(request, "audits/tools/create.html", {"form": form})
+    return render(request, "tools/create.html", {"form": form})
 
 
 @require_GET
@@ -153,7 +155,7 @@ def tool_detail(request, pk: int):
         "domains": _content(published) if published else [],
         "shipped": tool.council_id is None,
     }
-    return render(request, "audits/tools/tool.html", context)
+    return render(request, "tools/tool.html", context)
 
 
 @require_POST
@@ -162,10 +164,10 @@ def tool_copy(request, pk: int):
     tool = _tool(request, pk)
     name = f"{tool.name} ({request.user.council.name})"[:150]
     try:
-        version = tools.copy_tool(tool, request.user.council, name=name, by=request.user)
+        version = actions.copy_tool(tool, request.user.council, name=name, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("audits:tool", pk=tool.pk)
+        return redirect("tools:tool", pk=tool.pk)
     messages.success(request, f"{version.tool} is your council's copy. Change it, then publish it.")
     return _editor(version)
 
@@ -176,14 +178,14 @@ def draft_start(request, pk: int):
     tool = _tool(request, pk)
     if tool.council_id is None:
         messages.error(request, SHIPPED.format(tool=tool))
-        return redirect("audits:tool", pk=tool.pk)
+        return redirect("tools:tool", pk=tool.pk)
     draft = tool.versions.filter(status=VersionStatus.DRAFT).first()
     if request.method == "POST":
-        draft = tools.start_draft(tool, by=request.user)
+        draft = actions.start_draft(tool, by=request.user)
         messages.success(request, f"Version {draft.number} is a draft. Change it, then publish it.")
         return _editor(draft)
     context = {"tool": tool, "draft": draft, "published": tool.published()}
-    return render(request, "audits/tools/start_draft.html", context)
+    return render(request, "tools/start_draft.html", context)
 
 
 @require_GET
@@ -197,23 +199,14 @@ def version_detail(request, pk: int):
         "domains": _content(version),
         "editable": not _why_not_editable(version),
     }
-    return render(request, "audits/tools/version.html", context)
+    return render(request, "tools/version.html", context)
 
 
 @require_GET
 def version_preview(request, pk: int):
-    """The version as the auditor will see it, built by the audit page's own form."""
+    """The version as the person filling it in will see it (``previews``)."""
     _require_qa(request)
-    version = _version(request, pk)
-    example = Audit(tool_version=version, council_id=request.user.council_id)
-    form = AuditForm(audit=example, domains=load_domains(version))
-    context = {
-        "tool": version.tool,
-        "version": version,
-        "sections": form.sections(),
-        "overall": form.overall(),
-    }
-    return render(request, "audits/tools/preview.html", context)
+    return previews.render(request, _version(request, pk))
 
 
 # The draft editor -----------------------------------------------------------------------------
@@ -229,15 +222,13 @@ def version_details(request, pk: int):
     form = DetailsForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            tools.edit_details(version, **form.cleaned_data, by=request.user)
+            actions.edit_details(version, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, "The details have been saved.")
             return _editor(version)
-    return render(
-        request, "audits/tools/details.html", {"tool": tool, "version": version, "form": form}
-    )
+    return render(request, "tools/details.html", {"tool": tool, "version": version, "form": form})
 
 
 def domain_add(request, pk: int):
@@ -248,14 +239,14 @@ def domain_add(request, pk: int):
     form = DomainForm(form_data(request), button="Add the domain")
     if request.method == "POST" and form.is_valid():
         try:
-            domain = tools.add_domain(version, **form.cleaned_data, by=request.user)
+            domain = actions.add_domain(version, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, f"‘{domain.title}’ has been added.")
             return _editor(version, f"domain-{domain.pk}")
     context = {"tool": version.tool, "version": version, "form": form, "domain": None}
-    return render(request, "audits/tools/domain.html", context)
+    return render(request, "tools/domain.html", context)
 
 
 def domain_edit(request, pk: int):
@@ -268,14 +259,14 @@ def domain_edit(request, pk: int):
     form = DomainForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            tools.edit_domain(domain, **form.cleaned_data, by=request.user)
+            actions.edit_domain(domain, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, f"‘{domain.title}’ has been saved.")
             return _editor(version, f"domain-{domain.pk}")
     context = {"tool": version.tool, "version": version, "form": form, "domain": domain}
-    return render(request, "audits/tools/domain.html", context)
+    return render(request, "tools/domain.html", context)
 
 
 def domain_remove(request, pk: int):
@@ -286,7 +277,7 @@ def domain_remove(request, pk: int):
         return _refuse(request, version, reason)
     if request.method == "POST":
         try:
-            tools.remove_domain(domain, by=request.user)
+            actions.remove_domain(domain, by=request.user)
         except ValidationError as error:
             return _refuse(request, version, " ".join(error.messages))
         messages.success(request, f"‘{domain.title}’ has been removed.")
@@ -297,11 +288,11 @@ def domain_remove(request, pk: int):
         "thing": f"the domain ‘{domain.title}’",
         "consequence": "Its questions and grade descriptors are removed with it.",
     }
-    return render(request, "audits/tools/remove.html", context)
+    return render(request, "tools/remove.html", context)
 
 
 def _order_page(version: ToolVersion, domain_pk: int):
-    url = reverse("audits:tool_order", args=[version.pk])
+    url = reverse("tools:tool_order", args=[version.pk])
     return redirect(f"{url}#domain-{domain_pk}")
 
 
@@ -313,7 +304,7 @@ def version_order(request, pk: int):
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
     context = {"tool": version.tool, "version": version, "domains": load_domains(version)}
-    return render(request, "audits/tools/order.html", context)
+    return render(request, "tools/order.html", context)
 
 
 @require_POST
@@ -326,7 +317,7 @@ def domain_move(request, pk: int, direction: str):
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
     try:
-        tools.move_domain(domain, up=MOVES[direction], by=request.user)
+        actions.move_domain(domain, up=MOVES[direction], by=request.user)
     except ValidationError as error:
         return _refuse(request, version, " ".join(error.messages))
     return _order_page(version, domain.pk)
@@ -342,14 +333,14 @@ def descriptors_edit(request, pk: int):
     form = DescriptorsForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            tools.set_descriptors(domain, texts=form.texts(), by=request.user)
+            actions.set_descriptors(domain, texts=form.texts(), by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, f"The grade descriptors for ‘{domain.title}’ are saved.")
             return _editor(version, f"domain-{domain.pk}")
     context = {"tool": version.tool, "version": version, "domain": domain, "form": form}
-    return render(request, "audits/tools/descriptors.html", context)
+    return render(request, "tools/descriptors.html", context)
 
 
 def question_add(request, pk: int):
@@ -361,7 +352,7 @@ def question_add(request, pk: int):
     form = QuestionForm(form_data(request), initial={"required": True}, button="Add the question")
     if request.method == "POST" and form.is_valid():
         try:
-            tools.add_question(domain, **form.cleaned_data, by=request.user)
+            actions.add_question(domain, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -374,7 +365,7 @@ def question_add(request, pk: int):
         "form": form,
         "question": None,
     }
-    return render(request, "audits/tools/question.html", context)
+    return render(request, "tools/question.html", context)
 
 
 def question_edit(request, pk: int):
@@ -393,7 +384,7 @@ def question_edit(request, pk: int):
     form = QuestionForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            tools.edit_question(question, **form.cleaned_data, by=request.user)
+            actions.edit_question(question, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -406,7 +397,7 @@ def question_edit(request, pk: int):
         "form": form,
         "question": question,
     }
-    return render(request, "audits/tools/question.html", context)
+    return render(request, "tools/question.html", context)
 
 
 def question_remove(request, pk: int):
@@ -417,7 +408,7 @@ def question_remove(request, pk: int):
         return _refuse(request, version, reason)
     if request.method == "POST":
         try:
-            tools.remove_question(question, by=request.user)
+            actions.remove_question(question, by=request.user)
         except ValidationError as error:
             return _refuse(request, version, " ".join(error.messages))
         messages.success(request, "The question has been removed.")
@@ -428,7 +419,7 @@ def question_remove(request, pk: int):
         "thing": f"the question ‘{question.text}’",
         "consequence": f"It is removed from ‘{question.domain.title}’.",
     }
-    return render(request, "audits/tools/remove.html", context)
+    return render(request, "tools/remove.html", context)
 
 
 @require_POST
@@ -441,7 +432,7 @@ def question_move(request, pk: int, direction: str):
     if reason := _why_not_editable(version):
         return _refuse(request, version, reason)
     try:
-        tools.move_question(question, up=MOVES[direction], by=request.user)
+        actions.move_question(question, up=MOVES[direction], by=request.user)
     except ValidationError as error:
         return _refuse(request, version, " ".join(error.messages))
     return _order_page(version, question.domain_id)
@@ -456,7 +447,7 @@ def version_publish(request, pk: int):
     problems: list[str] = []
     if request.method == "POST":
         try:
-            tools.publish(version, by=request.user)
+            actions.publish(version, by=request.user)
         except ValidationError as error:
             problems = error.messages
         else:
@@ -465,11 +456,11 @@ def version_publish(request, pk: int):
                 f"Version {version.number} of {version.tool} is published. "
                 "Programme months can now use it.",
             )
-            return redirect("audits:tool", pk=version.tool_id)
+            return redirect("tools:tool", pk=version.tool_id)
     context = {
         "tool": version.tool,
         "version": version,
         "replaces": version.tool.published(),
         "problems": problems,
     }
-    return render(request, "audits/tools/publish.html", context)
+    return render(request, "tools/publish.html", context)

@@ -1,13 +1,13 @@
 """Forms for building audit tools (GOV.UK layouts). Each form's field names are the keyword
-arguments of the action it feeds (``actions.tools``), so a view passes ``cleaned_data`` on
+arguments of the action it feeds (``actions.actions``), so a view passes ``cleaned_data`` on
 as it is and the action's errors land on their fields."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from caseaudit.audits.choices import QuestionKind, ToolKind
 from caseaudit.core.grades import ORDER
+from caseaudit.tools.choices import QuestionKind, ToolKind
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -50,7 +50,7 @@ def _tool_name() -> forms.CharField:
 
 
 class ToolForm(forms.Form):
-    """A new tool: ``tools.create_tool``."""
+    """A new tool: ``actions.create_tool``."""
 
     name = _tool_name()
     kind = forms.ChoiceField(
@@ -78,7 +78,7 @@ class ToolForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
-    """The tool's name and description and the draft's notes: ``tools.edit_details``."""
+    """The tool's name and description and the draft's notes: ``actions.edit_details``."""
 
     name = _tool_name()
     description = _long_text(
@@ -101,7 +101,7 @@ class DetailsForm(forms.Form):
 
 
 class DomainForm(forms.Form):
-    """``tools.add_domain`` and ``tools.edit_domain``."""
+    """``actions.add_domain`` and ``actions.edit_domain``."""
 
     title = _text(
         "Domain title",
@@ -124,7 +124,7 @@ class DomainForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    """``tools.add_question`` and ``tools.edit_question``."""
+    """``actions.add_question`` and ``actions.edit_question``."""
 
     text = _text(
         "Question",
@@ -173,7 +173,7 @@ class QuestionForm(forms.Form):
 
 
 class DescriptorsForm(forms.Form):
-    """What each grade looks like in one domain: ``tools.set_descriptors``. One field per
+    """What each grade looks like in one domain: ``actions.set_descriptors``. One field per
     grade, named by the grade, in the Ofsted order."""
 
     def __init__(self, *args, **kwargs):

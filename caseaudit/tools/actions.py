@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from caseaudit.audits.choices import QuestionKind, ToolKind, VersionStatus
-from caseaudit.audits.models import AuditTool, Domain, GradeDescriptor, Question, ToolVersion
-from caseaudit.audits.transitions import TOOL_VERSION
 from caseaudit.core import clock, transitions
 from caseaudit.core.grades import ORDER
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.tools.choices import QuestionKind, ToolKind, VersionStatus
+from caseaudit.tools.models import AuditTool, Domain, GradeDescriptor, Question, ToolVersion
+from caseaudit.tools.transitions import TOOL_VERSION
 
 
 def require_draft(version: ToolVersion) -> None:
