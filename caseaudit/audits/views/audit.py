@@ -19,7 +19,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access, reco
 from caseaudit.accounts.choices import AccessAction
 from caseaudit.audits.actions import practice, reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
-from caseaudit.audits.forms_audit import (
+from caseaudit.audits.forms.audit import (
     AuditForm,
     DecisionForm,
     ExtensionForm,

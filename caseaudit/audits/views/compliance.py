@@ -16,7 +16,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.choices import Rag, YesNoPartly
 from caseaudit.audits.compliance import compliance_report, reporting_month, reporting_months
-from caseaudit.audits.forms_moderation import (
+from caseaudit.audits.forms.moderation import (
     ChooseAuditForm,
     ModerationForm,
     PeriodForm,

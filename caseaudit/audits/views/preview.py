@@ -6,7 +6,7 @@ tools cannot import the audit form, since audits builds on tools and not the rev
 
 from django.shortcuts import render
 
-from caseaudit.audits.forms_audit import AuditForm
+from caseaudit.audits.forms.audit import AuditForm
 from caseaudit.audits.models import Audit
 from caseaudit.tools.querysets import load_domains
 
