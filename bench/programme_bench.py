@@ -681,8 +681,10 @@ def _pick(rng: random.Random, shares: dict[str, float]) -> str:
 def _build_history(org: _Organisation, cases: _Cases, *, months: int, seed: int):
     """``months`` programme months up to March 2026, each with a confirmed sample and its
     audits (bulk_create), and re-audits of a share of the completed ones."""
-    from caseaudit.audits.choices import AuditKind, MonthStatus, SampleStatus, ToolKind
-    from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, Sample, SampleCase
+    from caseaudit.audits.choices import AuditKind, MonthStatus, SampleStatus
+    from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
+    from caseaudit.tools.choices import ToolKind
+    from caseaudit.tools.models import AuditTool
 
     rng = random.Random(f"{seed}:history")
     tool = AuditTool.objects.get(council__isnull=True, kind=ToolKind.PRACTICE).published()
@@ -982,8 +984,10 @@ def bench_sampling(
         draw_sample,
         eligible_children,
     )
-    from caseaudit.audits.choices import MonthStatus, ToolKind
-    from caseaudit.audits.models import AuditTool, ProgrammeMonth, Sample
+    from caseaudit.audits.choices import MonthStatus
+    from caseaudit.audits.models import ProgrammeMonth, Sample
+    from caseaudit.tools.choices import ToolKind
+    from caseaudit.tools.models import AuditTool
 
     tool = AuditTool.objects.get(council__isnull=True, kind=ToolKind.PRACTICE).published()
     programme_month = ProgrammeMonth.objects.create(

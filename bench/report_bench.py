@@ -102,9 +102,11 @@ def _measure(database_url: str, *args: str) -> dict:
 
 def add_what_reports_read(council, *, seed: int = 1) -> dict:
     """Domain grades for every completed audit, reflections for 60%, feedback for a quarter."""
-    from caseaudit.audits.choices import AuditStatus, QuestionKind
-    from caseaudit.audits.models import Answer, Audit, Feedback, Question, ReflectionSheet
+    from caseaudit.audits.choices import AuditStatus
+    from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
     from caseaudit.core.grades import ORDER
+    from caseaudit.tools.choices import QuestionKind
+    from caseaudit.tools.models import Question
 
     rng = random.Random(f"{seed}:report")  # noqa: S311 (a seeded simulation)
     grades = [g.value for g in ORDER]

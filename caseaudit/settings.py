@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "caseaudit.accounts",
     "caseaudit.organisation",
     "caseaudit.cases",
+    "caseaudit.tools",
     "caseaudit.audits",
     "caseaudit.reports",
     "caseaudit.site",

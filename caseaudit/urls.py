@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("caseaudit.accounts.urls")),
     path("organisation/", include("caseaudit.site.urls_organisation")),
     path("case-data/", include("caseaudit.cases.urls")),
+    path("audits/tools/", include("caseaudit.tools.urls")),
     path("audits/", include("caseaudit.audits.urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("admin/", admin.site.urls),

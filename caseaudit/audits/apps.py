@@ -8,6 +8,10 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from caseaudit.audits.querysets import children_of_my_audits
+        from caseaudit.audits.views.preview import tool_preview
         from caseaudit.cases.querysets import grant_child_visibility
+        from caseaudit.tools.previews import register_preview
 
         grant_child_visibility(children_of_my_audits)
+        # Auditors fill tools in through the audit form, so that is what a preview shows.
+        register_preview(tool_preview)

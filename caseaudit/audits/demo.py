@@ -34,11 +34,13 @@ from caseaudit.audits.actions import (
     sampling,
     workflow,
 )
-from caseaudit.audits.choices import AuditStatus, MonthStatus, QuestionKind, ToolKind
-from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, Question
+from caseaudit.audits.choices import AuditStatus, MonthStatus
+from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import month_end, next_month
+from caseaudit.tools.choices import QuestionKind, ToolKind
+from caseaudit.tools.models import AuditTool, Question
 
 FIRST_MONTH = datetime.date(2018, 11, 1)
 PAUSED = {datetime.date(2020, 3, 1), datetime.date(2020, 4, 1), datetime.date(2020, 5, 1)}

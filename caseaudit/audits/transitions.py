@@ -1,7 +1,7 @@
 """How each status in the audit programme may move (``core.transitions``): the one map per
 status type that the actions follow and the pages ask before offering a button."""
 
-from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus, VersionStatus
+from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus
 from caseaudit.core.transitions import Transitions
 
 OPEN = (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS)
@@ -42,14 +42,4 @@ SAMPLE = Transitions(
     allowed_from={SampleStatus.CONFIRMED: (SampleStatus.DRAFT,)},
     done={SampleStatus.CONFIRMED: "confirmed"},
     subject=lambda sample: f"The sample for {sample.month}",
-)
-
-# draft → published → retired (when the next version is published).
-TOOL_VERSION = Transitions(
-    allowed_from={
-        VersionStatus.PUBLISHED: (VersionStatus.DRAFT,),
-        VersionStatus.RETIRED: (VersionStatus.PUBLISHED,),
-    },
-    done={VersionStatus.PUBLISHED: "published", VersionStatus.RETIRED: "retired"},
-    subject=lambda version: f"Version {version.number} of {version.tool.name}",
 )

@@ -38,9 +38,17 @@ def record_change(
     )
 
 
+def record_types(model: type[models.Model] | models.Model) -> tuple[str, ...]:
+    """Every ``record_type`` the history holds ``model`` under: its label now, then any it had
+    before it moved app (its ``former_labels``). History is append-only and each entry's digest
+    covers its record type, so old entries keep the old label and readers ask for all of them.
+    """
+    return (model._meta.label_lower, *getattr(model, "former_labels", ()))
+
+
 def history_of(obj: models.Model):
     return ChangeRecord.objects.filter(
-        record_type=obj._meta.label_lower, record_id=str(obj.pk)
+        record_type__in=record_types(obj), record_id=str(obj.pk)
     ).order_by("-sequence")
 
 

@@ -2,9 +2,10 @@
 that has consent to share, and reflection sheets, for a report's period. Child-level text, so
 the page that lists it is access-logged and filtered by what the person may see."""
 
-from caseaudit.audits.choices import AuditStatus, QuestionKind
+from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.compliance import reporting_month
 from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
+from caseaudit.tools.choices import QuestionKind
 
 
 def _in_period(queryset, report, prefix: str):

@@ -17,7 +17,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Q
 
 from caseaudit.audits import compliance
-from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus, QuestionKind
+from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER, Grade
@@ -32,6 +32,7 @@ from caseaudit.core.suppression import (
 from caseaudit.reports.choices import ExemplarKind
 from caseaudit.reports.models import Exemplar
 from caseaudit.reports.periods import in_period
+from caseaudit.tools.choices import QuestionKind
 
 # How many months the domain trend looks back over (at least the period itself).
 TREND_MONTHS = 6

@@ -29,7 +29,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Your audits", reverse("audits:your_audits"), "audits:your_audits"))
     if permissions.can_run_programme(user):
         items.append(NavItem("Audit programme", reverse("audits:programme"), "audits:programme"))
-        items.append(NavItem("Audit tools", reverse("audits:tools"), "audits:tools"))
+        items.append(NavItem("Audit tools", reverse("tools:tools"), "tools:tools"))
         items.append(NavItem("Requests", reverse("audits:requests"), "audits:requests"))
     if permissions.can_see_compliance(user):
         items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
@@ -54,11 +54,11 @@ def current_section(request) -> str:
             return "audits:your_audits"
         if name in {"requests", "decide_exemption", "decide_extension"}:
             return "audits:requests"
-        if name == "tools" or name.startswith("tool_"):
-            return "audits:tools"
         for section in ("audits:moderation", "audits:compliance", "audits:programme"):
             if match.view_name.startswith(section):
                 return section
+    if match.namespace == "tools":
+        return "tools:tools"
     if match.namespace in ("", "accounts") or match.view_name.startswith("cases:child"):
         return "cases:children" if match.view_name.startswith("cases:child") else match.view_name
     return match.namespace

@@ -24,7 +24,7 @@ from caseaudit.audits.actions import allocation, programme, sampling
 from caseaudit.audits.tests.test_programme_helpers import Case, import_cases, practice_tool
 
 # The small council's people, for journeys that need children and audits of their own.
-from caseaudit.conftest import make_council, people  # noqa: E402, F401
+from caseaudit.conftest import make_council, people, restore_chain_heads  # noqa: E402, F401
 from caseaudit.core import clock
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -185,25 +185,20 @@ class Snapshot:
         ContentType.objects.clear_cache()
 
 
-def restore_chain_heads() -> None:
-    """Migrations create the log chains' heads, but an earlier transactional test's flush may
-    have emptied that table since."""
-    from caseaudit.core.chain import ChainedEntry, ChainHead
-
-    for model in apps.get_models():
-        if issubclass(model, ChainedEntry):
-            ChainHead.objects.get_or_create(chain=model.chain_name)
-
-
 def restore_shipped_tools() -> None:
     """The default audit tools come from a data migration, which a flush also empties."""
     import importlib
 
-    from caseaudit.audits.models import AuditTool
+    from django.db.migrations.loader import MigrationLoader
+
+    from caseaudit.tools.models import AuditTool
 
     if not AuditTool.objects.filter(council__isnull=True).exists():
-        shipped = importlib.import_module("caseaudit.audits.migrations.0002_default_audit_tools")
-        shipped.create_tools(apps, None)
+        name = "0002_default_audit_tools"
+        shipped = importlib.import_module(f"caseaudit.audits.migrations.{name}")
+        # The migration names the models by their app then ("audits"); its own state has them.
+        state = MigrationLoader(connection).project_state(("audits", name))
+        shipped.create_tools(state.apps, None)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from caseaudit.audits.choices import AuditStatus, QuestionKind
+from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.compliance import (
     auditor_fields,
     auditor_label,
@@ -27,19 +27,14 @@ from caseaudit.audits.compliance import (
     reporting_month,
     whole_percent,
 )
-from caseaudit.audits.models import (
-    Answer,
-    Audit,
-    Domain,
-    ModeratedDomain,
-    Moderation,
-    ProgrammeMonth,
-)
+from caseaudit.audits.models import Answer, Audit, ModeratedDomain, Moderation, ProgrammeMonth
 from caseaudit.audits.transitions import AUDIT
 from caseaudit.core import clock, transitions
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_key, month_label
+from caseaudit.tools.choices import QuestionKind
+from caseaudit.tools.models import Domain
 
 DEFAULT_SHARE = Fraction(1, 10)
 

@@ -12,17 +12,14 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from caseaudit.audits import compliance
-from caseaudit.audits.choices import (
-    AuditKind,
-    MonthStatus,
-    SampleStatus,
-    VersionStatus,
-)
-from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth, SampleCase, ToolVersion
+from caseaudit.audits.choices import AuditKind, MonthStatus, SampleStatus
+from caseaudit.audits.models import Audit, ProgrammeMonth, SampleCase
 from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core import transitions
 from caseaudit.core.history import record_change
+from caseaudit.tools.choices import VersionStatus
+from caseaudit.tools.models import AuditTool, ToolVersion
 
 # Months in which a sample may be drawn, confirmed and allocated.
 TAKES_SAMPLES = (MonthStatus.PLANNED, MonthStatus.OPEN)

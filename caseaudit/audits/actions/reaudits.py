@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from caseaudit.audits import eligibility
-from caseaudit.audits.choices import AuditKind, AuditStatus, QuestionKind
+from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Answer, Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade, movement
 from caseaudit.core.history import record_change
 from caseaudit.core.months import add_months
+from caseaudit.tools.choices import QuestionKind
 
 DEFAULT_INTERVAL_MONTHS = 3
 OVERALL = "Overall judgement"

@@ -20,12 +20,14 @@ from caseaudit.accounts import permissions
 from caseaudit.audits import permissions as rules
 from caseaudit.audits import querysets
 from caseaudit.audits.actions import notify, reaudits
-from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, Rag, YesNoPartly
-from caseaudit.audits.models import Answer, Audit, Exemption, Extension, Question
+from caseaudit.audits.choices import AuditStatus, Decision, Rag, YesNoPartly
+from caseaudit.audits.models import Answer, Audit, Exemption, Extension
 from caseaudit.audits.transitions import AUDIT, OPEN
 from caseaudit.core import clock, guards, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.tools.choices import QuestionKind
+from caseaudit.tools.models import Question
 
 CHANGED_SINCE_OPENED = (
     "This audit was changed by someone else since you opened it. Your changes have not been "

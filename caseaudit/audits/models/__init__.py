@@ -1,4 +1,4 @@
-"""Audit tools (``tools``) and the monthly programme (``programme``)."""
+"""The monthly programme (``programme``); the audit tools it uses are in ``caseaudit.tools``."""
 
 from caseaudit.audits.models.programme import (
     Answer,
@@ -15,33 +15,19 @@ from caseaudit.audits.models.programme import (
     Sample,
     SampleCase,
 )
-from caseaudit.audits.models.tools import (
-    AuditTool,
-    AuditToolQuerySet,
-    Domain,
-    GradeDescriptor,
-    Question,
-    ToolVersion,
-)
 
 __all__ = [
     "Answer",
     "Audit",
-    "AuditTool",
-    "AuditToolQuerySet",
-    "Domain",
     "Exemption",
     "Extension",
     "Feedback",
-    "GradeDescriptor",
     "ModeratedDomain",
     "Moderation",
     "PracticeAction",
     "ProgrammeMonth",
-    "Question",
     "ReflectionSheet",
     "SafeguardingAlert",
     "Sample",
     "SampleCase",
-    "ToolVersion",
 ]

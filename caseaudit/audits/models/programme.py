@@ -32,7 +32,7 @@ class ProgrammeMonth(models.Model):
     month = models.DateField(help_text="The first day of the month.")
     status = models.CharField(max_length=10, choices=MonthStatus.choices, default="planned")
     tool_version = models.ForeignKey(
-        "audits.ToolVersion", on_delete=models.PROTECT, related_name="months"
+        "tools.ToolVersion", on_delete=models.PROTECT, related_name="months"
     )
     # A named cohort (cases.cohorts.COHORTS) the month focuses on; blank for a cross-section.
     cohort_key = models.CharField(max_length=50, blank=True)
@@ -116,7 +116,7 @@ class Audit(models.Model):
         "organisation.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     tool_version = models.ForeignKey(
-        "audits.ToolVersion", on_delete=models.PROTECT, related_name="audits"
+        "tools.ToolVersion", on_delete=models.PROTECT, related_name="audits"
     )
     auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audits_to_do")
     status = models.CharField(max_length=15, choices=AuditStatus.choices, default="allocated")
@@ -151,7 +151,7 @@ class Audit(models.Model):
 
 class Answer(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey("audits.Question", on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey("tools.Question", on_delete=models.PROTECT, related_name="+")
     value = models.CharField(max_length=25, blank=True, help_text="A grade, choice or RAG code.")
     text = models.TextField(blank=True)
 
@@ -305,7 +305,7 @@ class Moderation(models.Model):
 
 class ModeratedDomain(models.Model):
     moderation = models.ForeignKey(Moderation, on_delete=models.CASCADE, related_name="domains")
-    domain = models.ForeignKey("audits.Domain", on_delete=models.PROTECT, related_name="+")
+    domain = models.ForeignKey("tools.Domain", on_delete=models.PROTECT, related_name="+")
     grade = models.CharField(max_length=25, choices=Grade.choices)
     reason = models.TextField(blank=True)
 

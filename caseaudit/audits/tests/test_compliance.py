@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from caseaudit.audits.choices import AuditKind, AuditStatus, ToolKind
+from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.compliance import (
     compliance_rate,
     compliance_report,
@@ -18,10 +18,12 @@ from caseaudit.audits.compliance import (
     reporting_months,
     whole_percent,
 )
-from caseaudit.audits.models import Audit, AuditTool, ProgrammeMonth
+from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.cases.models import Child
 from caseaudit.organisation.choices import ServiceKind
 from caseaudit.organisation.models import Service, Team
+from caseaudit.tools.choices import ToolKind
+from caseaudit.tools.models import AuditTool
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from caseaudit.audits.choices import AuditStatus, MonthStatus, ToolKind
+from caseaudit.audits.choices import AuditStatus, MonthStatus
 from caseaudit.audits.demo import build_history
 from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.audits.tests.test_programme_helpers import (
@@ -14,6 +14,7 @@ from caseaudit.audits.tests.test_programme_helpers import (
     team_cases,
 )
 from caseaudit.core.models import ChangeRecord
+from caseaudit.tools.choices import ToolKind
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2020, 7, 10)

@@ -17,15 +17,8 @@ from caseaudit.audits.actions.moderation import (
     record_moderation,
     select_for_moderation,
 )
-from caseaudit.audits.choices import AuditKind, AuditStatus, QuestionKind, ToolKind
-from caseaudit.audits.models import (
-    Answer,
-    Audit,
-    AuditTool,
-    ModeratedDomain,
-    Moderation,
-    Question,
-)
+from caseaudit.audits.choices import AuditKind, AuditStatus
+from caseaudit.audits.models import Answer, Audit, ModeratedDomain, Moderation
 from caseaudit.audits.tests.test_compliance import (
     make_children,
     new_audit,
@@ -33,6 +26,8 @@ from caseaudit.audits.tests.test_compliance import (
     programme_months,
 )
 from caseaudit.core.history import history_of
+from caseaudit.tools.choices import QuestionKind, ToolKind
+from caseaudit.tools.models import AuditTool, Question
 
 pytestmark = pytest.mark.django_db
 

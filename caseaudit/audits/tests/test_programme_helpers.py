@@ -13,13 +13,14 @@ import pytest
 
 from caseaudit.accounts.choices import Role, Scope
 from caseaudit.audits.actions import programme
-from caseaudit.audits.choices import ToolKind
-from caseaudit.audits.models import AuditTool, ProgrammeMonth
+from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Child
 from caseaudit.cases.tests.test_annex_a_reader import make_workbook
 from caseaudit.conftest import make_user
 from caseaudit.organisation.models import Team, Worker
+from caseaudit.tools.choices import ToolKind
+from caseaudit.tools.models import AuditTool
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from caseaudit.audits.actions import programme, tools
-from caseaudit.audits.choices import MonthStatus, ToolKind
-from caseaudit.audits.models import AuditTool
+from caseaudit.audits.actions import programme
+from caseaudit.audits.choices import MonthStatus
 from caseaudit.audits.tests.test_programme_helpers import make_month
 from caseaudit.core.history import history_of
+from caseaudit.tools import actions
+from caseaudit.tools.choices import ToolKind
+from caseaudit.tools.models import AuditTool
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +40,11 @@ def test_a_month_needs_a_first_day_a_due_date_after_it_and_a_known_cohort(
 
 
 def test_a_month_needs_a_published_tool_of_its_own_council(people):
-    draft = tools.start_draft(AuditTool.objects.get(kind=ToolKind.PRACTICE), by=people.qa_lead)
+    draft = actions.start_draft(AuditTool.objects.get(kind=ToolKind.PRACTICE), by=people.qa_lead)
     with pytest.raises(ValidationError) as refused:
         make_month(people.qa_lead.council, tool_version=draft)
     assert "choose a published version" in refused.value.message_dict["tool_version"][0]
-    theirs = tools.create_tool(
+    theirs = actions.create_tool(
         people.outsider.council, name="Theirs", kind=ToolKind.PRACTICE, by=people.outsider
     )
     theirs.status = "published"  # as publish() would, without building the whole tool

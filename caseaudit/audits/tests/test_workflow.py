@@ -10,13 +10,15 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from caseaudit.audits.actions import workflow
-from caseaudit.audits.choices import AuditStatus, Decision, QuestionKind, ToolKind
-from caseaudit.audits.models import Answer, Audit, AuditTool, Question
+from caseaudit.audits.choices import AuditStatus, Decision
+from caseaudit.audits.models import Answer, Audit
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Child
 from caseaudit.cases.tests.test_annex_a_reader import make_workbook
 from caseaudit.cases.tests.test_import import REFERRAL_HEADERS, referral
 from caseaudit.core.history import history_of
+from caseaudit.tools.choices import QuestionKind, ToolKind
+from caseaudit.tools.models import AuditTool, Question
 
 pytestmark = pytest.mark.django_db
 AS_AT = datetime.date(2024, 1, 31)

@@ -22,17 +22,17 @@ from caseaudit.accounts.choices import AccessAction
 from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
-from caseaudit.audits.forms_audit import (
+from caseaudit.audits.forms.audit import (
     AuditForm,
     DecisionForm,
     ExtensionForm,
     ReasonForm,
-    load_domains,
     previous_grades,
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
+from caseaudit.tools.querysets import load_domains
 
 AUDIT_PAGE = Audit.objects.select_related(
     "child", "team", "worker", "auditor", "tool_version__tool", "reaudit_of"

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.audits.actions import moderation as moderating
-from caseaudit.audits.choices import QuestionKind, Rag, YesNoPartly
+from caseaudit.audits.choices import Rag, YesNoPartly
 from caseaudit.audits.compliance import compliance_report, reporting_month, reporting_months
-from caseaudit.audits.forms_moderation import (
+from caseaudit.audits.forms.moderation import (
     ChooseAuditForm,
     ModerationForm,
     PeriodForm,
@@ -26,6 +26,7 @@ from caseaudit.audits.models import Answer, Audit, Moderation
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data
 from caseaudit.core.grades import Grade
+from caseaudit.tools.choices import QuestionKind
 
 AUDIT_RELATIONS = ("child", "team", "auditor", "month", "tool_version__tool")
 WAITING_PER_PAGE = 25

@@ -13,7 +13,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import feedback, practice, reflection, safeguarding
 from caseaudit.audits.choices import AuditStatus
-from caseaudit.audits.forms_followup import (
+from caseaudit.audits.forms.followup import (
     ActionTakenForm,
     AlertForm,
     CloseActionForm,

@@ -13,7 +13,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import allocation, programme, sampling
 from caseaudit.audits.choices import MonthStatus, SampleStatus
-from caseaudit.audits.forms_programme import DrawForm, MonthForm, ReallocateForm
+from caseaudit.audits.forms.programme import DrawForm, MonthForm, ReallocateForm
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample
 from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS

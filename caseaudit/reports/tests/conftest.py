@@ -15,18 +15,12 @@ from caseaudit.audits.choices import (
     FeedbackFrom,
     FeedbackMethod,
     MonthStatus,
-    QuestionKind,
 )
-from caseaudit.audits.models import (
-    Answer,
-    Audit,
-    Feedback,
-    ProgrammeMonth,
-    Question,
-    ReflectionSheet,
-)
+from caseaudit.audits.models import Answer, Audit, Feedback, ProgrammeMonth, ReflectionSheet
 from caseaudit.audits.tests.test_compliance import make_children, new_audit, practice_tool
 from caseaudit.core.grades import ORDER
+from caseaudit.tools.choices import QuestionKind
+from caseaudit.tools.models import Question
 
 JAN, FEB, MAR = (datetime.date(2024, month, 1) for month in (1, 2, 3))
 TODAY = datetime.date(2024, 4, 15)
