@@ -68,7 +68,7 @@ def test_only_the_sign_in_pages_are_open_to_people_not_signed_in():
 def test_the_guard_of_each_section_is_its_permission():
     views = dict(_patterns(get_resolver().url_patterns))
     assert guards.required_permission(views["audits:programme"]) is permissions.can_run_programme
-    assert guards.required_permission(views["audits:tools"]) is permissions.can_run_programme
+    assert guards.required_permission(views["tools:tools"]) is permissions.can_run_programme
     assert guards.required_permission(views["cases:imports"]) is permissions.can_import_case_data
     assert guards.required_permission(views["reports:draft"]) is permissions.can_publish_reports
     assert guards.required_permission(views["home"]) is guards.signed_in
