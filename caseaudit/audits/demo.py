@@ -35,7 +35,7 @@ from caseaudit.audits.actions import (
     workflow,
 )
 from caseaudit.audits.choices import AuditStatus, MonthStatus
-from caseaudit.audits.models import Audit, ProgrammeMonth
+from caseaudit.audits.models import Audit, ProgrammeMonth, SafeguardingAlert
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import month_end, next_month
@@ -481,8 +481,6 @@ def alert_for_demo_manager(council, *, username: str = "team.manager", today=Non
     """An open safeguarding alert about the most recently audited child in the demo team
     manager's team, raised by its auditor, so that login shows one on its home page. Nothing
     if there is already an open one for them, or no such audit."""
-    from caseaudit.audits.models import SafeguardingAlert
-
     manager = User.objects.get(council=council, username=username)
     if SafeguardingAlert.objects.open().filter(recipients=manager).exists():
         return None

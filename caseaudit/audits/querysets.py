@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.core import clock
 from caseaudit.core.roles import Role, Scope, can_see_child_records, scope_q
+from caseaudit.organisation.models import Assignment
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -75,8 +76,6 @@ class PracticeActionQuerySet(models.QuerySet):
 
 def _owned_or_managed_q(user) -> Q:
     """Actions the person owns, or that people they now manage own."""
-    from caseaudit.organisation.models import Assignment
-
     managed = Assignment.objects.current().filter(manager_id=user.worker_id)
     return Q(owner_id=user.worker_id) | Q(owner_id__in=managed.values("worker_id"))
 
