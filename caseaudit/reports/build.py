@@ -10,8 +10,9 @@ start, one query; the period's totals, by area and by service, three), and each 
 
 No child is identifiable: the report holds counts, and exemplar text that the QA lead chose
 and may have edited; the child's LA child ID is removed from that text as well, in case it
-was left in. Breakdowns below council level (area, service, cohort) suppress counts from 1 to
-5 as ``c``, with secondary suppression (``core.suppression``).
+was left in. Breakdowns below council level (area, service, cohort) and the council figures
+beside them are suppressed by ``core.suppression``'s one rule, together, so a council figure
+hidden in one table is hidden wherever the report repeats it (``sections``).
 """
 
 import datetime
@@ -75,10 +76,11 @@ def build_highlight(
     tables = sections.compliance_tables(since_start, period, label)
     chart_months, by_month_table = sections.judgements_by_month(council, to_month, programme_months)
     tables["judgements_by_month"] = by_month_table
-    tables.update(sections.judgements_by_unit(period_audits, label))
     exemplars = sections.exemplars(council, from_month, to_month)
-    themes, themes_table = sections.themes(period_audits, exemplars, label)
-    tables["practice_themes"] = themes_table
+    breakdowns, themes, council_judgements = sections.judgement_breakdowns(
+        period_audits, exemplars, label
+    )
+    tables.update(breakdowns)
     first_month = programme_months[0]["month"] if programme_months else None
     domains, domains_table = sections.domains(council, from_month, to_month, label, first_month)
     tables["domains"] = domains_table
@@ -92,7 +94,9 @@ def build_highlight(
     )
 
     period_judged = [row for row in chart_months if from_month.isoformat()[:7] <= row["key"]]
-    period_counts = [sum(row["counts"][i] for row in period_judged) for i in range(len(ORDER))]
+    # The council's judgements for the period, as the tables by area, service and cohort show
+    # them: a figure hidden there is hidden here too, and so is its share.
+    *period_counts, period_total = council_judgements
     return {
         "kind": "highlight",
         "title": f"Audit highlight report – {label}",
@@ -106,12 +110,14 @@ def build_highlight(
         "narrative": {section.value: narrative.get(section.value, "") for section in Section},
         "compliance": {
             "since_start": {
-                "headline": since_start.headline,
+                "headline": sections.published_headline(
+                    since_start, tables["compliance_since_start"]
+                ),
                 "audits": since_start.totals.audits.as_json(),
                 "reaudits": since_start.totals.reaudits.as_json(),
             },
             "period": {
-                "headline": period.headline,
+                "headline": sections.published_headline(period, tables["compliance_period"]),
                 "audits": period.totals.audits.as_json(),
                 "reaudits": period.totals.reaudits.as_json(),
             },
@@ -119,8 +125,8 @@ def build_highlight(
         "judgements": {
             "months": chart_months,
             "period_counts": period_counts,
-            "period_total": sum(period_counts),
-            "period_percent": [sections.percent(c, sum(period_counts)) for c in period_counts],
+            "period_total": period_total,
+            "period_percent": [sections.shown_percent(c, period_total) for c in period_counts],
             "inadequate": sections.inadequate_sentence(period_judged),
             "grades": [{"value": g.value, "label": g.label, "colour": g.colour} for g in ORDER],
         },

@@ -6,8 +6,13 @@ together; every format renders what they return.
 Each section is one grouped query (the compliance figures are ``audits.compliance``'s own).
 The judgement sections count completed audits (submitted or moderated) of the programme that
 have an overall grade, with the auditor's grade; re-audits are follow-ups of Inadequate cases
-and are counted in the compliance figures only. Breakdowns below council level (area,
-service, cohort) suppress small counts (``core.suppression``).
+and are counted in the compliance figures only.
+
+Every count of audits by area, service or cohort, and the council figures beside them, is
+suppressed by ``core.suppression``'s one rule. The tables that break the same council figures
+down (judgements by area, by service and by cohort; compliance by area and by service) are
+suppressed together, so a council figure hidden in one is hidden in all of them, and in the
+programme figures and opening sentences that repeat it.
 """
 
 import datetime
@@ -22,13 +27,7 @@ from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import add_months, month_key, month_label, months_between
-from caseaudit.core.suppression import (
-    SUPPRESSED,
-    guard_totals,
-    suppress_columns,
-    suppress_row_total,
-    suppress_table,
-)
+from caseaudit.core.suppression import SUPPRESSED, suppress_breakdowns, suppress_count
 from caseaudit.reports.choices import ExemplarKind
 from caseaudit.reports.models import Exemplar
 from caseaudit.reports.periods import in_period
@@ -48,6 +47,11 @@ GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
 
 def percent(part: int, whole: int) -> str:
     return compliance.format_rate(compliance.whole_percent(part, whole))
+
+
+def shown_percent(part, whole) -> str:
+    """A share of a total where either may be hidden: hidden with them."""
+    return SUPPRESSED if SUPPRESSED in (part, whole) else percent(part, whole)
 
 
 def _table(title: str, sheet: str, columns: list[str], rows: list[list], **extra) -> dict:
@@ -84,47 +88,33 @@ def cohort_title(key: str) -> str:
 
 
 def compliance_tables(since_start, period, label: str) -> dict:
-    def totals_rows(report) -> list[list]:
-        return [
-            [name, figures.allocated, figures.completed, figures.rate_text]
-            for name, figures in (
-                ("Audits", report.totals.audits),
-                ("Re-audits", report.totals.reaudits),
-            )
-        ]
-
+    by_area, by_service = (period.table(name) for name in ("by_area", "by_service"))
+    area, service = suppress_breakdowns(
+        [_compliance_counts(by_area.rows), _compliance_counts(by_service.rows)],
+        rows_add_up=False,
+        columns=4,
+    )
+    # The council's figures, as every table on the page must show them.
+    council = _compliance_cells(area.column_totals, period.totals)
     columns = ["", "Allocated", "Completed", "Compliance"]
     tables = {
         "compliance_since_start": _table(
             "Audit programme since the start",
             "Compliance since start",
             columns,
-            totals_rows(since_start),
+            _since_start_rows(since_start.totals, period.totals, council),
+            suppressed=True,
         ),
         "compliance_period": _table(
-            f"Audit programme, {label}", "Compliance in period", columns, totals_rows(period)
+            f"Audit programme, {label}",
+            "Compliance in period",
+            columns,
+            [["Audits", *council[:3]], ["Re-audits", *council[3:]]],
+            suppressed=True,
         ),
     }
-    for name, unit in (("by_area", "Area"), ("by_service", "Service")):
-        table = period.table(name)
-        counts = [
-            [
-                row.audits.allocated,
-                row.audits.completed,
-                row.reaudits.allocated,
-                row.reaudits.completed,
-            ]
-            for row in table.rows
-        ]
-        shown = suppress_columns(counts)
-        rows = []
-        for row, cells in zip(table.rows, shown, strict=True):
-            audit_rate = SUPPRESSED if SUPPRESSED in cells[:2] else row.audits.rate_text
-            reaudit_rate = SUPPRESSED if SUPPRESSED in cells[2:] else row.reaudits.rate_text
-            rows.append(
-                [row.label, cells[0], cells[1], audit_rate, cells[2], cells[3], reaudit_rate]
-            )
-        tables[f"compliance_{name}"] = _table(
+    for unit, table, shown in (("Area", by_area, area), ("Service", by_service, service)):
+        tables[f"compliance_by_{unit.lower()}"] = _table(
             f"Compliance by {unit.lower()}, {label}",
             f"Compliance by {unit.lower()}",
             [
@@ -136,28 +126,68 @@ def compliance_tables(since_start, period, label: str) -> dict:
                 "Re-audits completed",
                 "Re-audit compliance",
             ],
-            rows,
-            total=["Council", *_compliance_total(shown, period.totals)],
+            [
+                [row.label, *_compliance_cells(cells, row)]
+                for row, cells in zip(table.rows, shown.cells, strict=True)
+            ],
+            total=["Council", *council],
             suppressed=True,
         )
     return tables
 
 
-def _compliance_total(shown: list[list], total) -> list:
-    allocated, completed, re_allocated, re_completed = guard_totals(
-        shown,
-        [
-            total.audits.allocated,
-            total.audits.completed,
-            total.reaudits.allocated,
-            total.reaudits.completed,
-        ],
-    )
-    audit_rate = SUPPRESSED if SUPPRESSED in (allocated, completed) else total.audits.rate_text
-    reaudit_rate = (
-        SUPPRESSED if SUPPRESSED in (re_allocated, re_completed) else total.reaudits.rate_text
-    )
+def _compliance_counts(rows) -> list[list[int]]:
+    return [
+        [row.audits.allocated, row.audits.completed, row.reaudits.allocated, row.reaudits.completed]
+        for row in rows
+    ]
+
+
+def _compliance_cells(cells: list, row) -> list:
+    """Allocated, completed and the rate, for audits then re-audits. A rate beside a hidden
+    count would give it away with the other count, so it is hidden with it."""
+    allocated, completed, re_allocated, re_completed = cells
+    audit_rate = SUPPRESSED if SUPPRESSED in cells[:2] else row.audits.rate_text
+    reaudit_rate = SUPPRESSED if SUPPRESSED in cells[2:] else row.reaudits.rate_text
     return [allocated, completed, audit_rate, re_allocated, re_completed, reaudit_rate]
+
+
+def _since_start_rows(since_start, period, council: list) -> list[list]:
+    """The programme since the start. Where nothing fell before the period a figure is the
+    period's own, and shows as the period's table shows it; otherwise a count from 1 to 5 is
+    hidden, and the rate with it."""
+    period_shown = dict(zip(("audits", "reaudits"), (council[:2], council[3:5]), strict=True))
+    rows = []
+    for name, kind in (("Audits", "audits"), ("Re-audits", "reaudits")):
+        figures, in_period_figures = getattr(since_start, kind), getattr(period, kind)
+        cells = [
+            shown if value == same else suppress_count(value)
+            for value, same, shown in zip(
+                (figures.allocated, figures.completed),
+                (in_period_figures.allocated, in_period_figures.completed),
+                period_shown[kind],
+                strict=True,
+            )
+        ]
+        rate = SUPPRESSED if SUPPRESSED in cells else figures.rate_text
+        rows.append([name, *cells, rate])
+    return rows
+
+
+def published_headline(report, table: dict) -> list[str]:
+    """``compliance``'s opening sentences, each kept only where the figures it states are
+    shown in ``table`` (the same figures as a table row for audits, then re-audits)."""
+    sentences = []
+    for sentence, row, what in zip(
+        report.headline, table["rows"], ("audits", "re-audits"), strict=True
+    ):
+        if SUPPRESSED in row:
+            sentence = (
+                f"Some of the {what} figures are small numbers, shown as {SUPPRESSED} in the "
+                "table, and are not given here."
+            )
+        sentences.append(sentence)
+    return sentences
 
 
 def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict], dict]:
@@ -230,23 +260,26 @@ def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[
     )
 
 
-def _suppressed_grade_table(title, sheet, heading, groups: list[tuple]) -> dict:
-    shown = suppress_table([counts for _, counts in groups])
-    rows = []
-    for (label, counts), cells in zip(groups, shown, strict=True):
-        rows.append([label, *cells, suppress_row_total(sum(counts), cells)])
-    column_totals = [sum(counts[i] for _, counts in groups) for i in range(len(ORDER))]
+def _grade_table(title, sheet, heading, groups: list[tuple], shown) -> dict:
     return _table(
         title,
         sheet,
         [heading, *GRADE_LABELS, "Audits judged"],
-        rows,
-        total=["Council", *guard_totals(shown, column_totals), sum(column_totals)],
+        [
+            [label, *cells, total]
+            for (label, _), cells, total in zip(groups, shown.cells, shown.row_totals, strict=True)
+        ],
+        total=["Council", *shown.column_totals, shown.grand_total],
         suppressed=True,
     )
 
 
-def judgements_by_unit(period_audits, label: str) -> dict:
+def judgement_breakdowns(
+    period_audits, exemplars: list[dict], label: str
+) -> tuple[dict, list[dict], list]:
+    """Judgements by area, by service and by cohort (the practice themes): three breakdowns of
+    the same council figures, suppressed together. Also the practice themes as the report
+    describes them, and the council's judgements as those tables show them."""
     judged = _judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
@@ -258,29 +291,57 @@ def judgements_by_unit(period_audits, label: str) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {
-        "judgements_by_area": _suppressed_grade_table(
-            f"Judgements by area, {label}",
-            "Judgements by area",
-            "Area",
-            _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)"),
+    areas = _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)")
+    services = _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service")
+    keys, cohorts, descriptors = _cohorts(judged, exemplars)
+    by_area, by_service, by_cohort = suppress_breakdowns(
+        [[counts for _, counts in groups] for groups in (areas, services, cohorts)],
+        columns=len(ORDER),
+    )
+    tables = {
+        "judgements_by_area": _grade_table(
+            f"Judgements by area, {label}", "Judgements by area", "Area", areas, by_area
         ),
-        "judgements_by_service": _suppressed_grade_table(
+        "judgements_by_service": _grade_table(
             f"Judgements by service, {label}",
             "Judgements by service",
             "Service",
-            _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service"),
+            services,
+            by_service,
+        ),
+        "practice_themes": _grade_table(
+            f"Practice themes: grades by cohort, {label}",
+            "Practice themes",
+            "Cohort",
+            cohorts,
+            by_cohort,
         ),
     }
+    themes = []
+    for key, cells, total in zip(keys, by_cohort.cells, by_cohort.row_totals, strict=True):
+        themes.append(
+            {
+                "key": key,
+                "title": cohort_title(key),
+                "grades": [
+                    {"label": grade.label, "value": grade.value, "count": count}
+                    for grade, count in zip(ORDER, cells, strict=True)
+                ],
+                "total": total,
+                "descriptors": [
+                    {"grade": grade.label, "value": grade.value, "texts": descriptors[key][grade]}
+                    for grade in ORDER
+                    if descriptors[key].get(grade)
+                ],
+            }
+        )
+    return tables, themes, [*by_area.column_totals, by_area.grand_total]
 
 
-def themes(period_audits, exemplars: list[dict], label: str) -> tuple[list[dict], dict]:
-    grouped = (
-        _judged(period_audits)
-        .values("month__cohort_key", "overall_grade")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _cohorts(judged, exemplars: list[dict]):
+    """The practice themes' cohorts (the cross-section first), their grade counts and the
+    descriptors chosen for them; a cohort with descriptors and no judged audit still shows."""
+    grouped = judged.values("month__cohort_key", "overall_grade").annotate(n=Count("pk")).order_by()
     by_cohort: dict[str, dict[str, int]] = defaultdict(dict)
     for row in grouped:
         by_cohort[row["month__cohort_key"] or ""][row["overall_grade"]] = row["n"]
@@ -291,28 +352,7 @@ def themes(period_audits, exemplars: list[dict], label: str) -> tuple[list[dict]
             descriptors[key][exemplar["grade"]].append(exemplar["text"])
     keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", key))
     groups = [(cohort_title(key), _grade_counts(by_cohort.get(key, {}))) for key in keys]
-    table = _suppressed_grade_table(
-        f"Practice themes: grades by cohort, {label}", "Practice themes", "Cohort", groups
-    )
-    themes = []
-    for key, row in zip(keys, table["rows"], strict=True):
-        themes.append(
-            {
-                "key": key,
-                "title": cohort_title(key),
-                "grades": [
-                    {"label": grade.label, "value": grade.value, "count": count}
-                    for grade, count in zip(ORDER, row[1:5], strict=True)
-                ],
-                "total": row[5],
-                "descriptors": [
-                    {"grade": grade.label, "value": grade.value, "texts": descriptors[key][grade]}
-                    for grade in ORDER
-                    if descriptors[key].get(grade)
-                ],
-            }
-        )
-    return themes, table
+    return keys, groups, descriptors
 
 
 def domains(council, from_month, to_month, label: str, first_month) -> tuple[dict, dict]:

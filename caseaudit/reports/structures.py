@@ -62,8 +62,9 @@ class Grade(TypedDict):
 
 class Judgements(TypedDict):
     months: list[MonthJudgements]
-    period_counts: list[int]
-    period_total: int
+    # As the breakdowns by area, service and cohort show the council's figures.
+    period_counts: list[Cell]
+    period_total: Cell
     period_percent: list[str]
     inadequate: str
     grades: list[Grade]

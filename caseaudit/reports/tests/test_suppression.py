@@ -1,0 +1,79 @@
+"""The published highlight report, read as a reader would read it: nothing hidden in a table
+can be worked out from the figures published beside it, in that table or another one."""
+
+from caseaudit.conftest import make_council
+from caseaudit.core.suppression import SUPPRESSED, THRESHOLD, Published, disclosures
+from caseaudit.reports import actions
+from caseaudit.reports.models import HighlightReport
+from caseaudit.reports.tests.conftest import JAN, MAR, make_programme
+
+GRADE_TABLES = ("judgements_by_area", "judgements_by_service", "practice_themes")
+COMPLIANCE_TABLES = ("compliance_by_area", "compliance_by_service")
+# The counts in a compliance table's rows: allocated and completed, audits then re-audits.
+COMPLIANCE_COUNTS = (1, 2, 4, 5)
+
+
+def grade_table(table: dict) -> Published:
+    return Published(
+        cells=[row[1:5] for row in table["rows"]],
+        row_totals=[row[5] for row in table["rows"]],
+        column_totals=table["total"][1:5],
+        grand_total=table["total"][5],
+    )
+
+
+def compliance_table(table: dict) -> Published:
+    return Published(
+        cells=[[row[i] for i in COMPLIANCE_COUNTS] for row in table["rows"]],
+        row_totals=None,
+        column_totals=[table["total"][i] for i in COMPLIANCE_COUNTS],
+        grand_total=None,
+    )
+
+
+def published(qa_lead, council) -> dict:
+    draft = actions.start_report(council, from_month=JAN, to_month=MAR, by=qa_lead)
+    report = actions.publish_report(draft, by=qa_lead)
+    return HighlightReport.objects.get(pk=report.pk).data
+
+
+def assert_nothing_can_be_worked_out(data: dict):
+    tables = data["tables"]
+    grades = [grade_table(tables[name]) for name in GRADE_TABLES]
+    compliance = [compliance_table(tables[name]) for name in COMPLIANCE_TABLES]
+    # Breakdowns of the same council figures are read together, as a reader could.
+    assert disclosures(*grades) == []
+    assert disclosures(*compliance) == []
+    # The council's figures are the same wherever they are printed.
+    assert len({tuple(tables[name]["total"]) for name in GRADE_TABLES}) == 1
+    assert [*data["judgements"]["period_counts"], data["judgements"]["period_total"]] == (
+        tables["judgements_by_area"]["total"][1:]
+    )
+    period = tables["compliance_period"]["rows"]
+    for name in COMPLIANCE_TABLES:
+        assert tables[name]["total"][1:] == [*period[0][1:], *period[1][1:]]
+    # No small number shows anywhere in a suppressed table.
+    for table in tables.values():
+        if table.get("suppressed"):
+            for row in [*table["rows"], table.get("total", [])]:
+                assert not any(type(v) is int and 0 < v <= THRESHOLD for v in row[1:])
+    return grades
+
+
+def test_nothing_hidden_in_a_published_report_can_be_worked_out(council, people, programme):
+    data = published(people.qa_lead, council.council)
+    grades = assert_nothing_can_be_worked_out(data)
+    assert any(SUPPRESSED in row for table in grades for row in table.cells)
+    # The practice themes say what their table says.
+    themes = data["tables"]["practice_themes"]["rows"]
+    for theme, row in zip(data["themes"], themes, strict=True):
+        assert [g["count"] for g in theme["grades"]] + [theme["total"]] == row[1:]
+
+
+def test_nor_in_a_larger_council_with_some_figures_shown(db, people):
+    big = make_council("Bigshire Council", "903", teams_per_area=3)
+    make_programme(big, people, per_team=8, prefix="BIG")
+    data = published(people.qa_lead, big.council)
+    assert_nothing_can_be_worked_out(data)
+    # Larger figures still show: the council's audits allocated, and each area's.
+    assert isinstance(data["tables"]["compliance_by_area"]["rows"][0][1], int)
