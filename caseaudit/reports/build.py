@@ -74,11 +74,10 @@ def build_highlight(
     period_audits = compliance.counted_audits(council, from_month=from_month, to_month=to_month)
 
     tables = sections.compliance_tables(since_start, period, label)
-    chart_months, by_month_table = sections.judgements_by_month(council, to_month, programme_months)
-    tables["judgements_by_month"] = by_month_table
+    months = sections.judgements_by_month(council, to_month, programme_months)
     exemplars = sections.exemplars(council, from_month, to_month)
-    breakdowns, themes, council_judgements = sections.judgement_breakdowns(
-        period_audits, exemplars, label
+    breakdowns, themes, council_judgements, chart_months = sections.judgement_breakdowns(
+        period_audits, exemplars, label, months, from_month
     )
     tables.update(breakdowns)
     first_month = programme_months[0]["month"] if programme_months else None

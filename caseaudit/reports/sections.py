@@ -27,7 +27,12 @@ from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import add_months, month_key, month_label, months_between
-from caseaudit.core.suppression import SUPPRESSED, suppress_breakdowns, suppress_count
+from caseaudit.core.suppression import (
+    SUPPRESSED,
+    suppress_breakdowns,
+    suppress_count,
+    suppress_table,
+)
 from caseaudit.reports.choices import ExemplarKind
 from caseaudit.reports.models import Exemplar
 from caseaudit.reports.periods import in_period
@@ -190,7 +195,9 @@ def published_headline(report, table: dict) -> list[str]:
     return sentences
 
 
-def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict], dict]:
+def judgements_by_month(council, to_month, programme_months) -> list[dict]:
+    """The council's judgements month by month, from the programme's first month (or first
+    judged audit) to ``to_month``: the counts as counted, before suppression."""
     counted = compliance.counted_audits(council, to_month=to_month)
     grouped = (
         _judged(counted)
@@ -204,13 +211,10 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
     paused = {pm["month"] for pm in programme_months if pm["status"] == MonthStatus.PAUSED}
     starts = [pm["month"] for pm in programme_months] + list(by_month)
     if not starts:
-        return [], _table("Overall judgements by month", "Judgements by month", [], [], empty=True)
+        return []
     months = []
-    rows = []
     for month in months_between(min(starts), to_month):
         counts = _grade_counts(by_month.get(month, {}))
-        total = sum(counts)
-        good = counts[0] + counts[1]
         months.append(
             {
                 "key": month_key(month),
@@ -218,21 +222,33 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
                 "name": month_label(month),
                 "paused": month in paused,
                 "counts": counts,
-                "total": total,
+                "total": sum(counts),
             }
         )
+    return months
+
+
+def _month_table(months: list[dict]) -> dict:
+    """The judgements by month as published: ``months`` are already suppressed, and a share
+    is hidden where its count or the month's total is."""
+    if not months:
+        return _table("Overall judgements by month", "Judgements by month", [], [], empty=True)
+    rows = []
+    for month in months:
+        counts, total = month["counts"], month["total"]
+        good = SUPPRESSED if SUPPRESSED in counts[:2] else counts[0] + counts[1]
         rows.append(
             [
-                month_label(month),
+                month["name"],
                 *counts,
                 total,
-                *(percent(count, total) for count in counts),
-                percent(good, total),
-                "Programme paused" if month in paused else "",
+                *(shown_percent(count, total) for count in counts),
+                shown_percent(good, total),
+                "Programme paused" if month["paused"] else "",
             ]
         )
-    table = _table(
-        f"Overall judgements by month, {month_label(min(starts))} to {month_label(to_month)}",
+    return _table(
+        f"Overall judgements by month, {months[0]['name']} to {months[-1]['name']}",
         "Judgements by month",
         [
             "Month",
@@ -243,8 +259,8 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
             "Note",
         ],
         rows,
+        suppressed=True,
     )
-    return months, table
 
 
 def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[tuple]:
@@ -275,11 +291,13 @@ def _grade_table(title, sheet, heading, groups: list[tuple], shown) -> dict:
 
 
 def judgement_breakdowns(
-    period_audits, exemplars: list[dict], label: str
-) -> tuple[dict, list[dict], list]:
-    """Judgements by area, by service and by cohort (the practice themes): three breakdowns of
-    the same council figures, suppressed together. Also the practice themes as the report
-    describes them, and the council's judgements as those tables show them."""
+    period_audits, exemplars: list[dict], label: str, months: list[dict], from_month
+) -> tuple[dict, list[dict], list, list[dict]]:
+    """Judgements by area, by service, by cohort (the practice themes) and by month in the
+    period: four breakdowns of the same council figures, suppressed together; the months
+    before the period are suppressed on their own. Returns the tables, the practice themes as
+    the report describes them, the council's judgements as the tables show them, and
+    ``months`` as published."""
     judged = _judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
@@ -294,11 +312,27 @@ def judgement_breakdowns(
     areas = _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)")
     services = _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service")
     keys, cohorts, descriptors = _cohorts(judged, exemplars)
-    by_area, by_service, by_cohort = suppress_breakdowns(
-        [[counts for _, counts in groups] for groups in (areas, services, cohorts)],
+    earlier = [month for month in months if month["key"] < month_key(from_month)]
+    in_period = months[len(earlier) :]
+    by_area, by_service, by_cohort, by_month = suppress_breakdowns(
+        [
+            *([counts for _, counts in groups] for groups in (areas, services, cohorts)),
+            [month["counts"] for month in in_period],
+        ],
         columns=len(ORDER),
     )
+    before = suppress_table([month["counts"] for month in earlier], columns=len(ORDER))
+    shown_months = [
+        {**month, "counts": cells, "total": total}
+        for month, cells, total in zip(
+            months,
+            [*before.cells, *by_month.cells],
+            [*before.row_totals, *by_month.row_totals],
+            strict=True,
+        )
+    ]
     tables = {
+        "judgements_by_month": _month_table(shown_months),
         "judgements_by_area": _grade_table(
             f"Judgements by area, {label}", "Judgements by area", "Area", areas, by_area
         ),
@@ -335,7 +369,7 @@ def judgement_breakdowns(
                 ],
             }
         )
-    return tables, themes, [*by_area.column_totals, by_area.grand_total]
+    return tables, themes, [*by_area.column_totals, by_area.grand_total], shown_months
 
 
 def _cohorts(judged, exemplars: list[dict]):
@@ -493,8 +527,12 @@ def exemplars(council, from_month, to_month) -> list[dict]:
 
 def inadequate_sentence(months: list[dict]) -> str:
     """Seed 003's opening of the practice themes: the share judged Inadequate, latest month
-    first ("30% of the audits judged in September 2020 were Inadequate, and 3% in August")."""
-    judged = [m for m in reversed(months) if m["total"]]
+    first ("30% of the audits judged in September 2020 were Inadequate, and 3% in August").
+    ``months`` are as published: a month whose share would give a hidden count away is left
+    out."""
+    judged = [
+        m for m in reversed(months) if m["total"] and SUPPRESSED not in (m["counts"][3], m["total"])
+    ]
     if not judged:
         return ""
     parts = [

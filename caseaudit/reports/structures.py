@@ -44,14 +44,15 @@ class Compliance(TypedDict):
 
 
 class MonthJudgements(TypedDict):
-    """One month of the judgements chart and table; ``counts`` in grade order."""
+    """One month of the judgements chart and table; ``counts`` in grade order, suppressed as
+    the table shows them."""
 
     key: str
     label: str
     name: str
     paused: bool
-    counts: list[int]
-    total: int
+    counts: list[Cell]
+    total: Cell
 
 
 class Grade(TypedDict):

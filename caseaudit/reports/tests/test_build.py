@@ -14,7 +14,7 @@ from caseaudit.audits.compliance import compliance_report
 from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.conftest import make_council
 from caseaudit.core.suppression import SUPPRESSED, suppress_columns
-from caseaudit.reports import actions, formats
+from caseaudit.reports import actions, formats, sections
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion
 from caseaudit.reports.tests.conftest import FEB, JAN, MAR, TODAY, make_programme
@@ -86,8 +86,10 @@ def test_judgements_by_month_from_the_first_month_with_the_pause_marked(council,
     months = data["judgements"]["months"]
     assert [m["key"] for m in months] == ["2024-01", "2024-02", "2024-03"]
     assert [m["paused"] for m in months] == [False, True, False]
-    # Eight completed audits a month, graded in turn O, G, RI, I, G, RI.
-    assert months[0]["counts"] == [2, 3, 2, 1]
+    # Eight completed audits a month, graded in turn O, G, RI, I, G, RI: 2, 3, 2 and 1, each
+    # hidden, and the 8 with them (four hidden counts adding to 8 are each at most 5).
+    assert months[0]["counts"] == [SUPPRESSED] * 4
+    assert months[0]["total"] == SUPPRESSED
     table = data["tables"]["judgements_by_month"]
     assert table["columns"][1:5] == [
         "Outstanding",
@@ -97,12 +99,37 @@ def test_judgements_by_month_from_the_first_month_with_the_pause_marked(council,
     ]
     assert table["rows"][1][0] == "February 2024"
     assert table["rows"][1][-1] == "Programme paused"
-    assert table["rows"][0][5:11] == [8, "25%", "38%", "25%", "13%", "63%"]
-    assert data["judgements"]["inadequate"] == (
+    # The shares would give the counts away, so they are hidden with them.
+    assert table["rows"][0][5:11] == [SUPPRESSED] * 6
+    assert data["judgements"]["inadequate"] == ""
+
+
+def test_judgements_by_month_show_shares_where_the_counts_show(db, people):
+    big = make_council("Bigshire Council", "903", teams_per_area=3)
+    make_programme(big, people, per_team=8, prefix="BIG")
+    table = build(big)["tables"]["judgements_by_month"]
+    # 32 judged in January: Outstanding and Inadequate are small and hidden, with their shares
+    # and the share good or better (Outstanding and Good together).
+    assert table["rows"][0][1:11] == [
+        *(SUPPRESSED, 11, 10, SUPPRESSED, 32),
+        *(SUPPRESSED, "34%", "31%", SUPPRESSED, SUPPRESSED),
+    ]
+
+
+def test_the_inadequate_sentence_leaves_out_a_month_whose_share_is_hidden():
+    def month(name, counts, total):
+        return {"name": name, "counts": counts, "total": total}
+
+    march = month("March 2024", [2, 2, 2, 2], 8)
+    february = month("February 2024", [SUPPRESSED] * 4, SUPPRESSED)
+    january = month("January 2024", [7, 7, 1, 1], 16)
+    assert sections.inadequate_sentence([march]) == (
         "25% of the audits judged in March 2024 were Inadequate."
     )
-    both = build(council)["judgements"]["inadequate"]
-    assert both == "Audits judged Inadequate: 25% in March 2024, 13% in January 2024."
+    assert sections.inadequate_sentence([january, february, march]) == (
+        "Audits judged Inadequate: 25% in March 2024, 6% in January 2024."
+    )
+    assert sections.inadequate_sentence([february]) == ""
 
 
 def test_breakdowns_below_council_level_suppress_small_counts(council, people, programme):
