@@ -30,6 +30,7 @@ from caseaudit.core.months import add_months, month_key, month_label, months_bet
 from caseaudit.core.suppression import (
     SUPPRESSED,
     suppress_breakdowns,
+    suppress_columns,
     suppress_count,
     suppress_table,
 )
@@ -449,6 +450,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
         )
     # Weakest first: the lowest share good or better, then the most Inadequate.
     results.sort(key=lambda d: (d["good_or_better"], -d["counts"][3], d["title"]))
+    _suppress_domains(results, [monthly[d["title"]] for d in results], trend_months)
     table = _table(
         f"Domain results, {label}",
         "Domain results",
@@ -465,12 +467,13 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
                 d["title"],
                 *d["counts"],
                 d["total"],
-                compliance.format_rate(d["good_or_better"]),
-                *(compliance.format_rate(value) for value in d["trend"]),
+                shown_rate(d["good_or_better"]),
+                *(shown_rate(value) for value in d["trend"]),
                 d["direction"],
             ]
             for d in results
         ],
+        suppressed=True,
     )
     strongest = list(reversed(results[-NAMED_DOMAINS:])) if results else []
     weakest = results[:NAMED_DOMAINS]
@@ -479,6 +482,36 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
         half = len(results) // 2
         weakest, strongest = results[:half], list(reversed(results[len(results) - half :]))
     return {"weakest": weakest, "strongest": strongest, "all": results}, table
+
+
+def _suppress_domains(results: list[dict], monthly: list[dict], trend_months) -> None:
+    """Each domain's grade counts with its total (counts of audits, so the same rule): the
+    domains do not add up to anything published, so only their own totals are read against
+    them. The share good or better is hidden beside a hidden Outstanding, Good or total; a
+    month's share of the trend, whose counts are not published, is hidden where it stands
+    for a small number good or better or not (1 to 5 of either)."""
+    if not results:
+        return
+    by_grade = [list(column) for column in zip(*(d["counts"] for d in results), strict=True)]
+    shown = suppress_columns(by_grade)
+    for d, cells, total, months in zip(
+        results, zip(*shown.cells, strict=True), shown.column_totals, monthly, strict=True
+    ):
+        d["counts"], d["total"] = list(cells), total
+        if SUPPRESSED in (*cells[:2], total):
+            d["good_or_better"] = SUPPRESSED
+        d["trend"] = [
+            SUPPRESSED
+            if m in months
+            and SUPPRESSED in map(suppress_count, (months[m][0], months[m][1] - months[m][0]))
+            else value
+            for m, value in zip(trend_months, d["trend"], strict=True)
+        ]
+
+
+def shown_rate(value) -> str:
+    """A share as the report prints it: "c" where it is hidden."""
+    return SUPPRESSED if value == SUPPRESSED else compliance.format_rate(value)
 
 
 def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:

@@ -94,12 +94,14 @@ class Theme(TypedDict):
 
 
 class Domain(TypedDict):
+    """One domain's grades, suppressed; a share is ``c`` where it would give a count away."""
+
     title: str
-    counts: list[int]
-    total: int
-    good_or_better: int | None
+    counts: list[Cell]
+    total: Cell
+    good_or_better: int | str | None
     # The share good or better in each trend month; None where nothing was graded.
-    trend: list[int | None]
+    trend: list[int | str | None]
     direction: str
 
 
