@@ -68,10 +68,10 @@ def suppress_table(
     return suppress_breakdowns([rows], rows_add_up=rows_add_up, columns=columns)[0]
 
 
-def suppress_columns(counts: Sequence[Sequence[int]]) -> Published:
+def suppress_columns(counts: Sequence[Sequence[int]], *, columns: int | None = None) -> Published:
     """A table whose figures add up down each column (to the council's figure) but not along a
     row, as allocated and completed do not: no row totals are published."""
-    return suppress_table(counts, rows_add_up=False)
+    return suppress_table(counts, rows_add_up=False, columns=columns)
 
 
 def suppress_breakdowns(

@@ -22,6 +22,7 @@ from caseaudit.audits.models import ProgrammeMonth, ReflectionSheet
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import month_key, month_label
+from caseaudit.core.suppression import suppress_count
 from caseaudit.reports import sections
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
 from caseaudit.reports.models import Narrative
@@ -137,7 +138,8 @@ def build_highlight(
             "improvements": sections.quotes(exemplars, ExemplarKind.IMPROVEMENT),
         },
         "reflection": {
-            "sheets": reflections,
+            # A council figure standing alone: hidden from 1 to 5, like every count here.
+            "sheets": suppress_count(reflections),
             "questions": [
                 {
                     "key": question.value,

@@ -522,15 +522,20 @@ def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:
         .order_by()
     )
     counts = {row["given_by"]: (row["n"], row["shared"]) for row in grouped}
-    rows = [[source.label, *counts.get(source.value, (0, 0))] for source in FeedbackFrom]
+    # Received and with consent add up down the columns, not along a row (one is part of the
+    # other), so the table is suppressed as the compliance breakdowns are.
+    shown = suppress_columns(
+        [list(counts.get(source.value, (0, 0))) for source in FeedbackFrom], columns=2
+    )
     table = _table(
         f"Feedback received, {label}",
         "Feedback",
         ["Feedback from", "Received", "With consent to share"],
-        rows,
-        total=["Total", sum(r[1] for r in rows), sum(r[2] for r in rows)],
+        [[source.label, *cells] for source, cells in zip(FeedbackFrom, shown.cells, strict=True)],
+        total=["Total", *shown.column_totals],
+        suppressed=True,
     )
-    return {"received": sum(r[1] for r in rows)}, table
+    return {"received": shown.column_totals[0]}, table
 
 
 def exemplars(council, from_month, to_month) -> list[dict]:

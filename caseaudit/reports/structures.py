@@ -115,7 +115,7 @@ Quote = TypedDict("Quote", {"text": str, "from": str})
 
 
 class Feedback(TypedDict):
-    received: int
+    received: Cell
     strengths: list[Quote]
     improvements: list[Quote]
 
@@ -127,7 +127,7 @@ class ReflectionQuotes(TypedDict):
 
 
 class Reflection(TypedDict):
-    sheets: int
+    sheets: Cell
     questions: list[ReflectionQuotes]
 
 

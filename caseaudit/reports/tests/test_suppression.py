@@ -60,6 +60,19 @@ def assert_nothing_can_be_worked_out(data: dict):
     # Breakdowns of the same council figures are read together, as a reader could.
     assert disclosures(*grades) == []
     assert disclosures(*compliance) == []
+    feedback = tables["feedback"]
+    assert (
+        disclosures(
+            Published(
+                cells=[row[1:3] for row in feedback["rows"]],
+                row_totals=None,
+                column_totals=feedback["total"][1:3],
+                grand_total=None,
+            )
+        )
+        == []
+    )
+    assert data["feedback"]["received"] == feedback["total"][1]
     if tables["domains"]["rows"]:
         assert disclosures(domain_table(tables["domains"])) == []
         for row in tables["domains"]["rows"]:
