@@ -24,10 +24,12 @@ upper bound at all.
 
 Tables that break the same council figures down in different ways (by area, by service, by
 cohort) share their council totals; ``suppress_breakdowns`` suppresses them together, so a
-council figure hidden in one is hidden in all, and the reader may combine them.
+council figure hidden in one is hidden in all, and the reader may combine them. A row that
+appears in two of them (the same counts) is hidden alike in both.
 """
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,9 +97,32 @@ def suppress_breakdowns(
     while True:
         published = _publish(counts, true, hidden, width, rows_add_up)
         found = disclosures(*published)
-        if not found:
+        if found:
+            hidden.add(_next_to_hide(set(found), equations, true, hidden))
+            continue
+        alike = _hidden_alike(counts, hidden, rows_add_up)
+        if alike <= hidden:
             return published
-        hidden.add(_next_to_hide(set(found), equations, true, hidden))
+        hidden |= alike
+
+
+def _hidden_alike(counts, hidden, rows_add_up) -> set[Key]:
+    """Rows with the same counts are hidden alike: the same row often appears in two
+    breakdowns (the one service that is the whole council, a month that is a cohort), and
+    a figure hidden in one must not be printed in the other."""
+    rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for t, table in enumerate(counts):
+        for r, row in enumerate(table):
+            rows[tuple(row)].append((t, r))
+    alike: set[Key] = set()
+    for places in rows.values():
+        columns = {key[3] for t, r in places for key in hidden if key[:3] == ("cell", t, r)}
+        total = rows_add_up and any(("row", t, r) in hidden for t, r in places)
+        for t, r in places:
+            alike.update(("cell", t, r, c) for c in columns)
+            if total:
+                alike.add(("row", t, r))
+    return alike
 
 
 def _next_to_hide(found, equations, true, hidden) -> Key:

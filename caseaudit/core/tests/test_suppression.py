@@ -101,6 +101,18 @@ def test_nor_by_playing_two_breakdowns_of_the_same_figures_off_each_other(tables
     assert_nothing_given_away(*published)
 
 
+@settings(max_examples=100, deadline=None)
+@given(tables(max_rows=4, max_columns=4), st.data())
+def test_a_row_in_two_breakdowns_is_hidden_alike_in_both(first, data):
+    # The second breakdown has one of the first's rows as it is, and the rest in one row.
+    kept = data.draw(st.integers(0, len(first) - 1))
+    rest = [sum(row[c] for i, row in enumerate(first) if i != kept) for c in range(len(first[0]))]
+    published = suppress_breakdowns([first, [first[kept], rest]])
+    assert published[0].cells[kept] == published[1].cells[0]
+    assert published[0].row_totals[kept] == published[1].row_totals[0]
+    assert_nothing_given_away(*published)
+
+
 def test_counts_from_one_to_five_are_suppressed_and_zero_is_not():
     assert [suppress_count(n) for n in (0, 1, 5, 6)] == [0, C, C, 6]
 
