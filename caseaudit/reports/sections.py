@@ -29,6 +29,7 @@ from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import add_months, month_key, month_label, months_between
 from caseaudit.core.suppression import (
     SUPPRESSED,
+    THRESHOLD,
     suppress_breakdowns,
     suppress_columns,
     suppress_count,
@@ -161,13 +162,18 @@ def _compliance_cells(cells: list, row) -> list:
 def _since_start_rows(since_start, period, council: list) -> list[list]:
     """The programme since the start. Where nothing fell before the period a figure is the
     period's own, and shows as the period's table shows it; otherwise a count from 1 to 5 is
-    hidden, and the rate with it."""
+    hidden, and the rate with it. A since-start figure of 6 beside a hidden figure for the
+    period is hidden too: being different, the period's would be at most 5."""
     period_shown = dict(zip(("audits", "reaudits"), (council[:2], council[3:5]), strict=True))
     rows = []
     for name, kind in (("Audits", "audits"), ("Re-audits", "reaudits")):
         figures, in_period_figures = getattr(since_start, kind), getattr(period, kind)
         cells = [
-            shown if value == same else suppress_count(value)
+            shown
+            if value == same
+            else SUPPRESSED
+            if shown == SUPPRESSED and value <= THRESHOLD + 1
+            else suppress_count(value)
             for value, same, shown in zip(
                 (figures.allocated, figures.completed),
                 (in_period_figures.allocated, in_period_figures.completed),

@@ -3,9 +3,11 @@ can be worked out from the figures published beside it, in that table or another
 reports here run from the programme's first month, so the months add up to the council's
 figures as the tables by area, service and cohort do."""
 
+from types import SimpleNamespace
+
 from caseaudit.conftest import make_council
 from caseaudit.core.suppression import SUPPRESSED, THRESHOLD, Published, disclosures
-from caseaudit.reports import actions
+from caseaudit.reports import actions, sections
 from caseaudit.reports.models import HighlightReport
 from caseaudit.reports.tests.conftest import JAN, MAR, make_programme
 
@@ -114,3 +116,21 @@ def test_nor_in_a_larger_council_with_some_figures_shown(db, people):
     assert_nothing_can_be_worked_out(data)
     # Larger figures still show: the council's audits allocated, and each area's.
     assert isinstance(data["tables"]["compliance_by_area"]["rows"][0][1], int)
+
+
+def test_since_the_start_does_not_give_away_the_periods_hidden_figures():
+    def figures(allocated, completed):
+        return SimpleNamespace(allocated=allocated, completed=completed, rate_text="")
+
+    def totals(audits, reaudits):
+        return SimpleNamespace(audits=figures(*audits), reaudits=figures(*reaudits))
+
+    period = totals((20, 16), (4, 3))
+    council = [20, 16, "80%", SUPPRESSED, SUPPRESSED, SUPPRESSED]
+    # 6 re-audits since the start, 4 in the period: shown, 6 would say the 4 is at most 5.
+    rows = sections._since_start_rows(totals((30, 16), (6, 9)), period, council)
+    assert rows[0] == ["Audits", 30, 16, ""]
+    assert rows[1] == ["Re-audits", SUPPRESSED, 9, SUPPRESSED]
+    # Nothing before the period: the same figures, shown as the period's are.
+    rows = sections._since_start_rows(period, period, council)
+    assert rows[1] == ["Re-audits", SUPPRESSED, SUPPRESSED, SUPPRESSED]
