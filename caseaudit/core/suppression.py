@@ -30,7 +30,7 @@ appears in two of them (the same counts) is hidden alike in both.
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 SUPPRESSED = "c"
@@ -81,10 +81,13 @@ def suppress_breakdowns(
     *,
     rows_add_up: bool = True,
     columns: int | None = None,
+    hide: Collection[Key] = (),
 ) -> list[Published]:
     """Suppress tables that break the same council figures down in different ways, so that
     they agree on which council figures are hidden and cannot be played off each other.
-    ``columns`` gives the width where there may be no rows at all."""
+    ``columns`` gives the width where there may be no rows at all; ``hide``, figures to hide
+    whatever their size because another table hides a figure they would bound (a 0 is
+    still shown: it bounds nothing)."""
     width = _width(tables, columns)
     counts = [[list(row) for row in table] for table in tables]
     column_totals = [sum(row[c] for row in counts[0]) for c in range(width)] if counts else []
@@ -93,6 +96,7 @@ def suppress_breakdowns(
             raise ValueError("Breakdowns of the same figures must add up to the same totals.")
     true = _figures(counts, column_totals, rows_add_up)
     hidden = {key for key, value in true.items() if 0 < value <= THRESHOLD}
+    hidden |= {key for key in hide if true[key] > 0}
     equations = _equations(counts, width, rows_add_up)
     while True:
         published = _publish(counts, true, hidden, width, rows_add_up)
@@ -175,6 +179,11 @@ def feasible_ranges(*tables: Published) -> dict[Key, tuple[int, float]]:
                     total_high - sum(low for low, _ in others),
                 )
     return {key: bounds[key] for key, value in values.items() if value == SUPPRESSED}
+
+
+def hidden_figures(*tables: Published) -> set[Key]:
+    """Where ``tables`` (suppressed together) show ``c``."""
+    return {key for key, value in _published_figures(tables).items() if value == SUPPRESSED}
 
 
 def disclosures(*tables: Published) -> list[Key]:

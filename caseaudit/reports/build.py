@@ -74,13 +74,12 @@ def build_highlight(
     )
     period_audits = compliance.counted_audits(council, from_month=from_month, to_month=to_month)
 
-    tables = sections.compliance_tables(since_start, period, label)
     months = sections.judgements_by_month(council, to_month, programme_months)
     exemplars = sections.exemplars(council, from_month, to_month)
-    breakdowns, themes, council_judgements, chart_months = sections.judgement_breakdowns(
-        period_audits, exemplars, label, months, from_month
+    tables, themes, council_judgements, chart_months, compliance_shown = (
+        sections.judgement_breakdowns(period_audits, exemplars, label, months, from_month, period)
     )
-    tables.update(breakdowns)
+    tables.update(sections.compliance_tables(since_start, period, label, compliance_shown))
     first_month = programme_months[0]["month"] if programme_months else None
     domains, domains_table = sections.domains(council, from_month, to_month, label, first_month)
     tables["domains"] = domains_table

@@ -30,6 +30,7 @@ from caseaudit.core.months import add_months, month_key, month_label, months_bet
 from caseaudit.core.suppression import (
     SUPPRESSED,
     THRESHOLD,
+    hidden_figures,
     suppress_breakdowns,
     suppress_columns,
     suppress_count,
@@ -94,13 +95,11 @@ def cohort_title(key: str) -> str:
 # Sections --------------------------------------------------------------------------------------
 
 
-def compliance_tables(since_start, period, label: str) -> dict:
+def compliance_tables(since_start, period, label: str, shown: list) -> dict:
+    """The programme figures and compliance by area and by service; ``shown`` is the latter
+    two suppressed (``judgement_breakdowns``)."""
     by_area, by_service = (period.table(name) for name in ("by_area", "by_service"))
-    area, service = suppress_breakdowns(
-        [_compliance_counts(by_area.rows), _compliance_counts(by_service.rows)],
-        rows_add_up=False,
-        columns=4,
-    )
+    area, service = shown
     # The council's figures, as every table on the page must show them.
     council = _compliance_cells(area.column_totals, period.totals)
     columns = ["", "Allocated", "Completed", "Compliance"]
@@ -271,14 +270,15 @@ def _month_table(months: list[dict]) -> dict:
 
 
 def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[tuple]:
-    """(label, counts in grade order) per group, from values() rows with overall_grade and n."""
+    """(label, counts in grade order, key) per group, from values() rows with overall_grade
+    and n."""
     groups: dict = {}
     for row in grouped:
         key = row[key_fields[0]]
         label = row[key_fields[1]] or label_default
         groups.setdefault(key, [label, {}])[1][row["overall_grade"]] = row["n"]
     return sorted(
-        ((label, _grade_counts(values)) for label, values in groups.values()),
+        ((label, _grade_counts(values), key) for key, (label, values) in groups.items()),
         key=lambda item: item[0],
     )
 
@@ -290,7 +290,7 @@ def _grade_table(title, sheet, heading, groups: list[tuple], shown) -> dict:
         [heading, *GRADE_LABELS, "Audits judged"],
         [
             [label, *cells, total]
-            for (label, _), cells, total in zip(groups, shown.cells, shown.row_totals, strict=True)
+            for (label, *_), cells, total in zip(groups, shown.cells, shown.row_totals, strict=True)
         ],
         total=["Council", *shown.column_totals, shown.grand_total],
         suppressed=True,
@@ -298,13 +298,15 @@ def _grade_table(title, sheet, heading, groups: list[tuple], shown) -> dict:
 
 
 def judgement_breakdowns(
-    period_audits, exemplars: list[dict], label: str, months: list[dict], from_month
-) -> tuple[dict, list[dict], list, list[dict]]:
+    period_audits, exemplars: list[dict], label: str, months: list[dict], from_month, period
+) -> tuple[dict, list[dict], list, list[dict], list]:
     """Judgements by area, by service, by cohort (the practice themes) and by month in the
     period: four breakdowns of the same council figures, suppressed together; the months
     before the period are suppressed on their own. Returns the tables, the practice themes as
-    the report describes them, the council's judgements as the tables show them, and
-    ``months`` as published."""
+    the report describes them, the council's judgements as the tables show them, ``months``
+    as published, and compliance by area and by service (``period``'s) suppressed with them:
+    an area's audits judged are at most its audits completed, so each is hidden where the
+    other is."""
     judged = _judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
@@ -321,13 +323,38 @@ def judgement_breakdowns(
     keys, cohorts, descriptors = _cohorts(judged, exemplars)
     earlier = [month for month in months if month["key"] < month_key(from_month)]
     in_period = months[len(earlier) :]
-    by_area, by_service, by_cohort, by_month = suppress_breakdowns(
-        [
-            *([counts for _, counts in groups] for groups in (areas, services, cohorts)),
-            [month["counts"] for month in in_period],
-        ],
-        columns=len(ORDER),
-    )
+    grade_counts = [
+        *([group[1] for group in groups] for groups in (areas, services, cohorts)),
+        [month["counts"] for month in in_period],
+    ]
+    compliance_rows = [period.table(name).rows for name in ("by_area", "by_service")]
+    compliance_counts = [_compliance_counts(rows) for rows in compliance_rows]
+    links = [(("grand",), ("column", 1))]
+    for t, (groups, rows) in enumerate(zip((areas, services), compliance_rows, strict=True)):
+        completed_row = {row.key: r for r, row in enumerate(rows)}
+        links += [
+            (("row", t, g), ("cell", t, completed_row[group[2]], 1))
+            for g, group in enumerate(groups)
+            if group[2] in completed_row
+        ]
+    hide_grades: set = set()
+    hide_compliance: set = set()
+    while True:
+        grades = suppress_breakdowns(grade_counts, columns=len(ORDER), hide=hide_grades)
+        compliance = suppress_breakdowns(
+            compliance_counts, rows_add_up=False, columns=4, hide=hide_compliance
+        )
+        hidden_grades, hidden_compliance = hidden_figures(*grades), hidden_figures(*compliance)
+        more_grades = {g for g, c in links if c in hidden_compliance} - hidden_grades
+        more_compliance = {c for g, c in links if g in hidden_grades} - hidden_compliance
+        # A zero is never hidden, so only a figure that can be hidden counts as more.
+        more_grades -= hide_grades
+        more_compliance -= hide_compliance
+        if not more_grades and not more_compliance:
+            break
+        hide_grades |= more_grades
+        hide_compliance |= more_compliance
+    by_area, by_service, by_cohort, by_month = grades
     before = suppress_table([month["counts"] for month in earlier], columns=len(ORDER))
     shown_months = [
         {**month, "counts": cells, "total": total}
@@ -376,7 +403,7 @@ def judgement_breakdowns(
                 ],
             }
         )
-    return tables, themes, [*by_area.column_totals, by_area.grand_total], shown_months
+    return tables, themes, [*by_area.column_totals, by_area.grand_total], shown_months, compliance
 
 
 def _cohorts(judged, exemplars: list[dict]):

@@ -12,6 +12,7 @@ from caseaudit.core.suppression import (
     Published,
     disclosures,
     feasible_ranges,
+    hidden_figures,
     suppress_breakdowns,
     suppress_columns,
     suppress_count,
@@ -169,3 +170,11 @@ def test_a_table_with_nothing_small_is_unchanged():
 def test_the_reader_knows_no_upper_bound_where_everything_is_hidden():
     ranges = feasible_ranges(Published([[C, 0]], [C], [C, 0], C))
     assert ranges[("cell", 0, 0, 0)] == (1, math.inf)
+
+
+def test_figures_another_table_hides_are_hidden_whatever_their_size_but_never_a_zero():
+    hide = [("cell", 0, 0, 0), ("cell", 0, 0, 1)]
+    (published,) = suppress_breakdowns([[[40, 0, 12], [30, 9, 11]]], hide=hide)
+    assert published.cells[0][:2] == [C, 0]
+    assert hidden_figures(published) >= {("cell", 0, 0, 0)}
+    assert_nothing_given_away(published)

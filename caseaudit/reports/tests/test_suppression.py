@@ -62,6 +62,13 @@ def assert_nothing_can_be_worked_out(data: dict):
     # Breakdowns of the same council figures are read together, as a reader could.
     assert disclosures(*grades) == []
     assert disclosures(*compliance) == []
+    # Audits judged are at most audits completed: each is hidden where the other is.
+    for grade, compliance_name in zip(GRADE_TABLES[:2], COMPLIANCE_TABLES, strict=True):
+        completed = {row[0]: row[2] for row in tables[compliance_name]["rows"]}
+        completed["Council"] = tables[compliance_name]["total"][2]
+        for row in [*tables[grade]["rows"], tables[grade]["total"]]:
+            if row[0] in completed and 0 not in (row[5], completed[row[0]]):
+                assert (row[5] == SUPPRESSED) == (completed[row[0]] == SUPPRESSED), row[0]
     feedback = tables["feedback"]
     assert (
         disclosures(
