@@ -26,6 +26,11 @@ Tables that break the same council figures down in different ways (by area, by s
 cohort) share their council totals; ``suppress_breakdowns`` suppresses them together, so a
 council figure hidden in one is hidden in all, and the reader may combine them. A row that
 appears in two of them (the same counts) is hidden alike in both.
+
+What the reader here does not use: inequalities between tables (completed at most
+allocated; the caller links such pairs with ``hide``), and reasoning stronger than
+intervals (linear programming over the whole table): the rule is about what interval
+reasoning can recover, as issue 12 asks.
 """
 
 import math

@@ -8,11 +8,14 @@ The judgement sections count completed audits (submitted or moderated) of the pr
 have an overall grade, with the auditor's grade; re-audits are follow-ups of Inadequate cases
 and are counted in the compliance figures only.
 
-Every count of audits by area, service or cohort, and the council figures beside them, is
-suppressed by ``core.suppression``'s one rule. The tables that break the same council figures
-down (judgements by area, by service and by cohort; compliance by area and by service) are
-suppressed together, so a council figure hidden in one is hidden in all of them, and in the
-programme figures and opening sentences that repeat it.
+This is the wide-circulation edition: every count in it, the council's included, follows
+``core.suppression``'s one rule. Tables that break the same council figures down are
+suppressed together, so a council figure hidden in one is hidden in all of them and wherever
+the report repeats it: judgements by area, by service, by cohort and by month of the period;
+compliance by area and by service with the programme figures and opening sentences; and the
+two families with each other, since an area's audits judged are at most its audits
+completed. Domain results and feedback are suppressed against their own totals. A share
+(percentage) is hidden beside a hidden count or total.
 """
 
 import datetime
