@@ -27,10 +27,11 @@ cohort) share their council totals; ``suppress_breakdowns`` suppresses them toge
 council figure hidden in one is hidden in all, and the reader may combine them. A row that
 appears in two of them (the same counts) is hidden alike in both.
 
-What the reader here does not use: inequalities between tables (completed at most
-allocated; the caller links such pairs with ``hide``), and reasoning stronger than
-intervals (linear programming over the whole table): the rule is about what interval
-reasoning can recover, as issue 12 asks.
+The reader also uses what the caller says one figure is at most (completed, at most
+allocated). What they do not use: inequalities between tables suppressed apart (the caller
+links such pairs with ``hide``), and reasoning stronger than intervals (linear programming
+over the whole table): the rule is about what interval reasoning can recover, as issue 12
+asks.
 """
 
 import math
@@ -87,12 +88,14 @@ def suppress_breakdowns(
     rows_add_up: bool = True,
     columns: int | None = None,
     hide: Collection[Key] = (),
+    at_most: Collection[tuple[Key, Key]] = (),
 ) -> list[Published]:
     """Suppress tables that break the same council figures down in different ways, so that
     they agree on which council figures are hidden and cannot be played off each other.
     ``columns`` gives the width where there may be no rows at all; ``hide``, figures to hide
     whatever their size because another table hides a figure they would bound (a 0 is
-    still shown: it bounds nothing)."""
+    still shown: it bounds nothing); ``at_most``, pairs of figures the reader knows to be no
+    more than the other (completed, allocated)."""
     width = _width(tables, columns)
     counts = [[list(row) for row in table] for table in tables]
     column_totals = [sum(row[c] for row in counts[0]) for c in range(width)] if counts else []
@@ -105,9 +108,9 @@ def suppress_breakdowns(
     equations = _equations(counts, width, rows_add_up)
     while True:
         published = _publish(counts, true, hidden, width, rows_add_up)
-        found = disclosures(*published)
+        found = disclosures(*published, at_most=at_most)
         if found:
-            hidden.add(_next_to_hide(set(found), equations, true, hidden))
+            hidden.add(_next_to_hide(set(found), equations, at_most, true, hidden))
             continue
         alike = _hidden_alike(counts, hidden, rows_add_up)
         if alike <= hidden:
@@ -134,7 +137,7 @@ def _hidden_alike(counts, hidden, rows_add_up) -> set[Key]:
     return alike
 
 
-def _next_to_hide(found, equations, true, hidden) -> Key:
+def _next_to_hide(found, equations, at_most, true, hidden) -> Key:
     """The figure secondary suppression hides next: in a line that gives something away, with
     as few hidden figures as possible (a line with one is what pins a figure), the smallest
     shown figure that is not 0, counts before totals."""
@@ -142,7 +145,7 @@ def _next_to_hide(found, equations, true, hidden) -> Key:
     def order(key):
         return (_HIDE_FIRST[key[0]], true[key], key)
 
-    lines = [(total, *members) for total, members in equations]
+    lines = [(total, *members) for total, members in equations] + [tuple(p) for p in at_most]
     giving_away = [line for line in lines if found.intersection(line)]
     for line in sorted(giving_away, key=lambda line: sum(key in hidden for key in line)):
         candidates = [key for key in line if key not in hidden and true[key] > 0]
@@ -151,10 +154,13 @@ def _next_to_hide(found, equations, true, hidden) -> Key:
     return min((key for key in true if key not in hidden and true[key] > 0), key=order)
 
 
-def feasible_ranges(*tables: Published) -> dict[Key, tuple[int, float]]:
+def feasible_ranges(
+    *tables: Published, at_most: Collection[tuple[Key, Key]] = ()
+) -> dict[Key, tuple[int, float]]:
     """What a reader can work out about each hidden figure in ``tables`` (which share their
     council figures) from what is published: the tightest range interval reasoning gives,
-    knowing only that a ``c`` is at least 1. The upper end may be ``math.inf``."""
+    knowing only that a ``c`` is at least 1, and that in each ``at_most`` pair the first is
+    no more than the second. The upper end may be ``math.inf``."""
     width = len(tables[0].column_totals)
     values = _published_figures(tables)
     shape = [[[0] * len(row) for row in table.cells] for table in tables]
@@ -183,6 +189,9 @@ def feasible_ranges(*tables: Published) -> dict[Key, tuple[int, float]]:
                     total_low - sum(high for _, high in others),
                     total_high - sum(low for low, _ in others),
                 )
+        for smaller, larger in at_most:
+            narrowed |= _narrow(bounds, smaller, -math.inf, bounds[larger][1])
+            narrowed |= _narrow(bounds, larger, bounds[smaller][0], math.inf)
     return {key: bounds[key] for key, value in values.items() if value == SUPPRESSED}
 
 
@@ -191,9 +200,9 @@ def hidden_figures(*tables: Published) -> set[Key]:
     return {key for key, value in _published_figures(tables).items() if value == SUPPRESSED}
 
 
-def disclosures(*tables: Published) -> list[Key]:
+def disclosures(*tables: Published, at_most: Collection[tuple[Key, Key]] = ()) -> list[Key]:
     """The hidden figures a reader can pin to one value, or tell are from 1 to 5."""
-    ranges = feasible_ranges(*tables)
+    ranges = feasible_ranges(*tables, at_most=at_most)
     return sorted(
         (key for key, (low, high) in ranges.items() if low == high or high <= THRESHOLD),
         key=lambda k: (_HIDE_FIRST[k[0]], k),

@@ -145,6 +145,20 @@ def compliance_tables(since_start, period, label: str, shown: list) -> dict:
     return tables
 
 
+def completed_within_allocated(rows: list[int]) -> list[tuple]:
+    """What a reader of compliance by area and by service (``rows`` in each) knows besides
+    the totals: completed is at most allocated, for audits and for re-audits, in every row
+    and for the council."""
+    pairs: list[tuple] = [(("column", 1), ("column", 0)), (("column", 3), ("column", 2))]
+    for t, count in enumerate(rows):
+        for r in range(count):
+            pairs += [
+                (("cell", t, r, 1), ("cell", t, r, 0)),
+                (("cell", t, r, 3), ("cell", t, r, 2)),
+            ]
+    return pairs
+
+
 def _compliance_counts(rows) -> list[list[int]]:
     return [
         [row.audits.allocated, row.audits.completed, row.reaudits.allocated, row.reaudits.completed]
@@ -345,7 +359,11 @@ def judgement_breakdowns(
     while True:
         grades = suppress_breakdowns(grade_counts, columns=len(ORDER), hide=hide_grades)
         compliance = suppress_breakdowns(
-            compliance_counts, rows_add_up=False, columns=4, hide=hide_compliance
+            compliance_counts,
+            rows_add_up=False,
+            columns=4,
+            hide=hide_compliance,
+            at_most=completed_within_allocated([len(rows) for rows in compliance_counts]),
         )
         hidden_grades, hidden_compliance = hidden_figures(*grades), hidden_figures(*compliance)
         more_grades = {g for g, c in links if c in hidden_compliance} - hidden_grades

@@ -114,6 +114,25 @@ def test_a_row_in_two_breakdowns_is_hidden_alike_in_both(first, data):
     assert_nothing_given_away(*published)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(counts, counts), min_size=1, max_size=6))
+def test_nor_from_knowing_completed_is_at_most_allocated(pairs):
+    table = [[max(a, b), min(a, b)] for a, b in pairs]  # allocated, completed
+    at_most = [(("column", 1), ("column", 0))]
+    at_most += [(("cell", 0, r, 1), ("cell", 0, r, 0)) for r in range(len(table))]
+    (published,) = suppress_breakdowns([table], rows_add_up=False, at_most=at_most)
+    assert_true_where_shown(table, published, rows_add_up=False)
+    assert disclosures(published, at_most=at_most) == []
+
+
+def test_completed_at_most_allocated_can_pin_a_hidden_figure():
+    # 12 completed between two areas that each had 6 allocated: each completed is 6.
+    published = Published([[6, C], [6, C]], None, [12, 12], None)
+    at_most = [(("cell", 0, r, 1), ("cell", 0, r, 0)) for r in range(2)]
+    assert feasible_ranges(published)[("cell", 0, 0, 1)] == (1, 11)
+    assert feasible_ranges(published, at_most=at_most)[("cell", 0, 0, 1)] == (6, 6)
+
+
 def test_counts_from_one_to_five_are_suppressed_and_zero_is_not():
     assert [suppress_count(n) for n in (0, 1, 5, 6)] == [0, C, C, 6]
 
