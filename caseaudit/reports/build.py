@@ -10,8 +10,9 @@ start, one query; the period's totals, by area and by service, three), and each 
 
 No child is identifiable: the report holds counts, and exemplar text that the QA lead chose
 and may have edited; the child's LA child ID is removed from that text as well, in case it
-was left in. Breakdowns below council level (area, service, cohort) suppress counts from 1 to
-5 as ``c``, with secondary suppression (``core.suppression``).
+was left in. Breakdowns below council level (area, service, cohort) and the council figures
+beside them are suppressed by ``core.suppression``'s one rule, together, so a council figure
+hidden in one table is hidden wherever the report repeats it (``sections``).
 """
 
 import datetime
@@ -21,6 +22,7 @@ from caseaudit.audits.models import ProgrammeMonth, ReflectionSheet
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import month_key, month_label
+from caseaudit.core.suppression import suppress_count
 from caseaudit.reports import sections
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
 from caseaudit.reports.models import Narrative
@@ -72,13 +74,12 @@ def build_highlight(
     )
     period_audits = compliance.counted_audits(council, from_month=from_month, to_month=to_month)
 
-    tables = sections.compliance_tables(since_start, period, label)
-    chart_months, by_month_table = sections.judgements_by_month(council, to_month, programme_months)
-    tables["judgements_by_month"] = by_month_table
-    tables.update(sections.judgements_by_unit(period_audits, label))
+    months = sections.judgements_by_month(council, to_month, programme_months)
     exemplars = sections.exemplars(council, from_month, to_month)
-    themes, themes_table = sections.themes(period_audits, exemplars, label)
-    tables["practice_themes"] = themes_table
+    tables, themes, council_judgements, chart_months, compliance_shown = (
+        sections.judgement_breakdowns(period_audits, exemplars, label, months, from_month, period)
+    )
+    tables.update(sections.compliance_tables(since_start, period, label, compliance_shown))
     first_month = programme_months[0]["month"] if programme_months else None
     domains, domains_table = sections.domains(council, from_month, to_month, label, first_month)
     tables["domains"] = domains_table
@@ -92,7 +93,9 @@ def build_highlight(
     )
 
     period_judged = [row for row in chart_months if from_month.isoformat()[:7] <= row["key"]]
-    period_counts = [sum(row["counts"][i] for row in period_judged) for i in range(len(ORDER))]
+    # The council's judgements for the period, as the tables by area, service and cohort show
+    # them: a figure hidden there is hidden here too, and so is its share.
+    *period_counts, period_total = council_judgements
     return {
         "kind": "highlight",
         "title": f"Audit highlight report – {label}",
@@ -106,12 +109,14 @@ def build_highlight(
         "narrative": {section.value: narrative.get(section.value, "") for section in Section},
         "compliance": {
             "since_start": {
-                "headline": since_start.headline,
+                "headline": sections.published_headline(
+                    since_start, tables["compliance_since_start"]
+                ),
                 "audits": since_start.totals.audits.as_json(),
                 "reaudits": since_start.totals.reaudits.as_json(),
             },
             "period": {
-                "headline": period.headline,
+                "headline": sections.published_headline(period, tables["compliance_period"]),
                 "audits": period.totals.audits.as_json(),
                 "reaudits": period.totals.reaudits.as_json(),
             },
@@ -119,8 +124,8 @@ def build_highlight(
         "judgements": {
             "months": chart_months,
             "period_counts": period_counts,
-            "period_total": sum(period_counts),
-            "period_percent": [sections.percent(c, sum(period_counts)) for c in period_counts],
+            "period_total": period_total,
+            "period_percent": [sections.shown_percent(c, period_total) for c in period_counts],
             "inadequate": sections.inadequate_sentence(period_judged),
             "grades": [{"value": g.value, "label": g.label, "colour": g.colour} for g in ORDER],
         },
@@ -132,7 +137,8 @@ def build_highlight(
             "improvements": sections.quotes(exemplars, ExemplarKind.IMPROVEMENT),
         },
         "reflection": {
-            "sheets": reflections,
+            # A council figure standing alone: hidden from 1 to 5, like every count here.
+            "sheets": suppress_count(reflections),
             "questions": [
                 {
                     "key": question.value,

@@ -17,6 +17,7 @@ from matplotlib import pyplot  # noqa: E402  (the backend must be chosen first)
 
 from caseaudit.audits.compliance import whole_percent  # noqa: E402
 from caseaudit.core.grades import ORDER, Grade  # noqa: E402
+from caseaudit.core.suppression import SUPPRESSED  # noqa: E402
 
 HATCHES = {
     Grade.OUTSTANDING: "",
@@ -42,10 +43,12 @@ def judgements_figure(months: list[dict]):
     figure, axes = pyplot.subplots(figsize=(min(max(6.0, 0.38 * count + 2), 11.0), 4.2), dpi=150)
     positions = list(range(len(months)))
     bottoms = [0.0] * len(months)
+    # A month with a hidden count has no bar: its shares would give the count away.
+    hidden = [SUPPRESSED in (*month["counts"], month["total"]) for month in months]
     for index, grade in enumerate(ORDER):
         shares = [
-            100 * month["counts"][index] / month["total"] if month["total"] else 0
-            for month in months
+            100 * month["counts"][index] / month["total"] if month["total"] and not small else 0
+            for month, small in zip(months, hidden, strict=True)
         ]
         axes.bar(
             positions,
@@ -75,12 +78,12 @@ def judgements_figure(months: list[dict]):
                         bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": "none"},
                     )
         bottoms = [b + s for b, s in zip(bottoms, shares, strict=True)]
-    for x, month in zip(positions, months, strict=True):
-        if not month["paused"] and not month["total"]:
+    for x, month, small in zip(positions, months, hidden, strict=True):
+        if not month["paused"] and (small or not month["total"]):
             axes.text(
                 x,
                 2,
-                "None judged",
+                "Small numbers" if small else "None judged",
                 rotation=90,
                 ha="center",
                 va="bottom",

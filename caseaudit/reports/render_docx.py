@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
-from caseaudit.reports import charts
+from caseaudit.reports import charts, sections
 
 SECTIONS = (
     ("introduction", "1. Introduction"),
@@ -153,9 +153,9 @@ def render_docx(data: dict) -> bytes:
         for title, chosen in (("Weakest domains", "weakest"), ("Strongest domains", "strongest")):
             document.add_heading(title, level=2)
             for domain in domains[chosen]:
+                share = sections.shown_rate(domain["good_or_better"])
                 document.add_paragraph(
-                    f"{domain['title']}: {domain['good_or_better']}% good or better "
-                    f"({domain['direction']})",
+                    f"{domain['title']}: {share} good or better ({domain['direction']})",
                     style="List Bullet",
                 )
     _table(document, tables["domains"])

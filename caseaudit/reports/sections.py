@@ -6,8 +6,16 @@ together; every format renders what they return.
 Each section is one grouped query (the compliance figures are ``audits.compliance``'s own).
 The judgement sections count completed audits (submitted or moderated) of the programme that
 have an overall grade, with the auditor's grade; re-audits are follow-ups of Inadequate cases
-and are counted in the compliance figures only. Breakdowns below council level (area,
-service, cohort) suppress small counts (``core.suppression``).
+and are counted in the compliance figures only.
+
+This is the wide-circulation edition: every count in it, the council's included, follows
+``core.suppression``'s one rule. Tables that break the same council figures down are
+suppressed together, so a council figure hidden in one is hidden in all of them and wherever
+the report repeats it: judgements by area, by service, by cohort and by month of the period;
+compliance by area and by service with the programme figures and opening sentences; and the
+two families with each other, since an area's audits judged are at most its audits
+completed. Domain results and feedback are suppressed against their own totals. A share
+(percentage) is hidden beside a hidden count or total.
 """
 
 import datetime
@@ -24,9 +32,11 @@ from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.months import add_months, month_key, month_label, months_between
 from caseaudit.core.suppression import (
     SUPPRESSED,
-    guard_totals,
+    THRESHOLD,
+    hidden_figures,
+    suppress_breakdowns,
     suppress_columns,
-    suppress_row_total,
+    suppress_count,
     suppress_table,
 )
 from caseaudit.reports.choices import ExemplarKind
@@ -49,6 +59,11 @@ GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
 
 def percent(part: int, whole: int) -> str:
     return compliance.format_rate(compliance.whole_percent(part, whole))
+
+
+def shown_percent(part, whole) -> str:
+    """A share of a total where either may be hidden: hidden with them."""
+    return SUPPRESSED if SUPPRESSED in (part, whole) else percent(part, whole)
 
 
 def _table(title: str, sheet: str, columns: list[str], rows: list[list], **extra) -> dict:
@@ -84,48 +99,32 @@ def cohort_title(key: str) -> str:
 # Sections --------------------------------------------------------------------------------------
 
 
-def compliance_tables(since_start, period, label: str) -> dict:
-    def totals_rows(report) -> list[list]:
-        return [
-            [name, figures.allocated, figures.completed, figures.rate_text]
-            for name, figures in (
-                ("Audits", report.totals.audits),
-                ("Re-audits", report.totals.reaudits),
-            )
-        ]
-
+def compliance_tables(since_start, period, label: str, shown: list) -> dict:
+    """The programme figures and compliance by area and by service; ``shown`` is the latter
+    two suppressed (``judgement_breakdowns``)."""
+    by_area, by_service = (period.table(name) for name in ("by_area", "by_service"))
+    area, service = shown
+    # The council's figures, as every table on the page must show them.
+    council = _compliance_cells(area.column_totals, period.totals)
     columns = ["", "Allocated", "Completed", "Compliance"]
     tables = {
         "compliance_since_start": _table(
             "Audit programme since the start",
             "Compliance since start",
             columns,
-            totals_rows(since_start),
+            _since_start_rows(since_start.totals, period.totals, council),
+            suppressed=True,
         ),
         "compliance_period": _table(
-            f"Audit programme, {label}", "Compliance in period", columns, totals_rows(period)
+            f"Audit programme, {label}",
+            "Compliance in period",
+            columns,
+            [["Audits", *council[:3]], ["Re-audits", *council[3:]]],
+            suppressed=True,
         ),
     }
-    for name, unit in (("by_area", "Area"), ("by_service", "Service")):
-        table = period.table(name)
-        counts = [
-            [
-                row.audits.allocated,
-                row.audits.completed,
-                row.reaudits.allocated,
-                row.reaudits.completed,
-            ]
-            for row in table.rows
-        ]
-        shown = suppress_columns(counts)
-        rows = []
-        for row, cells in zip(table.rows, shown, strict=True):
-            audit_rate = SUPPRESSED if SUPPRESSED in cells[:2] else row.audits.rate_text
-            reaudit_rate = SUPPRESSED if SUPPRESSED in cells[2:] else row.reaudits.rate_text
-            rows.append(
-                [row.label, cells[0], cells[1], audit_rate, cells[2], cells[3], reaudit_rate]
-            )
-        tables[f"compliance_{name}"] = _table(
+    for unit, table, shown in (("Area", by_area, area), ("Service", by_service, service)):
+        tables[f"compliance_by_{unit.lower()}"] = _table(
             f"Compliance by {unit.lower()}, {label}",
             f"Compliance by {unit.lower()}",
             [
@@ -137,31 +136,92 @@ def compliance_tables(since_start, period, label: str) -> dict:
                 "Re-audits completed",
                 "Re-audit compliance",
             ],
-            rows,
-            total=["Council", *_compliance_total(shown, period.totals)],
+            [
+                [row.label, *_compliance_cells(cells, row)]
+                for row, cells in zip(table.rows, shown.cells, strict=True)
+            ],
+            total=["Council", *council],
             suppressed=True,
         )
     return tables
 
 
-def _compliance_total(shown: list[list], total) -> list:
-    allocated, completed, re_allocated, re_completed = guard_totals(
-        shown,
-        [
-            total.audits.allocated,
-            total.audits.completed,
-            total.reaudits.allocated,
-            total.reaudits.completed,
-        ],
-    )
-    audit_rate = SUPPRESSED if SUPPRESSED in (allocated, completed) else total.audits.rate_text
-    reaudit_rate = (
-        SUPPRESSED if SUPPRESSED in (re_allocated, re_completed) else total.reaudits.rate_text
-    )
+def completed_within_allocated(rows: list[int]) -> list[tuple]:
+    """What a reader of compliance by area and by service (``rows`` in each) knows besides
+    the totals: completed is at most allocated, for audits and for re-audits, in every row
+    and for the council."""
+    pairs: list[tuple] = [(("column", 1), ("column", 0)), (("column", 3), ("column", 2))]
+    for t, count in enumerate(rows):
+        for r in range(count):
+            pairs += [
+                (("cell", t, r, 1), ("cell", t, r, 0)),
+                (("cell", t, r, 3), ("cell", t, r, 2)),
+            ]
+    return pairs
+
+
+def _compliance_counts(rows) -> list[list[int]]:
+    return [
+        [row.audits.allocated, row.audits.completed, row.reaudits.allocated, row.reaudits.completed]
+        for row in rows
+    ]
+
+
+def _compliance_cells(cells: list, row) -> list:
+    """Allocated, completed and the rate, for audits then re-audits. A rate beside a hidden
+    count would give it away with the other count, so it is hidden with it."""
+    allocated, completed, re_allocated, re_completed = cells
+    audit_rate = SUPPRESSED if SUPPRESSED in cells[:2] else row.audits.rate_text
+    reaudit_rate = SUPPRESSED if SUPPRESSED in cells[2:] else row.reaudits.rate_text
     return [allocated, completed, audit_rate, re_allocated, re_completed, reaudit_rate]
 
 
-def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict], dict]:
+def _since_start_rows(since_start, period, council: list) -> list[list]:
+    """The programme since the start. Where nothing fell before the period a figure is the
+    period's own, and shows as the period's table shows it; otherwise a count from 1 to 5 is
+    hidden, and the rate with it. A since-start figure of 6 beside a hidden figure for the
+    period is hidden too: being different, the period's would be at most 5."""
+    period_shown = dict(zip(("audits", "reaudits"), (council[:2], council[3:5]), strict=True))
+    rows = []
+    for name, kind in (("Audits", "audits"), ("Re-audits", "reaudits")):
+        figures, in_period_figures = getattr(since_start, kind), getattr(period, kind)
+        cells = [
+            shown
+            if value == same
+            else SUPPRESSED
+            if shown == SUPPRESSED and value <= THRESHOLD + 1
+            else suppress_count(value)
+            for value, same, shown in zip(
+                (figures.allocated, figures.completed),
+                (in_period_figures.allocated, in_period_figures.completed),
+                period_shown[kind],
+                strict=True,
+            )
+        ]
+        rate = SUPPRESSED if SUPPRESSED in cells else figures.rate_text
+        rows.append([name, *cells, rate])
+    return rows
+
+
+def published_headline(report, table: dict) -> list[str]:
+    """``compliance``'s opening sentences, each kept only where the figures it states are
+    shown in ``table`` (the same figures as a table row for audits, then re-audits)."""
+    sentences = []
+    for sentence, row, what in zip(
+        report.headline, table["rows"], ("audits", "re-audits"), strict=True
+    ):
+        if SUPPRESSED in row:
+            sentence = (
+                f"Some of the {what} figures are small numbers, shown as {SUPPRESSED} in the "
+                "table, and are not given here."
+            )
+        sentences.append(sentence)
+    return sentences
+
+
+def judgements_by_month(council, to_month, programme_months) -> list[dict]:
+    """The council's judgements month by month, from the programme's first month (or first
+    judged audit) to ``to_month``: the counts as counted, before suppression."""
     counted = compliance.counted_audits(council, to_month=to_month)
     grouped = (
         _judged(counted)
@@ -175,13 +235,10 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
     paused = {pm["month"] for pm in programme_months if pm["status"] == MonthStatus.PAUSED}
     starts = [pm["month"] for pm in programme_months] + list(by_month)
     if not starts:
-        return [], _table("Overall judgements by month", "Judgements by month", [], [], empty=True)
+        return []
     months = []
-    rows = []
     for month in months_between(min(starts), to_month):
         counts = _grade_counts(by_month.get(month, {}))
-        total = sum(counts)
-        good = counts[0] + counts[1]
         months.append(
             {
                 "key": month_key(month),
@@ -189,21 +246,33 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
                 "name": month_label(month),
                 "paused": month in paused,
                 "counts": counts,
-                "total": total,
+                "total": sum(counts),
             }
         )
+    return months
+
+
+def _month_table(months: list[dict]) -> dict:
+    """The judgements by month as published: ``months`` are already suppressed, and a share
+    is hidden where its count or the month's total is."""
+    if not months:
+        return _table("Overall judgements by month", "Judgements by month", [], [], empty=True)
+    rows = []
+    for month in months:
+        counts, total = month["counts"], month["total"]
+        good = SUPPRESSED if SUPPRESSED in counts[:2] else counts[0] + counts[1]
         rows.append(
             [
-                month_label(month),
+                month["name"],
                 *counts,
                 total,
-                *(percent(count, total) for count in counts),
-                percent(good, total),
-                "Programme paused" if month in paused else "",
+                *(shown_percent(count, total) for count in counts),
+                shown_percent(good, total),
+                "Programme paused" if month["paused"] else "",
             ]
         )
-    table = _table(
-        f"Overall judgements by month, {month_label(min(starts))} to {month_label(to_month)}",
+    return _table(
+        f"Overall judgements by month, {months[0]['name']} to {months[-1]['name']}",
         "Judgements by month",
         [
             "Month",
@@ -214,40 +283,48 @@ def judgements_by_month(council, to_month, programme_months) -> tuple[list[dict]
             "Note",
         ],
         rows,
+        suppressed=True,
     )
-    return months, table
 
 
 def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[tuple]:
-    """(label, counts in grade order) per group, from values() rows with overall_grade and n."""
+    """(label, counts in grade order, key) per group, from values() rows with overall_grade
+    and n."""
     groups: dict = {}
     for row in grouped:
         key = row[key_fields[0]]
         label = row[key_fields[1]] or label_default
         groups.setdefault(key, [label, {}])[1][row["overall_grade"]] = row["n"]
     return sorted(
-        ((label, _grade_counts(values)) for label, values in groups.values()),
+        ((label, _grade_counts(values), key) for key, (label, values) in groups.items()),
         key=lambda item: item[0],
     )
 
 
-def _suppressed_grade_table(title, sheet, heading, groups: list[tuple]) -> dict:
-    shown = suppress_table([counts for _, counts in groups])
-    rows = []
-    for (label, counts), cells in zip(groups, shown, strict=True):
-        rows.append([label, *cells, suppress_row_total(sum(counts), cells)])
-    column_totals = [sum(counts[i] for _, counts in groups) for i in range(len(ORDER))]
+def _grade_table(title, sheet, heading, groups: list[tuple], shown) -> dict:
     return _table(
         title,
         sheet,
         [heading, *GRADE_LABELS, "Audits judged"],
-        rows,
-        total=["Council", *guard_totals(shown, column_totals), sum(column_totals)],
+        [
+            [label, *cells, total]
+            for (label, *_), cells, total in zip(groups, shown.cells, shown.row_totals, strict=True)
+        ],
+        total=["Council", *shown.column_totals, shown.grand_total],
         suppressed=True,
     )
 
 
-def judgements_by_unit(period_audits, label: str) -> dict:
+def judgement_breakdowns(
+    period_audits, exemplars: list[dict], label: str, months: list[dict], from_month, period
+) -> tuple[dict, list[dict], list, list[dict], list]:
+    """Judgements by area, by service, by cohort (the practice themes) and by month in the
+    period: four breakdowns of the same council figures, suppressed together; the months
+    before the period are suppressed on their own. Returns the tables, the practice themes as
+    the report describes them, the council's judgements as the tables show them, ``months``
+    as published, and compliance by area and by service (``period``'s) suppressed with them:
+    an area's audits judged are at most its audits completed, so each is hidden where the
+    other is."""
     judged = _judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
@@ -259,29 +336,102 @@ def judgements_by_unit(period_audits, label: str) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {
-        "judgements_by_area": _suppressed_grade_table(
-            f"Judgements by area, {label}",
-            "Judgements by area",
-            "Area",
-            _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)"),
+    areas = _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)")
+    services = _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service")
+    keys, cohorts, descriptors = _cohorts(judged, exemplars)
+    earlier = [month for month in months if month["key"] < month_key(from_month)]
+    in_period = months[len(earlier) :]
+    grade_counts = [
+        *([group[1] for group in groups] for groups in (areas, services, cohorts)),
+        [month["counts"] for month in in_period],
+    ]
+    compliance_rows = [period.table(name).rows for name in ("by_area", "by_service")]
+    compliance_counts = [_compliance_counts(rows) for rows in compliance_rows]
+    links = [(("grand",), ("column", 1))]
+    for t, (groups, rows) in enumerate(zip((areas, services), compliance_rows, strict=True)):
+        completed_row = {row.key: r for r, row in enumerate(rows)}
+        links += [
+            (("row", t, g), ("cell", t, completed_row[group[2]], 1))
+            for g, group in enumerate(groups)
+            if group[2] in completed_row
+        ]
+    hide_grades: set = set()
+    hide_compliance: set = set()
+    while True:
+        grades = suppress_breakdowns(grade_counts, columns=len(ORDER), hide=hide_grades)
+        compliance = suppress_breakdowns(
+            compliance_counts,
+            rows_add_up=False,
+            columns=4,
+            hide=hide_compliance,
+            at_most=completed_within_allocated([len(rows) for rows in compliance_counts]),
+        )
+        hidden_grades, hidden_compliance = hidden_figures(*grades), hidden_figures(*compliance)
+        more_grades = {g for g, c in links if c in hidden_compliance} - hidden_grades
+        more_compliance = {c for g, c in links if g in hidden_grades} - hidden_compliance
+        # A zero is never hidden, so only a figure that can be hidden counts as more.
+        more_grades -= hide_grades
+        more_compliance -= hide_compliance
+        if not more_grades and not more_compliance:
+            break
+        hide_grades |= more_grades
+        hide_compliance |= more_compliance
+    by_area, by_service, by_cohort, by_month = grades
+    before = suppress_table([month["counts"] for month in earlier], columns=len(ORDER))
+    shown_months = [
+        {**month, "counts": cells, "total": total}
+        for month, cells, total in zip(
+            months,
+            [*before.cells, *by_month.cells],
+            [*before.row_totals, *by_month.row_totals],
+            strict=True,
+        )
+    ]
+    tables = {
+        "judgements_by_month": _month_table(shown_months),
+        "judgements_by_area": _grade_table(
+            f"Judgements by area, {label}", "Judgements by area", "Area", areas, by_area
         ),
-        "judgements_by_service": _suppressed_grade_table(
+        "judgements_by_service": _grade_table(
             f"Judgements by service, {label}",
             "Judgements by service",
             "Service",
-            _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service"),
+            services,
+            by_service,
+        ),
+        "practice_themes": _grade_table(
+            f"Practice themes: grades by cohort, {label}",
+            "Practice themes",
+            "Cohort",
+            cohorts,
+            by_cohort,
         ),
     }
+    themes = []
+    for key, cells, total in zip(keys, by_cohort.cells, by_cohort.row_totals, strict=True):
+        themes.append(
+            {
+                "key": key,
+                "title": cohort_title(key),
+                "grades": [
+                    {"label": grade.label, "value": grade.value, "count": count}
+                    for grade, count in zip(ORDER, cells, strict=True)
+                ],
+                "total": total,
+                "descriptors": [
+                    {"grade": grade.label, "value": grade.value, "texts": descriptors[key][grade]}
+                    for grade in ORDER
+                    if descriptors[key].get(grade)
+                ],
+            }
+        )
+    return tables, themes, [*by_area.column_totals, by_area.grand_total], shown_months, compliance
 
 
-def themes(period_audits, exemplars: list[dict], label: str) -> tuple[list[dict], dict]:
-    grouped = (
-        _judged(period_audits)
-        .values("month__cohort_key", "overall_grade")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _cohorts(judged, exemplars: list[dict]):
+    """The practice themes' cohorts (the cross-section first), their grade counts and the
+    descriptors chosen for them; a cohort with descriptors and no judged audit still shows."""
+    grouped = judged.values("month__cohort_key", "overall_grade").annotate(n=Count("pk")).order_by()
     by_cohort: dict[str, dict[str, int]] = defaultdict(dict)
     for row in grouped:
         by_cohort[row["month__cohort_key"] or ""][row["overall_grade"]] = row["n"]
@@ -292,28 +442,7 @@ def themes(period_audits, exemplars: list[dict], label: str) -> tuple[list[dict]
             descriptors[key][exemplar["grade"]].append(exemplar["text"])
     keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", key))
     groups = [(cohort_title(key), _grade_counts(by_cohort.get(key, {}))) for key in keys]
-    table = _suppressed_grade_table(
-        f"Practice themes: grades by cohort, {label}", "Practice themes", "Cohort", groups
-    )
-    themes = []
-    for key, row in zip(keys, table["rows"], strict=True):
-        themes.append(
-            {
-                "key": key,
-                "title": cohort_title(key),
-                "grades": [
-                    {"label": grade.label, "value": grade.value, "count": count}
-                    for grade, count in zip(ORDER, row[1:5], strict=True)
-                ],
-                "total": row[5],
-                "descriptors": [
-                    {"grade": grade.label, "value": grade.value, "texts": descriptors[key][grade]}
-                    for grade in ORDER
-                    if descriptors[key].get(grade)
-                ],
-            }
-        )
-    return themes, table
+    return keys, groups, descriptors
 
 
 def domains(council, from_month, to_month, label: str, first_month) -> tuple[dict, dict]:
@@ -376,6 +505,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
         )
     # Weakest first: the lowest share good or better, then the most Inadequate.
     results.sort(key=lambda d: (d["good_or_better"], -d["counts"][3], d["title"]))
+    _suppress_domains(results, [monthly[d["title"]] for d in results], trend_months)
     table = _table(
         f"Domain results, {label}",
         "Domain results",
@@ -392,12 +522,13 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
                 d["title"],
                 *d["counts"],
                 d["total"],
-                compliance.format_rate(d["good_or_better"]),
-                *(compliance.format_rate(value) for value in d["trend"]),
+                shown_rate(d["good_or_better"]),
+                *(shown_rate(value) for value in d["trend"]),
                 d["direction"],
             ]
             for d in results
         ],
+        suppressed=True,
     )
     strongest = list(reversed(results[-NAMED_DOMAINS:])) if results else []
     weakest = results[:NAMED_DOMAINS]
@@ -408,6 +539,36 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
     return {"weakest": weakest, "strongest": strongest, "all": results}, table
 
 
+def _suppress_domains(results: list[dict], monthly: list[dict], trend_months) -> None:
+    """Each domain's grade counts with its total (counts of audits, so the same rule): the
+    domains do not add up to anything published, so only their own totals are read against
+    them. The share good or better is hidden beside a hidden Outstanding, Good or total; a
+    month's share of the trend, whose counts are not published, is hidden where it stands
+    for a small number good or better or not (1 to 5 of either)."""
+    if not results:
+        return
+    by_grade = [list(column) for column in zip(*(d["counts"] for d in results), strict=True)]
+    shown = suppress_columns(by_grade)
+    for d, cells, total, months in zip(
+        results, zip(*shown.cells, strict=True), shown.column_totals, monthly, strict=True
+    ):
+        d["counts"], d["total"] = list(cells), total
+        if SUPPRESSED in (*cells[:2], total):
+            d["good_or_better"] = SUPPRESSED
+        d["trend"] = [
+            SUPPRESSED
+            if m in months
+            and SUPPRESSED in map(suppress_count, (months[m][0], months[m][1] - months[m][0]))
+            else value
+            for m, value in zip(trend_months, d["trend"], strict=True)
+        ]
+
+
+def shown_rate(value) -> str:
+    """A share as the report prints it: "c" where it is hidden."""
+    return SUPPRESSED if value == SUPPRESSED else compliance.format_rate(value)
+
+
 def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:
     grouped = (
         in_period(Feedback.objects.filter(audit__council=council), "audit__", from_month, to_month)
@@ -416,15 +577,20 @@ def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:
         .order_by()
     )
     counts = {row["given_by"]: (row["n"], row["shared"]) for row in grouped}
-    rows = [[source.label, *counts.get(source.value, (0, 0))] for source in FeedbackFrom]
+    # Received and with consent add up down the columns, not along a row (one is part of the
+    # other), so the table is suppressed as the compliance breakdowns are.
+    shown = suppress_columns(
+        [list(counts.get(source.value, (0, 0))) for source in FeedbackFrom], columns=2
+    )
     table = _table(
         f"Feedback received, {label}",
         "Feedback",
         ["Feedback from", "Received", "With consent to share"],
-        rows,
-        total=["Total", sum(r[1] for r in rows), sum(r[2] for r in rows)],
+        [[source.label, *cells] for source, cells in zip(FeedbackFrom, shown.cells, strict=True)],
+        total=["Total", *shown.column_totals],
+        suppressed=True,
     )
-    return {"received": sum(r[1] for r in rows)}, table
+    return {"received": shown.column_totals[0]}, table
 
 
 def exemplars(council, from_month, to_month) -> list[dict]:
@@ -454,8 +620,12 @@ def exemplars(council, from_month, to_month) -> list[dict]:
 
 def inadequate_sentence(months: list[dict]) -> str:
     """Seed 003's opening of the practice themes: the share judged Inadequate, latest month
-    first ("30% of the audits judged in September 2020 were Inadequate, and 3% in August")."""
-    judged = [m for m in reversed(months) if m["total"]]
+    first ("30% of the audits judged in September 2020 were Inadequate, and 3% in August").
+    ``months`` are as published: a month whose share would give a hidden count away is left
+    out."""
+    judged = [
+        m for m in reversed(months) if m["total"] and SUPPRESSED not in (m["counts"][3], m["total"])
+    ]
     if not judged:
         return ""
     parts = [

@@ -44,14 +44,15 @@ class Compliance(TypedDict):
 
 
 class MonthJudgements(TypedDict):
-    """One month of the judgements chart and table; ``counts`` in grade order."""
+    """One month of the judgements chart and table; ``counts`` in grade order, suppressed as
+    the table shows them."""
 
     key: str
     label: str
     name: str
     paused: bool
-    counts: list[int]
-    total: int
+    counts: list[Cell]
+    total: Cell
 
 
 class Grade(TypedDict):
@@ -62,8 +63,9 @@ class Grade(TypedDict):
 
 class Judgements(TypedDict):
     months: list[MonthJudgements]
-    period_counts: list[int]
-    period_total: int
+    # As the breakdowns by area, service and cohort show the council's figures.
+    period_counts: list[Cell]
+    period_total: Cell
     period_percent: list[str]
     inadequate: str
     grades: list[Grade]
@@ -92,12 +94,14 @@ class Theme(TypedDict):
 
 
 class Domain(TypedDict):
+    """One domain's grades, suppressed; a share is ``c`` where it would give a count away."""
+
     title: str
-    counts: list[int]
-    total: int
-    good_or_better: int | None
+    counts: list[Cell]
+    total: Cell
+    good_or_better: int | str | None
     # The share good or better in each trend month; None where nothing was graded.
-    trend: list[int | None]
+    trend: list[int | str | None]
     direction: str
 
 
@@ -111,7 +115,7 @@ Quote = TypedDict("Quote", {"text": str, "from": str})
 
 
 class Feedback(TypedDict):
-    received: int
+    received: Cell
     strengths: list[Quote]
     improvements: list[Quote]
 
@@ -123,7 +127,7 @@ class ReflectionQuotes(TypedDict):
 
 
 class Reflection(TypedDict):
-    sheets: int
+    sheets: Cell
     questions: list[ReflectionQuotes]
 
 

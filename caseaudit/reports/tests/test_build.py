@@ -13,8 +13,8 @@ from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.compliance import compliance_report
 from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.conftest import make_council
-from caseaudit.core.suppression import SUPPRESSED, guard_totals, suppress_columns
-from caseaudit.reports import actions, formats
+from caseaudit.core.suppression import SUPPRESSED, suppress_columns
+from caseaudit.reports import actions, formats, sections
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion
 from caseaudit.reports.tests.conftest import FEB, JAN, MAR, TODAY, make_programme
@@ -54,9 +54,17 @@ def test_programme_figures_are_the_compliance_commands(council, people, programm
     assert data["compliance"]["period"]["reaudits"] == in_month["reaudits"]
     # Since the start: 20 audits allocated (24 drawn, 4 cancelled), 16 completed: 80%.
     assert data["tables"]["compliance_since_start"]["rows"][0] == ["Audits", 20, 16, "80%"]
-    assert data["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, 8, "80%"]
+    # March: 8 completed, all judged. The 8 judged are hidden (four grades of at least 1
+    # adding up to 8 are each at most 5), so the 8 completed, which bound them, are too.
+    assert data["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, *[SUPPRESSED] * 2]
     headline = compliance_report(council.council, to_month=MAR, today=TODAY).headline
-    assert data["compliance"]["since_start"]["headline"] == headline
+    assert data["compliance"]["since_start"]["headline"][0] == headline[0]
+    # Four re-audits since the start: a small number, hidden in the table and so not stated.
+    assert data["tables"]["compliance_since_start"]["rows"][1] == ["Re-audits", *[SUPPRESSED] * 3]
+    assert data["compliance"]["since_start"]["headline"][1] == (
+        "Some of the re-audits figures are small numbers, shown as c in the table, and are not "
+        "given here."
+    )
 
 
 def test_area_figures_equal_compliance_by_area_where_not_suppressed(db, people):
@@ -80,8 +88,10 @@ def test_judgements_by_month_from_the_first_month_with_the_pause_marked(council,
     months = data["judgements"]["months"]
     assert [m["key"] for m in months] == ["2024-01", "2024-02", "2024-03"]
     assert [m["paused"] for m in months] == [False, True, False]
-    # Eight completed audits a month, graded in turn O, G, RI, I, G, RI.
-    assert months[0]["counts"] == [2, 3, 2, 1]
+    # Eight completed audits a month, graded in turn O, G, RI, I, G, RI: 2, 3, 2 and 1, each
+    # hidden, and the 8 with them (four hidden counts adding to 8 are each at most 5).
+    assert months[0]["counts"] == [SUPPRESSED] * 4
+    assert months[0]["total"] == SUPPRESSED
     table = data["tables"]["judgements_by_month"]
     assert table["columns"][1:5] == [
         "Outstanding",
@@ -91,22 +101,49 @@ def test_judgements_by_month_from_the_first_month_with_the_pause_marked(council,
     ]
     assert table["rows"][1][0] == "February 2024"
     assert table["rows"][1][-1] == "Programme paused"
-    assert table["rows"][0][5:11] == [8, "25%", "38%", "25%", "13%", "63%"]
-    assert data["judgements"]["inadequate"] == (
+    # The shares would give the counts away, so they are hidden with them.
+    assert table["rows"][0][5:11] == [SUPPRESSED] * 6
+    assert data["judgements"]["inadequate"] == ""
+
+
+def test_judgements_by_month_show_shares_where_the_counts_show(db, people):
+    big = make_council("Bigshire Council", "903", teams_per_area=3)
+    make_programme(big, people, per_team=8, prefix="BIG")
+    table = build(big)["tables"]["judgements_by_month"]
+    # 32 judged in January: Outstanding and Inadequate are small and hidden, with their shares
+    # and the share good or better (Outstanding and Good together).
+    assert table["rows"][0][1:11] == [
+        *(SUPPRESSED, 11, 10, SUPPRESSED, 32),
+        *(SUPPRESSED, "34%", "31%", SUPPRESSED, SUPPRESSED),
+    ]
+
+
+def test_the_inadequate_sentence_leaves_out_a_month_whose_share_is_hidden():
+    def month(name, counts, total):
+        return {"name": name, "counts": counts, "total": total}
+
+    march = month("March 2024", [2, 2, 2, 2], 8)
+    february = month("February 2024", [SUPPRESSED] * 4, SUPPRESSED)
+    january = month("January 2024", [7, 7, 1, 1], 16)
+    assert sections.inadequate_sentence([march]) == (
         "25% of the audits judged in March 2024 were Inadequate."
     )
-    both = build(council)["judgements"]["inadequate"]
-    assert both == "Audits judged Inadequate: 25% in March 2024, 13% in January 2024."
+    assert sections.inadequate_sentence([january, february, march]) == (
+        "Audits judged Inadequate: 25% in March 2024, 6% in January 2024."
+    )
+    assert sections.inadequate_sentence([february]) == ""
 
 
 def test_breakdowns_below_council_level_suppress_small_counts(council, people, programme):
     data = build(council)
     by_area = data["tables"]["judgements_by_area"]
-    # Eight judged audits in each area, none of a grade more than 5: every cell hidden.
+    # Eight judged audits in each area, none of a grade more than 5: every cell hidden. The
+    # areas' totals too: four hidden counts of at least 1 adding up to 8 are each at most 5.
     assert by_area["rows"] == [
-        ["North", *[SUPPRESSED] * 4, 8],
-        ["South", *[SUPPRESSED] * 4, 8],
+        ["North", *[SUPPRESSED] * 5],
+        ["South", *[SUPPRESSED] * 5],
     ]
+    assert by_area["total"] == ["Council", *[SUPPRESSED] * 4, 16]
     # One service: its row is the council, so the council row must not give it away.
     by_service = data["tables"]["judgements_by_service"]
     assert by_service["rows"][0][1:5] == [SUPPRESSED] * 4
@@ -114,12 +151,8 @@ def test_breakdowns_below_council_level_suppress_small_counts(council, people, p
     # Re-audits: two a team. Their compliance rate would give them away as well.
     by_area = data["tables"]["compliance_by_area"]
     assert by_area["rows"][0][4:] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]
-    assert by_area["rows"][0][1:4] == [10, 8, "80%"]
-
-
-def test_a_total_that_would_give_away_its_only_hidden_cell_is_hidden():
-    assert guard_totals([[SUPPRESSED, 7]], [3, 7]) == [SUPPRESSED, 7]
-    assert guard_totals([[SUPPRESSED, 7], [SUPPRESSED, 9]], [6, 16]) == [6, 16]
+    # North's 8 audits completed bound its 8 judged, hidden above: hidden with them.
+    assert by_area["rows"][0][1:4] == [10, SUPPRESSED, SUPPRESSED]
 
 
 def test_domains_weakest_and_strongest(council, people, programme):
@@ -149,7 +182,8 @@ def test_themes_by_cohort_with_the_descriptors_qa_chose(council, people, program
     themes = build(council)["themes"]
     assert [t["title"] for t in themes] == ["Cross-section of teams", "Children reported missing"]
     missing = themes[1]
-    assert missing["total"] == 8
+    # Eight audits, of four grades each hidden: 8 would tell the reader each is at most 5.
+    assert missing["total"] == SUPPRESSED
     assert missing["descriptors"] == [
         {
             "grade": "Good",
@@ -293,10 +327,10 @@ def test_building_costs_the_same_queries_for_a_larger_council(db, people):
 def test_compliance_breakdowns_suppress_down_each_column():
     # North's 3 re-audits completed are hidden, and South's 7 with them (the total would give
     # North's away); the allocated figures beside them stay.
-    assert suppress_columns([[10, 3], [12, 7]]) == [[10, SUPPRESSED], [12, SUPPRESSED]]
-    assert suppress_columns([[10, 3], [12, 7], [9, 0]]) == [
+    assert suppress_columns([[10, 3], [12, 7]]).cells == [[10, SUPPRESSED], [12, SUPPRESSED]]
+    assert suppress_columns([[10, 3], [12, 7], [9, 0]]).cells == [
         [10, SUPPRESSED],
         [12, SUPPRESSED],
         [9, 0],
     ]
-    assert suppress_columns([]) == []
+    assert suppress_columns([]).cells == []
