@@ -6,7 +6,16 @@ suite lifts the protection around Django's flush, and only there: the service it
 gets a way to empty its logs. After a flush, the chains' empty heads are put back.
 """
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check the same examples on every run, so a failing build can be repeated;
+# HYPOTHESIS_PROFILE=explore searches afresh (and found nothing in the runs tried so far).
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)
