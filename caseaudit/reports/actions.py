@@ -6,12 +6,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
 from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.months import month_label
 from caseaudit.reports import formats
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.build import build_highlight
@@ -73,6 +75,41 @@ def start_report(
 def preview(report: HighlightReport) -> dict:
     """A draft's data, built from the data as it is now."""
     return build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
+
+
+def before_publishing(report: HighlightReport) -> list[str]:
+    """What the QA lead should know before publishing: a report already published for the
+    same period (publishing again adds a second one, and the first stays as it was), and a
+    narrative with nothing written (the report would go out with no commentary)."""
+    notes = []
+    earlier = (
+        HighlightReport.objects.filter(
+            council_id=report.council_id,
+            from_month=report.from_month,
+            to_month=report.to_month,
+            status=ReportStatus.PUBLISHED,
+        )
+        .select_related("published_by")
+        .order_by("-published_at")
+        .first()
+    )
+    if earlier is not None:
+        who = earlier.published_by.display_name if earlier.published_by else "someone"
+        on = timezone.localtime(earlier.published_at)
+        notes.append(
+            f"A report for {report.period_label} was already published on {on:%-d %B %Y} by "
+            f"{who}. Publishing this one adds a second report for the same period; the first "
+            "stays as it was."
+        )
+    written = Narrative.objects.filter(council_id=report.council_id, month=report.to_month).exclude(
+        text=""
+    )
+    if not written.exists():
+        notes.append(
+            f"Nothing has been written in the narrative for {month_label(report.to_month)}: "
+            "the report would go out with no commentary."
+        )
+    return notes
 
 
 @transaction.atomic

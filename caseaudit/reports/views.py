@@ -358,7 +358,8 @@ def publish(request, pk: int):
             request, f"The audit highlight report for {report.period_label} is published."
         )
         return redirect("reports:report", pk=published.pk)
-    return render(request, "reports/publish.html", {"report": report})
+    context = {"report": report, "notes": actions.before_publishing(report)}
+    return render(request, "reports/publish.html", context)
 
 
 # Published -------------------------------------------------------------------------------------

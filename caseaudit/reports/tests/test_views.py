@@ -267,3 +267,27 @@ def test_a_stale_narrative_save_is_refused_and_the_first_is_kept(
     assert again.status_code == 302
     saved_now = dict(Narrative.objects.filter(month=MAR).values_list("section", "text"))
     assert saved_now == {"themes": "The first words.", "introduction": "The second words."}
+
+
+def test_the_publish_page_says_when_the_narrative_is_empty(client_for, people, draft):
+    client = client_for(people.qa_lead)
+    page = client.get(reverse("reports:publish", args=[draft.pk])).content.decode()
+    assert "Nothing has been written in the narrative for March 2024" in page
+    actions.save_narrative(
+        draft.council, month=MAR, section="introduction", text="Two cases.", by=people.qa_lead
+    )
+    page = client.get(reverse("reports:publish", args=[draft.pk])).content.decode()
+    assert "Nothing has been written in the narrative" not in page
+    assert "Before you publish" not in page
+
+
+def test_the_publish_page_says_when_the_period_is_already_published(
+    client_for, people, council, published
+):
+    again = actions.start_report(council.council, from_month=JAN, to_month=MAR, by=people.qa_lead)
+    assert again.pk != published.pk
+    page = client_for(people.qa_lead).get(reverse("reports:publish", args=[again.pk]))
+    text = page.content.decode()
+    assert "A report for January 2024 to March 2024 was already published on" in text
+    assert f"by {people.qa_lead.display_name}" in text
+    assert "the first stays as it was" in text
