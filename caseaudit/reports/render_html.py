@@ -18,6 +18,13 @@ PLACEHOLDERS = {
     "standards": "No recommendations or practice standards written for this month yet.",
 }
 
+# Said in the published report (every format) where a part that is only the QA lead's text
+# has none, so its heading is never left with nothing under it.
+NOTHING_WRITTEN = {
+    "recommendations": "No practice recommendations for this period.",
+    "standards": "Nothing to report under recommendations and practice standards for this period.",
+}
+
 
 # The PDF's chart is a picture at print resolution: WeasyPrint takes seconds to draw the SVG's
 # hatching (over ten for eight years of months), and a 200 dpi image prints as sharply.
@@ -73,6 +80,7 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
         },
         "chart_src": chart_src(months, for_print=for_print),
         "placeholders": PLACEHOLDERS if draft else {},
+        "nothing_written": NOTHING_WRITTEN,
     }
 
 

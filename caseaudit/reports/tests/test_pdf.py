@@ -3,9 +3,11 @@ rows kept whole, headers repeated and no heading or caption left at the foot of 
 
 import datetime
 import io
+import itertools
 import re
 from html.parser import HTMLParser
 
+import docx
 import pypdf
 import pytest
 from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NumberObject
@@ -14,7 +16,12 @@ from caseaudit.audits.choices import MonthStatus
 from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.reports import formats
 from caseaudit.reports.build import build_highlight, ordered_tables
-from caseaudit.reports.render_html import LANDSCAPE_COLUMNS, printed, render_document
+from caseaudit.reports.render_html import (
+    LANDSCAPE_COLUMNS,
+    NOTHING_WRITTEN,
+    printed,
+    render_document,
+)
 from caseaudit.reports.tests.conftest import JAN, MAR, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +165,54 @@ def test_no_heading_or_caption_is_left_at_the_foot_of_a_page(since_2020):
     pages = page_lines(formats.render(since_2020, "pdf"))
     for number, lines in enumerate(pages[:-1], start=1):
         assert lines[-1] not in headings, (number, lines[-1])
+
+
+class Outline(HTMLParser):
+    """The headings and what stands under them, in document order: (level, text) for a
+    heading, None for anything else shown (a paragraph, list, table or picture)."""
+
+    CONTENT = {"p", "ul", "ol", "dl", "table", "figure", "img"}
+
+    def __init__(self):
+        super().__init__()
+        self.items: list[tuple[int, str] | None] = []
+        self._heading: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = ""
+        elif tag in self.CONTENT:
+            self.items.append(None)
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag):
+            self.items.append((int(tag[1]), " ".join(self._heading.split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading += data
+
+
+def test_no_heading_stands_empty(data):
+    """With nothing written for the month, the sections that are only the QA lead's text say
+    so under their heading, in the HTML (screen and file), the PDF and Word alike: a heading
+    is followed by something before the next heading of its level or above."""
+    assert not any(data["narrative"].values())
+    for html in (render_document(data), render_document(data, for_print=True)):
+        outline = Outline()
+        outline.feed(html)
+        items = [*outline.items, (0, "the end")]
+        for heading, after in itertools.pairwise(items):
+            if heading is not None and after is not None:
+                assert after[0] > heading[0], f"{heading[1]!r} is followed by {after[1]!r}"
+    lines = [line for page in page_lines(formats.render(data, "pdf")) for line in page]
+    standards = lines.index("9. Recommendations and practice standards")
+    assert lines[standards + 1].startswith("Nothing to report under recommendations")
+    recommendations = lines.index("Practice recommendations: January 2024 to March 2024")
+    assert lines[recommendations + 1] == "No practice recommendations for this period."
+    paragraphs = [
+        p.text for p in docx.Document(io.BytesIO(formats.render(data, "docx"))).paragraphs
+    ]
+    standards = paragraphs.index("9. Recommendations and practice standards")
+    assert paragraphs[standards + 1] == NOTHING_WRITTEN["standards"]
