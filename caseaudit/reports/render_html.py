@@ -35,7 +35,9 @@ def chart_src(months: list[dict], *, for_print: bool = False) -> str:
     if not months:
         return ""
     if for_print:
-        return charts.png_data_uri(charts.judgements_png(months, dpi=PRINT_DPI))
+        return charts.png_data_uri(
+            charts.judgements_png(months, dpi=PRINT_DPI, recent=charts.PRINT_MONTHS)
+        )
     return charts.data_uri(charts.judgements_svg(months))
 
 
@@ -79,6 +81,10 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
             name: printed(table, for_print=for_print) for name, table in data["tables"].items()
         },
         "chart_src": chart_src(months, for_print=for_print),
+        # The printed chart of a long programme: whole years beside the last 13 months.
+        "chart_recent": charts.PRINT_MONTHS
+        if for_print and len(months) > charts.PRINT_MONTHS
+        else 0,
         "placeholders": PLACEHOLDERS if draft else {},
         "nothing_written": NOTHING_WRITTEN,
     }

@@ -14,7 +14,8 @@ from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NumberOb
 
 from caseaudit.audits.choices import MonthStatus
 from caseaudit.audits.models import ProgrammeMonth
-from caseaudit.reports import formats
+from caseaudit.core.suppression import SUPPRESSED
+from caseaudit.reports import charts, formats
 from caseaudit.reports.build import build_highlight, ordered_tables
 from caseaudit.reports.render_html import (
     LANDSCAPE_COLUMNS,
@@ -216,3 +217,48 @@ def test_no_heading_stands_empty(data):
     ]
     standards = paragraphs.index("9. Recommendations and practice standards")
     assert paragraphs[standards + 1] == NOTHING_WRITTEN["standards"]
+
+
+def _month(key: str, counts: list, *, paused: bool = False) -> dict:
+    total = SUPPRESSED if SUPPRESSED in counts else sum(counts)
+    return {
+        "key": key,
+        "label": key,
+        "name": key,
+        "paused": paused,
+        "counts": counts,
+        "total": total,
+    }
+
+
+def test_a_year_is_the_sum_of_its_months_as_published_or_hidden_whole():
+    months = [
+        _month("2022-11", [1, 7, 2, 0]),
+        _month("2022-12", [0, 6, 6, 0]),
+        _month("2023-01", [SUPPRESSED, 8, 9, 0]),
+        _month("2023-02", [0, 0, 0, 0], paused=True),
+    ]
+    assert charts.by_year(months) == [
+        _month("2022", [1, 13, 8, 0]) | {"label": "2022", "name": "2022"},
+        {
+            "key": "2023",
+            "label": "2023",
+            "name": "2023",
+            "paused": False,
+            "counts": [SUPPRESSED] * 4,
+            "total": SUPPRESSED,
+        },
+    ]
+
+
+def test_a_long_programme_is_printed_as_years_beside_its_last_13_months(since_2020):
+    months = since_2020["judgements"]["months"]
+    assert len(months) > charts.PRINT_MONTHS
+    html = render_document(since_2020, for_print=True)
+    assert "by year, and by month for the last 13 months" in html
+    assert "by year" not in render_document(since_2020)
+    assert charts.judgements_png(months, recent=charts.PRINT_MONTHS) != charts.judgements_png(
+        months
+    )
+    # A programme no longer than that prints as on the screen.
+    assert charts.judgements_png(months[-13:], recent=13) == charts.judgements_png(months[-13:])
