@@ -36,11 +36,96 @@ PAUSED = "#f3f2f1"
 FONT = "DejaVu Sans"
 
 
-def judgements_figure(months: list[dict]):
-    """The figure for ``data["judgements"]["months"]`` (each: label, paused, counts)."""
+# In print, a long programme's chart shows its last 13 months (the month and the same month a
+# year before) beside a panel of whole years: 97 months' bars are too thin to read on paper.
+PRINT_MONTHS = 13
+
+
+def by_year(months: list[dict]) -> list[dict]:
+    """Each calendar year's judgements, summed from ``months`` as published: a sum of shown
+    figures tells a reader nothing the table does not, and a year with any hidden figure is
+    hidden whole, as its sum could give the hidden one away."""
+    years: dict[str, list[dict]] = {}
+    for month in months:
+        years.setdefault(month["key"][:4], []).append(month)
+    result = []
+    for year, in_year in years.items():
+        hidden = any(SUPPRESSED in (*m["counts"], m["total"]) for m in in_year)
+        result.append(
+            {
+                "key": year,
+                "label": year,
+                "name": year,
+                "paused": all(m["paused"] for m in in_year),
+                "counts": [
+                    SUPPRESSED if hidden else sum(m["counts"][index] for m in in_year)
+                    for index in range(len(ORDER))
+                ],
+                "total": SUPPRESSED if hidden else sum(m["total"] for m in in_year),
+            }
+        )
+    return result
+
+
+def judgements_figure(months: list[dict], *, recent: int | None = None):
+    """The figure for ``data["judgements"]["months"]`` (each: label, paused, counts); with
+    ``recent``, a programme longer than that many months is drawn as whole years beside its
+    last ``recent`` months."""
     pyplot.rcParams["hatch.linewidth"] = 0.6
+    if recent is not None and len(months) > recent:
+        return _recent_figure(months, recent)
     count = max(len(months), 1)
     figure, axes = pyplot.subplots(figsize=(min(max(6.0, 0.38 * count + 2), 11.0), 4.2), dpi=150)
+    _draw(axes, months)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 if months else -0.1),
+        ncol=4,
+        frameon=False,
+        fontsize=8,
+    )
+    # Fixed margins, in inches, rather than tight_layout: that lays the figure out twice, and
+    # the labels' room is known (rotated month names below, the legend under them).
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=0.75 / width, right=1 - 0.15 / width, top=1 - 0.15 / height, bottom=1.25 / height
+    )
+    return figure
+
+
+def _recent_figure(months: list[dict], recent: int):
+    years = by_year(months)
+    figure, (by_years, by_months) = pyplot.subplots(
+        1,
+        2,
+        figsize=(11.0, 4.4),
+        dpi=150,
+        gridspec_kw={"width_ratios": [max(len(years), 4), recent]},
+    )
+    _draw(by_years, years)
+    by_years.set_title("By year", fontsize=9)
+    _draw(by_months, months[-recent:])
+    by_months.set_ylabel("")
+    by_months.set_title(f"The last {recent} months", fontsize=9)
+    figure.legend(
+        *by_months.get_legend_handles_labels(),
+        loc="lower center",
+        ncol=4,
+        frameon=False,
+        fontsize=8,
+    )
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=0.75 / width,
+        right=1 - 0.15 / width,
+        top=1 - 0.35 / height,
+        bottom=1.3 / height,
+        wspace=0.12,
+    )
+    return figure
+
+
+def _draw(axes, months: list[dict]) -> None:
     positions = list(range(len(months)))
     bottoms = [0.0] * len(months)
     # A month with a hidden count has no bar: its shares would give the count away.
@@ -111,25 +196,13 @@ def judgements_figure(months: list[dict]):
     axes.set_xticks(positions)
     axes.set_xticklabels([m["label"] for m in months], rotation=60, ha="right", fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.3 if months else -0.1),
-        ncol=4,
-        frameon=False,
-        fontsize=8,
-    )
-    # Fixed margins, in inches, rather than tight_layout: that lays the figure out twice, and
-    # the labels' room is known (rotated month names below, the legend under them).
-    width, height = figure.get_size_inches()
-    figure.subplots_adjust(
-        left=0.75 / width, right=1 - 0.15 / width, top=1 - 0.15 / height, bottom=1.25 / height
-    )
-    return figure
 
 
-def _render(months: list[dict], fmt: str, dpi: int | None = None) -> bytes:
+def _render(
+    months: list[dict], fmt: str, dpi: int | None = None, recent: int | None = None
+) -> bytes:
     with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
-        figure = judgements_figure(months)
+        figure = judgements_figure(months, recent=recent)
         buffer = io.BytesIO()
         try:
             metadata = {"Date": None} if fmt == "svg" else None
@@ -143,8 +216,8 @@ def judgements_svg(months: list[dict]) -> str:
     return _render(months, "svg").decode("utf-8")
 
 
-def judgements_png(months: list[dict], dpi: int | None = None) -> bytes:
-    return _render(months, "png", dpi)
+def judgements_png(months: list[dict], dpi: int | None = None, recent: int | None = None) -> bytes:
+    return _render(months, "png", dpi, recent)
 
 
 def data_uri(svg: str) -> str:

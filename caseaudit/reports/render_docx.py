@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
 from caseaudit.reports import charts, sections
+from caseaudit.reports.render_html import NOTHING_WRITTEN
 
 SECTIONS = (
     ("introduction", "1. Introduction"),
@@ -104,7 +105,7 @@ def render_docx(data: dict) -> bytes:
     for sentence in data["compliance"]["since_start"]["headline"]:
         document.add_paragraph(sentence)
     document.add_heading(f"Practice recommendations: {data['period']}", level=2)
-    _paragraphs(document, narrative["recommendations"])
+    _paragraphs(document, narrative["recommendations"] or NOTHING_WRITTEN["recommendations"])
 
     document.add_heading(headings["programme"], level=1)
     document.add_heading("Since the start of the programme", level=2)
@@ -151,6 +152,8 @@ def render_docx(data: dict) -> bytes:
     domains = data["domains"]
     if domains["all"]:
         for title, chosen in (("Weakest domains", "weakest"), ("Strongest domains", "strongest")):
+            if not domains[chosen]:
+                continue
             document.add_heading(title, level=2)
             for domain in domains[chosen]:
                 share = sections.shown_rate(domain["good_or_better"])
@@ -178,7 +181,7 @@ def render_docx(data: dict) -> bytes:
         _quotes(document, question["quotes"], "No themes chosen for this question.")
 
     document.add_heading(headings["standards"], level=1)
-    _paragraphs(document, narrative["standards"])
+    _paragraphs(document, narrative["standards"] or NOTHING_WRITTEN["standards"])
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -13,4 +13,6 @@ for name in ("weasyprint.progress", "fontTools.subset", "fontTools.ttLib"):
 
 
 def render_pdf(data: dict) -> bytes:
-    return weasyprint.HTML(string=render_document(data, for_print=True)).write_pdf()
+    # Tagged: a structure tree of headings, paragraphs and tables (with their header cells)
+    # over the marked content, so a screen reader reads the PDF as it reads the HTML.
+    return weasyprint.HTML(string=render_document(data, for_print=True)).write_pdf(pdf_tags=True)
