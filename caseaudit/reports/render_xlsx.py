@@ -1,7 +1,11 @@
-"""The report's data as Excel: one sheet per table, numbers as numbers, and every text cell
-neutralised so a spreadsheet never runs it as a formula (DESIGN.md: exports neutralise
-spreadsheet formulas in text cells)."""
+"""The report's data as Excel, for analysts: an "About" sheet (what the workbook is, each
+table's title, what ``c`` means), a "Definitions" sheet, then one sheet per table with its
+headings on row 1 and its rows below, nothing else. Counts are numbers, percentages are
+numbers shown as percentages, months are dates; every text cell is neutralised so a
+spreadsheet never runs it as a formula (DESIGN.md: exports neutralise spreadsheet formulas in
+text cells)."""
 
+import datetime
 import io
 import re
 
@@ -14,6 +18,23 @@ from caseaudit.reports.build import ordered_tables
 # What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+PERCENT = re.compile(r"^(\d{1,3})%$")
+SUPPRESSED_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
+# What the figures mean, as the report counts them (audits.compliance, reports.sections).
+DEFINITIONS = (
+    (
+        "Allocated",
+        "Audits allocated to an auditor in the month (cancelled ones excluded). "
+        "An audit counts in its programme month; a re-audit in the month it is due.",
+    ),
+    ("Completed", "Allocated audits that were submitted (moderated ones included)."),
+    ("Compliance", "Completed ÷ allocated, as a whole percentage rounded half up."),
+    ("Audits judged", "Audits given an overall grade."),
+    ("Outstanding, Good, Requires improvement, Inadequate", "The overall grade given to an audit."),
+    ("Good or better", "The share of judged audits graded Outstanding or Good."),
+    ("c", SUPPRESSED_NOTE),
+    ("–", "No figure: nothing to divide by."),
+)
 
 
 def safe_text(value: str) -> str:
@@ -25,7 +46,7 @@ def _write(sheet, row: int, column: int, value, *, bold: bool = False) -> None:
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, bool) or value is None:
         cell.value = "" if value is None else str(value)
-    elif isinstance(value, int | float):
+    elif isinstance(value, int | float | datetime.date):
         cell.value = value
     else:
         # Set as a string explicitly: openpyxl would otherwise store "=…" as a formula.
@@ -45,34 +66,76 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _cell_value(value):
+    """A data cell as an analyst wants it: "80%" as 0.8 shown as a percentage, "March 2024"
+    as the month's first day shown as a month; anything else as it is."""
+    if isinstance(value, str):
+        if match := PERCENT.match(value):
+            return int(match[1]) / 100, "0%"
+        try:
+            return datetime.datetime.strptime(value, "%B %Y").date(), "mmmm yyyy"  # noqa: DTZ007
+        except ValueError:
+            pass
+    return value, None
+
+
+def _write_table(sheet, table: dict) -> None:
+    # Headings on row 1, none blank: a table an analyst can filter and pivot as it is.
+    for column, heading in enumerate(table["columns"], 1):
+        _write(sheet, 1, column, heading or f"Column {column}", bold=True)
+    rows = [*table["rows"], *([table["total"]] if table.get("total") else [])]
+    for number, values in enumerate(rows, 2):
+        is_total = table.get("total") is not None and number == 1 + len(rows)
+        for column, raw in enumerate(values, 1):
+            value, number_format = _cell_value(raw)
+            _write(sheet, number, column, value, bold=is_total or column == 1)
+            if number_format:
+                sheet.cell(row=number, column=column).number_format = number_format
+    for column in range(1, len(table["columns"]) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 14
+    sheet.freeze_panes = "B2"
+
+
+def _about(sheet, data: dict, tables: list[tuple[str, dict]]) -> None:
+    _write(sheet, 1, 1, "Sheet", bold=True)
+    _write(sheet, 1, 2, "What it holds", bold=True)
+    _write(sheet, 2, 1, "Report")
+    _write(sheet, 2, 2, f"{data['council']}: {data['title']}")
+    _write(sheet, 3, 1, "Definitions")
+    _write(sheet, 3, 2, "What each figure means")
+    for number, (name, table) in enumerate(tables, 4):
+        _write(sheet, number, 1, name)
+        _write(sheet, number, 2, table["title"])
+    _write(sheet, 5 + len(tables), 1, SUPPRESSED_NOTE)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 90
+
+
+def _definitions(sheet) -> None:
+    _write(sheet, 1, 1, "Term", bold=True)
+    _write(sheet, 1, 2, "Meaning", bold=True)
+    for number, (term, meaning) in enumerate(DEFINITIONS, 2):
+        _write(sheet, number, 1, term)
+        _write(sheet, number, 2, meaning)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 90
+
+
 def render_xlsx(data: dict) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    about = workbook.active
+    about.title = "About"
+    definitions = workbook.create_sheet("Definitions")
     workbook.properties.title = safe_text(data["title"])
     workbook.properties.creator = safe_text(data["council"])
-    taken: set[str] = set()
+    taken: set[str] = {"about", "definitions"}
+    tables = []
     for table in ordered_tables(data):
-        sheet = workbook.create_sheet(_sheet_name(table["sheet"], taken))
-        _write(sheet, 1, 1, table["title"], bold=True)
-        _write(sheet, 2, 1, f"{data['council']}: {data['title']}")
-        for column, heading in enumerate(table["columns"], 1):
-            _write(sheet, 4, column, heading, bold=True)
-        rows = [*table["rows"], *([table["total"]] if table.get("total") else [])]
-        for number, values in enumerate(rows, 5):
-            is_total = table.get("total") is not None and number == 4 + len(rows)
-            for column, value in enumerate(values, 1):
-                _write(sheet, number, column, value, bold=is_total or column == 1)
-        last = 5 + len(rows)
-        if table.get("suppressed"):
-            _write(
-                sheet,
-                last + 1,
-                1,
-                "c: a count from 1 to 5, or a figure that would give one away, is not shown.",
-            )
-        for column in range(1, len(table["columns"]) + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 14
-        sheet.freeze_panes = "B5"
+        name = _sheet_name(table["sheet"], taken)
+        _write_table(workbook.create_sheet(name), table)
+        tables.append((name, table))
+    _about(about, data, tables)
+    _definitions(definitions)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

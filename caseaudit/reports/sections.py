@@ -106,7 +106,7 @@ def compliance_tables(since_start, period, label: str, shown: list) -> dict:
     area, service = shown
     # The council's figures, as every table on the page must show them.
     council = _compliance_cells(area.column_totals, period.totals)
-    columns = ["", "Allocated", "Completed", "Compliance"]
+    columns = ["Kind of audit", "Allocated", "Completed", "Compliance"]
     tables = {
         "compliance_since_start": _table(
             "Audit programme since the start",

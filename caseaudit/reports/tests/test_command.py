@@ -41,7 +41,8 @@ def test_the_report_in_each_format(council, people, programme, tmp_path, fmt):
         styles = {p.style.name for p in docx.Document(io.BytesIO(content)).paragraphs}
         assert {"Heading 1", "Heading 2"} <= styles
     else:
-        assert len(openpyxl.load_workbook(io.BytesIO(content)).sheetnames) == 10
+        # About, Definitions, then the ten tables.
+        assert len(openpyxl.load_workbook(io.BytesIO(content)).sheetnames) == 12
 
 
 def test_one_month_by_default(council, people, programme, tmp_path):
@@ -59,8 +60,10 @@ def test_one_month_by_default(council, people, programme, tmp_path):
         str(out),
         stdout=io.StringIO(),
     )
-    sheet = openpyxl.load_workbook(out)["Compliance in period"]
-    assert sheet["A1"].value == "Audit programme, March 2024"
+    workbook = openpyxl.load_workbook(out)
+    titles = [row[1].value for row in workbook["About"].iter_rows()]
+    assert "Audit programme, March 2024" in titles
+    assert workbook["Compliance in period"]["A1"].value == "Kind of audit"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The formats: the PDF has the chart and the tables, the Word file has real headings, tables
 and the chart as a picture, and the Excel file has one sheet per table with no live formulas."""
 
+import datetime
 import io
 
 import docx
@@ -86,15 +87,40 @@ def test_word_has_real_headings_tables_and_the_chart(data):
     assert len(document.inline_shapes) == 1
 
 
-def test_excel_has_one_sheet_per_table(data):
+def test_excel_has_one_sheet_per_table_for_analysts(data):
     workbook = openpyxl.load_workbook(io.BytesIO(formats.render(data, "xlsx")))
     tables = ordered_tables(data)
-    assert workbook.sheetnames == [table["sheet"] for table in tables]
+    assert workbook.sheetnames == ["About", "Definitions", *(table["sheet"] for table in tables)]
     sheet = workbook["Compliance since start"]
-    assert [cell.value for cell in sheet[4]] == [None, "Allocated", "Completed", "Compliance"]
-    assert [cell.value for cell in sheet[5]] == ["Audits", 20, 16, "80%"]
-    # Numbers stay numbers.
-    assert sheet["B5"].data_type == "n"
+    # Headings on row 1, the rows straight after: nothing else on a table's sheet.
+    assert [cell.value for cell in sheet[1]] == [
+        "Kind of audit",
+        "Allocated",
+        "Completed",
+        "Compliance",
+    ]
+    assert [cell.value for cell in sheet[2]] == ["Audits", 20, 16, 0.8]
+    # Numbers stay numbers; a percentage is a number shown as one.
+    assert sheet["B2"].data_type == "n"
+    assert sheet["D2"].data_type == "n" and "%" in sheet["D2"].number_format
+    for table in tables:
+        headings = [cell.value for cell in workbook[table["sheet"]][1]]
+        assert all(headings), (table["sheet"], headings)
+    # Each table is named on the About sheet, and the terms are defined.
+    about = [row[1].value for row in workbook["About"].iter_rows()]
+    assert all(table["title"] in about for table in tables)
+    terms = [row[0].value for row in workbook["Definitions"].iter_rows(min_row=2)]
+    assert {"Allocated", "Completed", "Compliance", "c"} <= set(terms)
+
+
+def test_excel_months_are_dates(data):
+    workbook = openpyxl.load_workbook(io.BytesIO(formats.render(data, "xlsx")))
+    if "Judgements by month" not in workbook.sheetnames:
+        pytest.skip("no months in this report")
+    sheet = workbook["Judgements by month"]
+    months = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].value != "Total"]
+    assert months
+    assert all(isinstance(month, datetime.datetime) and month.day == 1 for month in months), months
 
 
 def test_excel_text_that_looks_like_a_formula_stays_text(council, people):
