@@ -1,6 +1,7 @@
 """The report as a Word document (python-docx), from the same data as the screen: real Heading 1
 and Heading 2 styles (so Word's navigation pane and contents work), real tables, and the chart
-as a picture with its data table beneath."""
+as a picture with alt text and its data table beneath; A4 pages numbered "Page n of m", British
+English for the spelling checker and screen readers, and the document's properties filled in."""
 
 import io
 
@@ -9,7 +10,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Inches, Mm, Pt
 
 from caseaudit.reports import charts, sections
 from caseaudit.reports.render_html import NOTHING_WRITTEN
@@ -26,6 +27,55 @@ SECTIONS = (
     ("standards", "9. Recommendations and practice standards"),
 )
 SUPPRESSION_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
+CHART_ALT = (
+    "100% stacked bar chart of overall judgements by month: Outstanding, Good, Requires "
+    "Improvement and Inadequate. The figures are in the table below."
+)
+LANGUAGE = "en-GB"
+
+
+def _a4_with_page_numbers(document) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("Page ")
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (the page number, the page count), worked out when the document is shown."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _british_english(document) -> None:
+    """The language every style inherits from, and the document's own."""
+    properties = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = properties.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), LANGUAGE)
+    language.set(qn("w:eastAsia"), LANGUAGE)
+    document.core_properties.language = LANGUAGE
+
+
+def _alt_text(shape, text: str) -> None:
+    """What a screen reader says for a picture (Word's "Alt Text")."""
+    shape._inline.docPr.set("descr", text)
+    shape._inline.docPr.set("title", "Chart of overall judgements")
 
 
 def _paragraphs(document, text: str) -> None:
@@ -92,8 +142,15 @@ def render_docx(data: dict) -> bytes:
     tables = data["tables"]
     narrative = data["narrative"]
     document = Document()
-    document.core_properties.title = data["title"]
-    document.core_properties.author = data["council"]
+    properties = document.core_properties
+    properties.title = data["title"]
+    properties.author = data["council"]
+    properties.subject = f"Audit highlight report, {data['period']}"
+    properties.category = "Quality assurance"
+    properties.keywords = "case audit; highlight report; children's social care"
+    properties.comments = SUPPRESSION_NOTE
+    _british_english(document)
+    _a4_with_page_numbers(document)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10.5)
     document.add_heading(data["title"], level=0)
@@ -124,7 +181,8 @@ def render_docx(data: dict) -> bytes:
     )
     months = data["judgements"]["months"]
     if months:
-        document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
+        picture = document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
+        _alt_text(picture, CHART_ALT)
     _table(document, tables["judgements_by_month"])
 
     document.add_heading(headings["areas"], level=1)

@@ -8,6 +8,7 @@ import docx
 import openpyxl
 import pytest
 import weasyprint
+from docx.oxml.ns import qn
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import SVGImage
 
@@ -85,6 +86,22 @@ def test_word_has_real_headings_tables_and_the_chart(data):
     assert len(document.tables) == len(ordered_tables(data))
     assert document.tables[0].rows[0].cells[1].text == "Allocated"
     assert len(document.inline_shapes) == 1
+
+
+def test_word_is_a4_numbered_british_and_described(data):
+    document = docx.Document(io.BytesIO(formats.render(data, "docx")))
+    for section in document.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        footer = section.footer.paragraphs[0]._p.xml
+        assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    language = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert language.get(qn("w:val")) == "en-GB"
+    properties = document.core_properties
+    assert properties.language == "en-GB"
+    assert properties.title == data["title"] and properties.author == data["council"]
+    assert data["period"] in properties.subject
+    (chart,) = document.inline_shapes
+    assert "stacked bar chart of overall judgements" in chart._inline.docPr.get("descr")
 
 
 def test_excel_has_one_sheet_per_table_for_analysts(data):
