@@ -86,22 +86,8 @@ def background_work_runs_at_once(settings, tmp_path):
     settings.UPLOAD_DIR = tmp_path / "uploads"
 
 
-def restore_chain_heads() -> None:
-    """Migrations create the log chains' heads, but an earlier transactional test's flush may
-    have emptied that table since."""
-    from django.apps import apps
-
-    from caseaudit.core.chain import ChainedEntry, ChainHead
-
-    for model in apps.get_models():
-        if issubclass(model, ChainedEntry):
-            ChainHead.objects.get_or_create(chain=model.chain_name)
-
-
 @pytest.fixture
 def council(db):
-    # A transactional test may follow another's flush on the same worker.
-    restore_chain_heads()
     return make_council("Testshire County Council", "901")
 
 

@@ -15,6 +15,7 @@ from caseaudit.audits.choices import ActionStatus, AuditStatus, Decision
 from caseaudit.audits.models import Exemption, Extension
 from caseaudit.audits.transitions import AUDIT, OPEN
 from caseaudit.core.guards import Rule
+from caseaudit.core.transitions import status_label
 
 # An audit that ended without being done: nothing more follows from it.
 ENDED = frozenset({AuditStatus.CANCELLED, AuditStatus.EXEMPTED})
@@ -33,10 +34,6 @@ def _moving_to(to: str):
         "when": lambda audit: AUDIT.may(audit.status, to),
         "not_now": lambda audit: AUDIT.refusal_to(audit, to),
     }
-
-
-def _label(record) -> str:
-    return record.get_status_display().lower()
 
 
 def _auditor(user, audit) -> bool:
@@ -69,7 +66,9 @@ def _may_ask(model, what: str, already: str) -> Rule:
 
     def not_now(audit) -> ValidationError:
         if not _is_open(audit):
-            return ValidationError(f"This audit is {_label(audit)}, so you cannot ask for {what}.")
+            return ValidationError(
+                f"This audit is {status_label(audit)}, so you cannot ask for {what}."
+            )
         return ValidationError(already)
 
     return Rule(who=_auditor, when=when, not_you=ONLY_THE_AUDITOR, not_now=not_now)
@@ -115,7 +114,7 @@ ADD_PRACTICE_ACTION = Rule(
     when=lambda audit: audit.status not in ENDED,
     not_you="Only the auditor or QA can add actions to this audit.",
     not_now=lambda audit: ValidationError(
-        f"This audit is {_label(audit)}, so it cannot have actions."
+        f"This audit is {status_label(audit)}, so it cannot have actions."
     ),
 )
 RECORD_FEEDBACK = Rule(
@@ -123,7 +122,7 @@ RECORD_FEEDBACK = Rule(
     when=lambda audit: audit.status not in ENDED,
     not_you="Only the auditor or QA can record feedback on this audit.",
     not_now=lambda audit: ValidationError(
-        f"This audit is {_label(audit)}, so feedback cannot be linked to it."
+        f"This audit is {status_label(audit)}, so feedback cannot be linked to it."
     ),
 )
 RECORD_REFLECTION = Rule(

@@ -38,14 +38,14 @@ class Transitions:
         return current in self.allowed_from.get(to, ())
 
     def refusal(self, obj: models.Model, *, doing: str) -> ValidationError:
-        status = _label(obj, self.field)
+        status = status_label(obj, self.field)
         return ValidationError(
             f"{self.subject(obj)} is {status}, so it cannot be {doing}.", code="wrong_state"
         )
 
     def already(self, obj: models.Model) -> ValidationError:
         return ValidationError(
-            f"{self.subject(obj)} is already {_label(obj, self.field)}.", code="wrong_state"
+            f"{self.subject(obj)} is already {status_label(obj, self.field)}.", code="wrong_state"
         )
 
     def refusal_to(
@@ -62,7 +62,8 @@ CHANGED_MEANWHILE = (
 )
 
 
-def _label(obj: models.Model, name: str) -> str:
+def status_label(obj: models.Model, name: str = "status") -> str:
+    """A record's status as a sentence says it: "submitted", "in progress"."""
     return getattr(obj, f"get_{name}_display")().lower()
 
 

@@ -41,6 +41,16 @@ FONT = "DejaVu Sans"
 PRINT_MONTHS = 13
 
 
+def alt_text(recent: int = 0) -> str:
+    """What a screen reader says for the judgements chart, in every format: ``recent`` is the
+    number of months beside the yearly panel of a long printed programme (0: by month)."""
+    by = f"by year, and by month for the last {recent} months" if recent else "by month"
+    return (
+        f"100% stacked bar chart of overall judgements {by}: Outstanding, Good, Requires "
+        "Improvement and Inadequate. The figures are in the table below."
+    )
+
+
 def by_year(months: list[dict]) -> list[dict]:
     """Each calendar year's judgements, summed from ``months`` as published: a sum of shown
     figures tells a reader nothing the table does not, and a year with any hidden figure is

@@ -27,10 +27,6 @@ SECTIONS = (
     ("standards", "9. Recommendations and practice standards"),
 )
 SUPPRESSION_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
-CHART_ALT = (
-    "100% stacked bar chart of overall judgements by month: Outstanding, Good, Requires "
-    "Improvement and Inadequate. The figures are in the table below."
-)
 LANGUAGE = "en-GB"
 
 
@@ -182,7 +178,7 @@ def render_docx(data: dict) -> bytes:
     months = data["judgements"]["months"]
     if months:
         picture = document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
-        _alt_text(picture, CHART_ALT)
+        _alt_text(picture, charts.alt_text())
     _table(document, tables["judgements_by_month"])
 
     document.add_heading(headings["areas"], level=1)

@@ -82,9 +82,9 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
         },
         "chart_src": chart_src(months, for_print=for_print),
         # The printed chart of a long programme: whole years beside the last 13 months.
-        "chart_recent": charts.PRINT_MONTHS
-        if for_print and len(months) > charts.PRINT_MONTHS
-        else 0,
+        "chart_alt": charts.alt_text(
+            charts.PRINT_MONTHS if for_print and len(months) > charts.PRINT_MONTHS else 0
+        ),
         "placeholders": PLACEHOLDERS if draft else {},
         "nothing_written": NOTHING_WRITTEN,
     }

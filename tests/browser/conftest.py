@@ -24,7 +24,7 @@ from caseaudit.audits.actions import allocation, programme, sampling
 from caseaudit.audits.tests.test_programme_helpers import Case, import_cases, practice_tool
 
 # The small council's people, for journeys that need children and audits of their own.
-from caseaudit.conftest import make_council, people, restore_chain_heads  # noqa: E402, F401
+from caseaudit.conftest import make_council, people  # noqa: E402, F401
 from caseaudit.core import clock
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -204,8 +204,8 @@ def restore_shipped_tools() -> None:
 @pytest.fixture
 def council(transactional_db):
     """The small test council (caseaudit/conftest.py), in a database the live server shares,
-    with the reference data migrations made and an earlier test's flush removed."""
-    restore_chain_heads()
+    with the reference data migrations made and an earlier test's flush removed (the log
+    chains' heads are put back by every flush: the root conftest)."""
     restore_shipped_tools()
     return make_council("Testshire County Council", "901")
 
@@ -223,7 +223,6 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
         transaction.atomic(),
     ):
-        restore_chain_heads()
         spec = build_council(seed=1)
         council = load_council(spec)
         move_some_staff(council, spec)
