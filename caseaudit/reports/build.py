@@ -21,9 +21,9 @@ from caseaudit.audits import compliance
 from caseaudit.audits.models import ProgrammeMonth, ReflectionSheet
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
-from caseaudit.core.months import month_key, month_label
+from caseaudit.core.months import month_key, month_label, months_between
 from caseaudit.core.suppression import suppress_count
-from caseaudit.reports import sections
+from caseaudit.reports import definitions, follow_up, sections
 from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
 from caseaudit.reports.models import Narrative
 from caseaudit.reports.periods import in_period, period_label
@@ -41,6 +41,9 @@ TABLE_ORDER = (
     "practice_themes",
     "domains",
     "feedback",
+    "moderation",
+    "reaudit_movement",
+    "coverage",
 )
 
 
@@ -50,9 +53,12 @@ def build_highlight(
     from_month: datetime.date,
     to_month: datetime.date,
     today: datetime.date | None = None,
+    author=None,
 ) -> HighlightData:
     """The highlight report for ``council`` from ``from_month`` to ``to_month`` (inclusive), as
-    JSON-safe data, in a bounded number of queries whatever the number of audits."""
+    JSON-safe data, in a bounded number of queries whatever the number of audits. ``author``
+    (a user) is named with their email as the report's contact; without one, the report is
+    the Quality Assurance Service's."""
     if from_month > to_month:
         raise ValueError("The first month of the period must not be after the last.")
     today = today or clock.today()
@@ -88,9 +94,17 @@ def build_highlight(
     reflections = in_period(
         ReflectionSheet.objects.filter(audit__council=council), "audit__", from_month, to_month
     ).count()
-    narrative = dict(
-        Narrative.objects.filter(council=council, month=to_month).values_list("section", "text")
-    )
+    moderation, tables["moderation"] = follow_up.moderation(council, from_month, to_month, label)
+    tables["reaudit_movement"] = follow_up.reaudit_movement(council, from_month, to_month, label)
+    completed_shown = tables["compliance_period"]["rows"][0][2]
+    tables["coverage"] = follow_up.coverage(council, from_month, to_month, label, completed_shown)
+    narratives = Narrative.objects.filter(
+        council=council, month__gte=from_month, month__lte=to_month
+    ).values_list("month", "section", "text")
+    by_month: dict = {}
+    for month, section, text in narratives:
+        by_month.setdefault(month, {})[section] = text
+    narrative = by_month.get(to_month, {})
 
     period_judged = [row for row in chart_months if from_month.isoformat()[:7] <= row["key"]]
     # The council's judgements for the period, as the tables by area, service and cohort show
@@ -106,7 +120,23 @@ def build_highlight(
         "month": month_label(to_month),
         "built_at": clock.now().isoformat(),
         "today": today.isoformat(),
+        # The day the figures were counted on: what "overdue" and "as at" mean in this report.
+        "as_at": f"{today:%-d %B %Y}",
+        "author": _author(author),
         "narrative": {section.value: narrative.get(section.value, "") for section in Section},
+        # A report of more than one month gives each month's recommendations and practice
+        # standards under that month (the months with something written), not the last
+        # month's under the whole period.
+        "narrative_months": {
+            section.value: [
+                {"name": month_label(month), "text": by_month[month][section.value]}
+                for month in months_between(from_month, to_month)
+                if by_month.get(month, {}).get(section.value)
+            ]
+            if from_month != to_month
+            else []
+            for section in (Section.RECOMMENDATIONS, Section.STANDARDS)
+        },
         "compliance": {
             "since_start": {
                 "headline": sections.published_headline(
@@ -127,6 +157,7 @@ def build_highlight(
             "period_total": period_total,
             "period_percent": [sections.shown_percent(c, period_total) for c in period_counts],
             "inadequate": sections.inadequate_sentence(period_judged),
+            "period_sentence": sections.period_grades_sentence(label, period_counts, period_total),
             "grades": [{"value": g.value, "label": g.label, "colour": g.colour} for g in ORDER],
         },
         "themes": themes,
@@ -152,8 +183,16 @@ def build_highlight(
                 for question in ReflectionQuestion
             ],
         },
+        "moderation": moderation,
+        "definitions": definitions.as_data(),
         "tables": tables,
     }
+
+
+def _author(user) -> dict[str, str]:
+    if user is None:
+        return {"name": "Quality Assurance Service", "email": ""}
+    return {"name": user.display_name, "email": user.email}
 
 
 def ordered_tables(data: HighlightData) -> list[Table]:

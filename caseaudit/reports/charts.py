@@ -178,7 +178,7 @@ def _draw(axes, months: list[dict]) -> None:
             axes.text(
                 x,
                 2,
-                "Small numbers" if small else "None judged",
+                "Small numbers" if small else "Light touch" if month.get("rag") else "None judged",
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -212,14 +212,7 @@ def _render(
     months: list[dict], fmt: str, dpi: int | None = None, recent: int | None = None
 ) -> bytes:
     with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
-        figure = judgements_figure(months, recent=recent)
-        buffer = io.BytesIO()
-        try:
-            metadata = {"Date": None} if fmt == "svg" else None
-            figure.savefig(buffer, format=fmt, metadata=metadata, dpi=dpi or "figure")
-        finally:
-            pyplot.close(figure)
-    return buffer.getvalue()
+        return _save(judgements_figure(months, recent=recent), fmt, dpi)
 
 
 def judgements_svg(months: list[dict]) -> str:
@@ -237,3 +230,61 @@ def data_uri(svg: str) -> str:
 
 def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+# Practice themes: a small bar chart per cohort -------------------------------------------------
+
+
+def theme_alt_text(theme: dict) -> str:
+    counts = ", ".join(f"{g['label']} {g['count']}" for g in theme["grades"])
+    return f"Bar chart of the overall judgements for {theme['title']}: {counts}."
+
+
+def _theme_figure(theme: dict):
+    """One horizontal bar per grade, the count at its end; a hidden count has no bar and says
+    ``c`` (a bar's length would give it away)."""
+    figure, axes = pyplot.subplots(figsize=(6.0, 1.9))
+    labels = [g["label"] for g in theme["grades"]]
+    counts = [g["count"] if isinstance(g["count"], int) else 0 for g in theme["grades"]]
+    positions = list(range(len(labels)))[::-1]
+    for position, grade, count in zip(positions, ORDER, counts, strict=True):
+        axes.barh(
+            position,
+            count,
+            color=grade.colour,
+            hatch=HATCHES[grade],
+            edgecolor=EDGES[grade],
+            linewidth=0.4,
+            height=0.7,
+        )
+    widest = max(counts, default=0) or 1
+    for position, grade, count in zip(positions, theme["grades"], counts, strict=True):
+        axes.text(count + widest * 0.02, position, str(grade["count"]), va="center", fontsize=8)
+    axes.set_yticks(positions)
+    axes.set_yticklabels(labels, fontsize=8)
+    axes.set_xlim(0, widest * 1.15)
+    axes.set_xlabel("Audits judged", fontsize=8)
+    axes.tick_params(axis="x", labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+def _save(figure, fmt: str, dpi=None) -> bytes:
+    buffer = io.BytesIO()
+    try:
+        metadata = {"Date": None} if fmt == "svg" else None
+        figure.savefig(buffer, format=fmt, metadata=metadata, dpi=dpi or "figure")
+    finally:
+        pyplot.close(figure)
+    return buffer.getvalue()
+
+
+def theme_svg(theme: dict) -> str:
+    with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
+        return _save(_theme_figure(theme), "svg").decode("utf-8")
+
+
+def theme_png(theme: dict, dpi: int | None = None) -> bytes:
+    with pyplot.rc_context({"font.family": FONT}):
+        return _save(_theme_figure(theme), "png", dpi)

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 
 from caseaudit.reports import charts, sections
+from caseaudit.reports.definitions import SUPPRESSED_NOTE
 from caseaudit.reports.render_html import NOTHING_WRITTEN
 
 SECTIONS = (
@@ -24,9 +25,10 @@ SECTIONS = (
     ("domains", "6. Domain results"),
     ("feedback", "7. Parent, child and partner agency feedback"),
     ("reflection", "8. Social worker reflection"),
-    ("standards", "9. Recommendations and practice standards"),
+    ("follow_up", "9. Moderation, re-audits and follow-up"),
+    ("standards", "10. Recommendations and practice standards"),
+    ("definitions", "11. Definitions"),
 )
-SUPPRESSION_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
 LANGUAGE = "en-GB"
 
 
@@ -92,7 +94,7 @@ def _table(document, table: dict) -> None:
     caption = document.add_paragraph()
     caption.add_run(table["title"]).bold = True
     if not table["rows"]:
-        document.add_paragraph("No audits to show for this period.")
+        document.add_paragraph(table.get("empty_text", "No audits to show for this period."))
         return
     rows = [*table["rows"], *([table["total"]] if table.get("total") else [])]
     grid = document.add_table(rows=1 + len(rows), cols=len(table["columns"]))
@@ -119,7 +121,7 @@ def _table(document, table: dict) -> None:
                 run.font.size = Pt(8)
                 run.bold = is_total or index == 0
     if table.get("suppressed"):
-        document.add_paragraph(SUPPRESSION_NOTE).runs[0].italic = True
+        document.add_paragraph(SUPPRESSED_NOTE).runs[0].italic = True
 
 
 def _quotes(document, quotes: list, empty: str) -> None:
@@ -134,6 +136,29 @@ def _quotes(document, quotes: list, empty: str) -> None:
         document.add_paragraph(text, style="List Bullet")
 
 
+def _about(document, data: dict) -> None:
+    """Who prepared the report, whom to contact and the day its figures were counted."""
+    author = data.get("author")
+    if author:
+        document.add_paragraph(f"Prepared by: {author['name']}")
+        if author.get("email"):
+            document.add_paragraph(f"Contact: {author['email']}")
+    if data.get("as_at"):
+        document.add_paragraph(f"Figures as at: {data['as_at']}")
+
+
+def _by_month(document, data: dict, section: str, *, level: int) -> None:
+    """A section of the QA lead's text: in a report of more than one month, each month's under
+    its name (the months with something written)."""
+    months = data.get("narrative_months", {}).get(section)
+    if not months:
+        _paragraphs(document, data["narrative"][section] or NOTHING_WRITTEN[section])
+        return
+    for month in months:
+        document.add_heading(month["name"], level=level)
+        _paragraphs(document, month["text"])
+
+
 def render_docx(data: dict) -> bytes:
     tables = data["tables"]
     narrative = data["narrative"]
@@ -144,13 +169,14 @@ def render_docx(data: dict) -> bytes:
     properties.subject = f"Audit highlight report, {data['period']}"
     properties.category = "Quality assurance"
     properties.keywords = "case audit; highlight report; children's social care"
-    properties.comments = SUPPRESSION_NOTE
+    properties.comments = SUPPRESSED_NOTE
     _british_english(document)
     _a4_with_page_numbers(document)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10.5)
     document.add_heading(data["title"], level=0)
     document.add_paragraph(data["council"])
+    _about(document, data)
     headings = dict(SECTIONS)
 
     document.add_heading(headings["introduction"], level=1)
@@ -158,7 +184,7 @@ def render_docx(data: dict) -> bytes:
     for sentence in data["compliance"]["since_start"]["headline"]:
         document.add_paragraph(sentence)
     document.add_heading(f"Practice recommendations: {data['period']}", level=2)
-    _paragraphs(document, narrative["recommendations"] or NOTHING_WRITTEN["recommendations"])
+    _by_month(document, data, "recommendations", level=3)
 
     document.add_heading(headings["programme"], level=1)
     document.add_heading("Since the start of the programme", level=2)
@@ -179,6 +205,8 @@ def render_docx(data: dict) -> bytes:
     if months:
         picture = document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
         _alt_text(picture, charts.alt_text())
+    if data["judgements"].get("period_sentence"):
+        document.add_paragraph(data["judgements"]["period_sentence"])
     _table(document, tables["judgements_by_month"])
 
     document.add_heading(headings["areas"], level=1)
@@ -196,6 +224,9 @@ def render_docx(data: dict) -> bytes:
             " · ".join(f"{g['label']}: {g['count']}" for g in theme["grades"])
             + f" (audits judged: {theme['total']})"
         )
+        if theme["total"] != 0:
+            picture = document.add_picture(io.BytesIO(charts.theme_png(theme)), width=Inches(4.5))
+            _alt_text(picture, charts.theme_alt_text(theme))
         for descriptor in theme["descriptors"]:
             for text in descriptor["texts"]:
                 paragraph = document.add_paragraph()
@@ -234,8 +265,23 @@ def render_docx(data: dict) -> bytes:
         document.add_heading(question["label"], level=2)
         _quotes(document, question["quotes"], "No themes chosen for this question.")
 
+    if data.get("moderation"):
+        document.add_heading(headings["follow_up"], level=1)
+        document.add_paragraph(data["moderation"]["sentence"])
+        for name in ("moderation", "reaudit_movement", "coverage"):
+            _table(document, tables[name])
+    else:  # A report published before section 9 was added.
+        headings["standards"] = headings["standards"].replace("10.", "9.")
+
     document.add_heading(headings["standards"], level=1)
-    _paragraphs(document, narrative["standards"] or NOTHING_WRITTEN["standards"])
+    _by_month(document, data, "standards", level=2)
+
+    if data.get("definitions"):
+        document.add_heading(headings["definitions"], level=1)
+        for definition in data["definitions"]:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{definition['term']}: ").bold = True
+            paragraph.add_run(definition["meaning"])
 
     buffer = io.BytesIO()
     document.save(buffer)

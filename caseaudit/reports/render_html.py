@@ -41,6 +41,14 @@ def chart_src(months: list[dict], *, for_print: bool = False) -> str:
     return charts.data_uri(charts.judgements_svg(months))
 
 
+def theme_chart_src(theme: dict, *, for_print: bool = False) -> str:
+    if theme["total"] == 0:
+        return ""
+    if for_print:
+        return charts.png_data_uri(charts.theme_png(theme, dpi=PRINT_DPI))
+    return charts.data_uri(charts.theme_svg(theme))
+
+
 # In print, a table with more columns than a portrait A4 page holds readably goes on a
 # landscape page, in a smaller type (8pt); one with more than a landscape page holds (a long
 # period's domain trend) is printed in parts, each repeating the row labels.
@@ -85,6 +93,15 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
         "chart_alt": charts.alt_text(
             charts.PRINT_MONTHS if for_print and len(months) > charts.PRINT_MONTHS else 0
         ),
+        # A chart per practice-theme cohort, beside its counts.
+        "themes": [
+            {
+                **theme,
+                "chart_src": theme_chart_src(theme, for_print=for_print),
+                "chart_alt": charts.theme_alt_text(theme),
+            }
+            for theme in data["themes"]
+        ],
         "placeholders": PLACEHOLDERS if draft else {},
         "nothing_written": NOTHING_WRITTEN,
     }

@@ -14,27 +14,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from caseaudit.reports.build import ordered_tables
+from caseaudit.reports.definitions import DEFINITIONS, SUPPRESSED_NOTE
 
 # What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 PERCENT = re.compile(r"^(\d{1,3})%$")
-SUPPRESSED_NOTE = "c: a count from 1 to 5, or a figure that would give one away, is not shown."
-# What the figures mean, as the report counts them (audits.compliance, reports.sections).
-DEFINITIONS = (
-    (
-        "Allocated",
-        "Audits allocated to an auditor in the month (cancelled ones excluded). "
-        "An audit counts in its programme month; a re-audit in the month it is due.",
-    ),
-    ("Completed", "Allocated audits that were submitted (moderated ones included)."),
-    ("Compliance", "Completed ÷ allocated, as a whole percentage rounded half up."),
-    ("Audits judged", "Audits given an overall grade."),
-    ("Outstanding, Good, Requires improvement, Inadequate", "The overall grade given to an audit."),
-    ("Good or better", "The share of judged audits graded Outstanding or Good."),
-    ("c", SUPPRESSED_NOTE),
-    ("–", "No figure: nothing to divide by."),
-)
 
 
 def safe_text(value: str) -> str:
@@ -111,10 +96,12 @@ def _about(sheet, data: dict, tables: list[tuple[str, dict]]) -> None:
     sheet.column_dimensions["B"].width = 90
 
 
-def _definitions(sheet) -> None:
+def _definitions(sheet, data: dict) -> None:
     _write(sheet, 1, 1, "Term", bold=True)
     _write(sheet, 1, 2, "Meaning", bold=True)
-    for number, (term, meaning) in enumerate(DEFINITIONS, 2):
+    # A report published before its data kept the definitions gets today's.
+    terms = [(d["term"], d["meaning"]) for d in data.get("definitions", [])] or DEFINITIONS
+    for number, (term, meaning) in enumerate(terms, 2):
         _write(sheet, number, 1, term)
         _write(sheet, number, 2, meaning)
     sheet.column_dimensions["A"].width = 30
@@ -135,7 +122,7 @@ def render_xlsx(data: dict) -> bytes:
         _write_table(workbook.create_sheet(name), table)
         tables.append((name, table))
     _about(about, data, tables)
-    _definitions(definitions)
+    _definitions(definitions, data)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -25,7 +25,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Q
 
 from caseaudit.audits import compliance
-from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus
+from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus, Rag
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER, Grade
@@ -236,6 +236,7 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
     starts = [pm["month"] for pm in programme_months] + list(by_month)
     if not starts:
         return []
+    ratings = _light_touch_ratings(counted)
     months = []
     for month in months_between(min(starts), to_month):
         counts = _grade_counts(by_month.get(month, {}))
@@ -247,9 +248,40 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
                 "paused": month in paused,
                 "counts": counts,
                 "total": sum(counts),
+                **({"rag": ratings[month]} if month in ratings else {}),
             }
         )
     return months
+
+
+def _light_touch_ratings(counted) -> dict[datetime.date, list[int]]:
+    """Red, amber and green counts by month, of the completed audits whose tool asked for a
+    RAG rating (the light-touch tool of a paused programme, which gives no overall grade)."""
+    values = [rag.value for rag in Rag]
+    grouped = (
+        Answer.objects.filter(
+            audit__in=counted.filter(compliance.COMPLETED, kind=AuditKind.AUDIT),
+            question__kind=QuestionKind.RAG,
+            value__in=values,
+        )
+        .values("value", reporting_month=compliance.reporting_month("audit__"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    ratings: dict[datetime.date, list[int]] = defaultdict(lambda: [0] * len(values))
+    for row in grouped:
+        ratings[row["reporting_month"]][values.index(row["value"])] = row["n"]
+    return dict(ratings)
+
+
+def _rag_note(month: dict) -> str:
+    """A light-touch month's note: its RAG ratings instead of "None judged"."""
+    if not month.get("rag"):
+        return ""
+    ratings = ", ".join(
+        f"{rag.label} {count}" for rag, count in zip(Rag, month["rag"], strict=True)
+    )
+    return f"Light-touch audits, RAG ratings: {ratings} (of {month['rag_total']})"
 
 
 def _month_table(months: list[dict]) -> dict:
@@ -268,7 +300,11 @@ def _month_table(months: list[dict]) -> dict:
                 total,
                 *(shown_percent(count, total) for count in counts),
                 shown_percent(good, total),
-                "Programme paused" if month["paused"] else "",
+                "; ".join(
+                    note
+                    for note in ("Programme paused" if month["paused"] else "", _rag_note(month))
+                    if note
+                ),
             ]
         )
     return _table(
@@ -387,6 +423,12 @@ def judgement_breakdowns(
             strict=True,
         )
     ]
+    # Light-touch months' RAG ratings add up to their own totals and to nothing else shown.
+    rated = [month for month in shown_months if month.get("rag")]
+    if rated:
+        ratings = suppress_table([month["rag"] for month in rated], columns=len(Rag))
+        for month, cells, total in zip(rated, ratings.cells, ratings.row_totals, strict=True):
+            month["rag"], month["rag_total"] = list(cells), total
     tables = {
         "judgements_by_month": _month_table(shown_months),
         "judgements_by_area": _grade_table(
@@ -634,6 +676,32 @@ def inadequate_sentence(months: list[dict]) -> str:
     if len(parts) == 1:
         return f"{parts[0].replace(' in ', ' of the audits judged in ', 1)} were Inadequate."
     return "Audits judged Inadequate: " + ", ".join(parts) + "."
+
+
+def period_grades_sentence(label: str, counts: list, total) -> str:
+    """The period's grades as shares, the figure seed 002 quotes ("26% Good, 13% Inadequate"),
+    from the council's counts as the tables show them: a share beside a hidden count is left
+    out, and with a hidden total so is the sentence."""
+    if total == SUPPRESSED:
+        return f"Few audits were judged in {label}: the shares of each grade are not given."
+    if not total:
+        return f"No audits were judged in {label}."
+    parts = [
+        f"{percent(count, total)} {grade.label}"
+        for grade, count in zip(ORDER, counts, strict=True)
+        if count != SUPPRESSED
+    ]
+    if not parts:
+        return f"Of the {total} audits judged in {label}, each grade's count is a small number."
+    hidden = " (the other grades' shares are small numbers and are not given)"
+    return (
+        f"Of the {total} audits judged in {label}: {_and_list(parts)}"
+        f"{hidden if len(parts) < len(ORDER) else ''}."
+    )
+
+
+def _and_list(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def quotes(exemplars: list[dict], kind: str) -> list[dict]:

@@ -24,6 +24,7 @@ class Table(TypedDict):
     suppressed: NotRequired[bool]
     # No data at all: the formats say so instead of drawing an empty table.
     empty: NotRequired[bool]
+    empty_text: NotRequired[str]
 
 
 class Figures(TypedDict):
@@ -53,6 +54,9 @@ class MonthJudgements(TypedDict):
     paused: bool
     counts: list[Cell]
     total: Cell
+    # A light-touch month: red, amber and green counts (suppressed) and their total.
+    rag: NotRequired[list[Cell]]
+    rag_total: NotRequired[Cell]
 
 
 class Grade(TypedDict):
@@ -67,6 +71,8 @@ class Judgements(TypedDict):
     period_counts: list[Cell]
     period_total: Cell
     period_percent: list[str]
+    # "Of the 23 audits judged in …: 4% Outstanding, 26% Good, …"
+    period_sentence: NotRequired[str]
     inadequate: str
     grades: list[Grade]
 
@@ -126,6 +132,31 @@ class ReflectionQuotes(TypedDict):
     quotes: list[str]
 
 
+class Moderation(TypedDict):
+    moderated: Cell
+    agreed: Cell
+    rate: str
+    kappa: float | str
+    sentence: str
+
+
+class Author(TypedDict):
+    name: str
+    email: str
+
+
+class NarrativeMonth(TypedDict):
+    """A month of a longer report with something written in a section: its name and text."""
+
+    name: str
+    text: str
+
+
+class Definition(TypedDict):
+    term: str
+    meaning: str
+
+
 class Reflection(TypedDict):
     sheets: Cell
     questions: list[ReflectionQuotes]
@@ -143,6 +174,13 @@ HighlightData = TypedDict(
         "month": str,
         "built_at": str,
         "today": str,
+        # Reports published before these were added lack them: formats read them with .get.
+        "as_at": NotRequired[str],
+        "author": NotRequired[Author],
+        # By section (recommendations, standards).
+        "narrative_months": NotRequired[dict[str, list[NarrativeMonth]]],
+        "moderation": NotRequired[Moderation],
+        "definitions": NotRequired[list[Definition]],
         # The QA lead's text, by ``reports.choices.Section`` value.
         "narrative": dict[str, str],
         "compliance": dict[str, Compliance],

@@ -30,7 +30,7 @@ from caseaudit.audits.compliance import (
 from caseaudit.audits.models import Answer, Audit, ModeratedDomain, Moderation, ProgrammeMonth
 from caseaudit.audits.transitions import AUDIT
 from caseaudit.core import clock, transitions
-from caseaudit.core.grades import Grade
+from caseaudit.core.grades import ORDER, Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_key, month_label
 from caseaudit.tools.choices import QuestionKind
@@ -367,3 +367,65 @@ def _label(group_by: str, values: dict) -> str:
     if group_by == "team":
         return values["audit__team__name"]
     return auditor_label(values, "audit__")
+
+
+# Agreement beyond chance -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeAgreement:
+    """Auditor's overall grade (rows) against the moderator's (columns), in grade order, for
+    the completed moderations of audits counted in a period; and what they say together."""
+
+    matrix: list[list[int]]
+
+    @property
+    def moderated(self) -> int:
+        return sum(map(sum, self.matrix))
+
+    @property
+    def agreed(self) -> int:
+        return sum(self.matrix[i][i] for i in range(len(self.matrix)))
+
+    @property
+    def rate(self) -> int | None:
+        return whole_percent(self.agreed, self.moderated)
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa: agreement beyond what the two sets of grades would reach by chance,
+        (observed − expected) ÷ (1 − expected). None when it cannot be worked out (nothing
+        moderated, or every grade the same on both sides, so chance alone explains it)."""
+        n = self.moderated
+        if not n:
+            return None
+        observed = Fraction(self.agreed, n)
+        rows = [sum(row) for row in self.matrix]
+        columns = [sum(column) for column in zip(*self.matrix, strict=True)]
+        expected = sum(Fraction(r * c, n * n) for r, c in zip(rows, columns, strict=True))
+        if expected == 1:
+            return None
+        return round(float((observed - expected) / (1 - expected)), 2)
+
+
+def grade_agreement(council, *, from_month, to_month) -> GradeAgreement:
+    """One grouped query: the completed moderations with an overall grade of audits counted in
+    the period (by their reporting month, as every figure of the period is)."""
+    grades = [grade.value for grade in ORDER]
+    grouped = (
+        Moderation.objects.filter(
+            audit__in=counted_audits(council, from_month=from_month, to_month=to_month),
+            completed_at__isnull=False,
+            overall_grade__in=grades,
+            audit__overall_grade__in=grades,
+        )
+        .values("audit__overall_grade", "overall_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    matrix = [[0] * len(grades) for _ in grades]
+    for row in grouped:
+        matrix[grades.index(row["audit__overall_grade"])][grades.index(row["overall_grade"])] = row[
+            "n"
+        ]
+    return GradeAgreement(matrix)

@@ -41,8 +41,8 @@ def test_the_report_in_each_format(council, people, programme, tmp_path, fmt):
         styles = {p.style.name for p in docx.Document(io.BytesIO(content)).paragraphs}
         assert {"Heading 1", "Heading 2"} <= styles
     else:
-        # About, Definitions, then the ten tables.
-        assert len(openpyxl.load_workbook(io.BytesIO(content)).sheetnames) == 12
+        # About, Definitions, then the thirteen tables.
+        assert len(openpyxl.load_workbook(io.BytesIO(content)).sheetnames) == 15
 
 
 def test_one_month_by_default(council, people, programme, tmp_path):

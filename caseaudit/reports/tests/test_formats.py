@@ -40,11 +40,12 @@ def test_pdf_has_the_chart_and_the_tables(data):
     assert len(document.pages) >= 2
     laid_out = [box for page in document.pages for box in _walk(page._page_box)]
     images = [box for box in laid_out if isinstance(box, boxes.ReplacedBox)]
-    assert len(images) == 1
-    assert isinstance(images[0].replacement, SVGImage)
+    # The judgements chart, then one for each practice theme with audits judged.
+    assert len(images) == 1 + len([theme for theme in data["themes"] if theme["total"]])
+    assert all(isinstance(image.replacement, SVGImage) for image in images)
     # A table that runs onto a second page is laid out in two parts.
     tables = [box for box in laid_out if isinstance(box, boxes.TableBox)]
-    assert len(tables) >= len(ordered_tables(data))
+    assert len(tables) >= len([table for table in ordered_tables(data) if table["rows"]])
     text = " ".join(box.text for box in laid_out if isinstance(box, boxes.TextBox))
     for table in ordered_tables(data):
         assert table["title"].split(",")[0] in text
@@ -78,14 +79,16 @@ def test_word_has_real_headings_tables_and_the_chart(data):
         "6. Domain results",
         "7. Parent, child and partner agency feedback",
         "8. Social worker reflection",
-        "9. Recommendations and practice standards",
+        "9. Moderation, re-audits and follow-up",
+        "10. Recommendations and practice standards",
+        "11. Definitions",
     ]
     level_two = [text for style, text in headings if style == "Heading 2"]
     assert "Since the start of the programme" in level_two
     assert "What went well?" in level_two
-    assert len(document.tables) == len(ordered_tables(data))
+    assert len(document.tables) == len([table for table in ordered_tables(data) if table["rows"]])
     assert document.tables[0].rows[0].cells[1].text == "Allocated"
-    assert len(document.inline_shapes) == 1
+    assert len(document.inline_shapes) == 1 + len([t for t in data["themes"] if t["total"]])
 
 
 def test_word_is_a4_numbered_british_and_described(data):
@@ -100,8 +103,10 @@ def test_word_is_a4_numbered_british_and_described(data):
     assert properties.language == "en-GB"
     assert properties.title == data["title"] and properties.author == data["council"]
     assert data["period"] in properties.subject
-    (chart,) = document.inline_shapes
+    chart, *themes = document.inline_shapes
     assert "stacked bar chart of overall judgements" in chart._inline.docPr.get("descr")
+    for shape in themes:
+        assert shape._inline.docPr.get("descr").startswith("Bar chart of the overall judgements")
 
 
 def test_excel_has_one_sheet_per_table_for_analysts(data):
