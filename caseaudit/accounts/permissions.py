@@ -108,6 +108,17 @@ def can_publish_reports(user) -> bool:
     return can_run_programme(user)
 
 
+def can_read_internal_reports(user) -> bool:
+    """The internal edition of a highlight report, every figure as counted (small numbers
+    unsuppressed): the QA service and the managers who oversee practice across the council,
+    not elected members, partners or IT."""
+    return (
+        _active(user)
+        and user.role in {Role.QA_LEAD, Role.INSPECTION_LEAD, Role.SENIOR_MANAGER}
+        and user.scope == Scope.COUNCIL
+    )
+
+
 def can_read_reports(user) -> bool:
     """Published highlight reports. They are aggregate, small numbers are suppressed and no
     child is identifiable, so they go to everyone who oversees or does the auditing, and to

@@ -32,11 +32,17 @@ allocated). What they do not use: inequalities between tables suppressed apart (
 links such pairs with ``hide``), and reasoning stronger than intervals (linear programming
 over the whole table): the rule is about what interval reasoning can recover, as issue 12
 asks.
+
+The internal edition. A report for the QA service and its managers shows every figure as
+counted; it is built inside ``unsuppressed()``, where every function here hides nothing, so
+the same code builds both editions and they differ only in what is hidden.
 """
 
+import contextvars
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 SUPPRESSED = "c"
@@ -64,7 +70,26 @@ class Published:
     grand_total: Cell | None
 
 
+_SUPPRESSING = contextvars.ContextVar("suppressing", default=True)
+
+
+@contextmanager
+def unsuppressed():
+    """Within it nothing is hidden: the internal edition (see the module's docstring)."""
+    token = _SUPPRESSING.set(False)
+    try:
+        yield
+    finally:
+        _SUPPRESSING.reset(token)
+
+
+def suppressing() -> bool:
+    return _SUPPRESSING.get()
+
+
 def suppress_count(value: int) -> int | str:
+    if not suppressing():
+        return value
     return SUPPRESSED if 0 < value <= THRESHOLD else value
 
 
@@ -103,6 +128,8 @@ def suppress_breakdowns(
         if [sum(row[c] for row in table) for c in range(width)] != column_totals:
             raise ValueError("Breakdowns of the same figures must add up to the same totals.")
     true = _figures(counts, column_totals, rows_add_up)
+    if not suppressing():
+        return _publish(counts, true, set(), width, rows_add_up)
     hidden = {key for key, value in true.items() if 0 < value <= THRESHOLD}
     hidden |= {key for key in hide if true[key] > 0}
     equations = _equations(counts, width, rows_add_up)

@@ -18,6 +18,7 @@ from caseaudit.reports import formats
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import (
+    Edition,
     ExemplarKind,
     Format,
     ReflectionQuestion,
@@ -72,9 +73,15 @@ def start_report(
     return report
 
 
-def preview(report: HighlightReport) -> dict:
+def preview(report: HighlightReport, edition: str = Edition.PUBLIC) -> dict:
     """A draft's data, built from the data as it is now."""
-    return build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
+    return build_highlight(
+        report.council,
+        from_month=report.from_month,
+        to_month=report.to_month,
+        author=report.created_by,
+        edition=edition,
+    )
 
 
 def before_publishing(report: HighlightReport) -> list[str]:
@@ -119,7 +126,7 @@ def publish_report(report: HighlightReport, *, by) -> HighlightReport:
     report = HighlightReport.objects.get(pk=report.pk)
     rules.PUBLISH_REPORT.check(by, report)
     before = snapshot(report, REPORT_FIELDS)
-    data = build_highlight(report.council, from_month=report.from_month, to_month=report.to_month)
+    data, internal = (preview(report, edition) for edition in (Edition.PUBLIC, Edition.INTERNAL))
     # One conditional UPDATE: of two people publishing at once, one wins and the other is
     # told the report is already published. The history row (below) leaves out the frozen
     # data and page, which the report itself keeps.
@@ -132,16 +139,19 @@ def publish_report(report: HighlightReport, *, by) -> HighlightReport:
         published_by=by,
         published_at=clock.now(),
     )
+    # Both editions are frozen: the internal one as files only, for the QA service.
     ReportFile.objects.bulk_create(
         ReportFile(
             report=report,
+            edition=edition,
             format=fmt,
-            filename=formats.filename(data, fmt),
+            filename=formats.filename(built, fmt),
             content_type=formats.RENDERINGS[fmt].content_type,
             content=content,
             size=len(content),
         )
-        for fmt, content in ((fmt, formats.render(data, fmt)) for fmt in Format.values)
+        for edition, built in ((Edition.PUBLIC, data), (Edition.INTERNAL, internal))
+        for fmt, content in ((fmt, formats.render(built, fmt)) for fmt in Format.values)
     )
     record_change(
         report,

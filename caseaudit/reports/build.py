@@ -22,9 +22,9 @@ from caseaudit.audits.models import ProgrammeMonth, ReflectionSheet
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import month_key, month_label, months_between
-from caseaudit.core.suppression import suppress_count
+from caseaudit.core.suppression import suppress_count, unsuppressed
 from caseaudit.reports import definitions, follow_up, sections
-from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, Section
+from caseaudit.reports.choices import Edition, ExemplarKind, ReflectionQuestion, Section
 from caseaudit.reports.models import Narrative
 from caseaudit.reports.periods import in_period, period_label
 from caseaudit.reports.structures import HighlightData, Table
@@ -54,7 +54,27 @@ def build_highlight(
     to_month: datetime.date,
     today: datetime.date | None = None,
     author=None,
+    edition: str = Edition.PUBLIC,
 ) -> HighlightData:
+    """The report in the edition asked for: the public one (small numbers suppressed, the
+    default) or the internal one, built by the same code with nothing hidden."""
+    if edition == Edition.INTERNAL:
+        with unsuppressed():
+            data = _build(council, from_month, to_month, today, author)
+        return {
+            **data,
+            "edition": Edition.INTERNAL.value,
+            "title": f"{data['title']} (internal edition)",
+        }
+    data = _build(council, from_month, to_month, today, author)
+    # The public edition keeps the programme figures only as its tables show them.
+    for figures in data["compliance"].values():
+        figures.pop("audits")
+        figures.pop("reaudits")
+    return data
+
+
+def _build(council, from_month, to_month, today, author) -> HighlightData:
     """The highlight report for ``council`` from ``from_month`` to ``to_month`` (inclusive), as
     JSON-safe data, in a bounded number of queries whatever the number of audits. ``author``
     (a user) is named with their email as the report's contact; without one, the report is
@@ -112,6 +132,7 @@ def build_highlight(
     *period_counts, period_total = council_judgements
     return {
         "kind": "highlight",
+        "edition": Edition.PUBLIC.value,
         "title": f"Audit highlight report – {label}",
         "council": council.name,
         "from": month_key(from_month),

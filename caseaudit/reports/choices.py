@@ -6,6 +6,16 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class Edition(models.TextChoices):
+    """Who a report is for. The public edition goes to elected members and anyone who reads
+    reports, with small numbers suppressed; the internal edition, for the QA service and its
+    managers, shows every figure as counted and says on every page that it is not for
+    publication."""
+
+    PUBLIC = "public", "Wide circulation"
+    INTERNAL = "internal", "Internal: not for publication"
+
+
 class Section(models.TextChoices):
     """The narrative sections a QA lead writes, kept per council and month."""
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from caseaudit.reports.choices import Format
+from caseaudit.reports.choices import Edition, Format
 
 
 @dataclass(frozen=True)
@@ -58,4 +58,13 @@ def render(data: dict, fmt: str) -> bytes:
 
 def filename(data: dict, fmt: str) -> str:
     period = data["from"] if data["from"] == data["to"] else f"{data['from']}-to-{data['to']}"
-    return f"audit-highlight-report-{period}.{RENDERINGS[fmt].extension}"
+    internal = "-internal" if data.get("edition") == Edition.INTERNAL else ""
+    return f"audit-highlight-report-{period}{internal}.{RENDERINGS[fmt].extension}"
+
+
+# Said at the top of every format of the internal edition.
+INTERNAL_WARNING = (
+    "Internal edition: not for publication. Every figure is shown as counted, small numbers "
+    "included. Share it only within the Quality Assurance Service and its managers; the "
+    "wide-circulation edition is the one for elected members and partners."
+)

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.reports.choices import (
+    Edition,
     ExemplarKind,
     Format,
     ReflectionQuestion,
@@ -129,6 +130,7 @@ class ReportFile(models.Model):
     bytes without a shared disk."""
 
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="files")
+    edition = models.CharField(max_length=10, choices=Edition.choices, default=Edition.PUBLIC)
     format = models.CharField(max_length=5, choices=Format.choices)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
@@ -136,9 +138,11 @@ class ReportFile(models.Model):
     size = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["report", "format"]
+        ordering = ["report", "-edition", "format"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "format"], name="one_file_per_format")
+            models.UniqueConstraint(
+                fields=["report", "edition", "format"], name="one_file_per_edition_and_format"
+            )
         ]
 
     def __str__(self) -> str:

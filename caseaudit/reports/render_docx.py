@@ -13,7 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 
 from caseaudit.reports import charts, sections
+from caseaudit.reports.choices import Edition
 from caseaudit.reports.definitions import SUPPRESSED_NOTE
+from caseaudit.reports.formats import INTERNAL_WARNING
 from caseaudit.reports.render_html import NOTHING_WRITTEN
 
 SECTIONS = (
@@ -169,11 +171,17 @@ def render_docx(data: dict) -> bytes:
     properties.subject = f"Audit highlight report, {data['period']}"
     properties.category = "Quality assurance"
     properties.keywords = "case audit; highlight report; children's social care"
-    properties.comments = SUPPRESSED_NOTE
+    properties.comments = (
+        INTERNAL_WARNING if data.get("edition") == Edition.INTERNAL else SUPPRESSED_NOTE
+    )
     _british_english(document)
     _a4_with_page_numbers(document)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10.5)
+    if data.get("edition") == Edition.INTERNAL:
+        warning = document.add_paragraph()
+        warning.add_run(INTERNAL_WARNING).bold = True
+        document.sections[0].header.paragraphs[0].text = "INTERNAL: NOT FOR PUBLICATION"
     document.add_heading(data["title"], level=0)
     document.add_paragraph(data["council"])
     _about(document, data)

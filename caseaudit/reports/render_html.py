@@ -6,6 +6,8 @@ from math import ceil
 from django.template.loader import render_to_string
 
 from caseaudit.reports import charts
+from caseaudit.reports.choices import Edition
+from caseaudit.reports.formats import INTERNAL_WARNING
 from caseaudit.reports.structures import Table
 
 # Shown on the draft preview only, where a section has no text yet.
@@ -102,6 +104,7 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
             }
             for theme in data["themes"]
         ],
+        "internal_warning": INTERNAL_WARNING if data.get("edition") == Edition.INTERNAL else "",
         "placeholders": PLACEHOLDERS if draft else {},
         "nothing_written": NOTHING_WRITTEN,
     }

@@ -14,7 +14,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from caseaudit.reports.build import ordered_tables
+from caseaudit.reports.choices import Edition
 from caseaudit.reports.definitions import DEFINITIONS, SUPPRESSED_NOTE
+from caseaudit.reports.formats import INTERNAL_WARNING
 
 # What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -91,7 +93,10 @@ def _about(sheet, data: dict, tables: list[tuple[str, dict]]) -> None:
     for number, (name, table) in enumerate(tables, 4):
         _write(sheet, number, 1, name)
         _write(sheet, number, 2, table["title"])
-    _write(sheet, 5 + len(tables), 1, SUPPRESSED_NOTE)
+    if data.get("edition") == Edition.INTERNAL:
+        _write(sheet, 5 + len(tables), 1, INTERNAL_WARNING, bold=True)
+    else:
+        _write(sheet, 5 + len(tables), 1, SUPPRESSED_NOTE)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 90
 

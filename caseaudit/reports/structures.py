@@ -40,8 +40,9 @@ class Figures(TypedDict):
 
 class Compliance(TypedDict):
     headline: list[str]
-    audits: Figures
-    reaudits: Figures
+    # The figures as counted: the internal edition only.
+    audits: NotRequired[Figures]
+    reaudits: NotRequired[Figures]
 
 
 class MonthJudgements(TypedDict):
@@ -166,6 +167,8 @@ HighlightData = TypedDict(
     "HighlightData",
     {
         "kind": str,
+        # ``choices.Edition``: "public" (suppressed) or "internal" (every figure as counted).
+        "edition": NotRequired[str],
         "title": str,
         "council": str,
         "from": str,

@@ -24,4 +24,9 @@ urlpatterns = [
     path("highlight/<int:pk>/publish/", views.publish, name="publish"),
     path("highlight/<int:pk>/", views.report, name="report"),
     path("highlight/<int:pk>/download/<str:fmt>/", views.download, name="download"),
+    path(
+        "highlight/<int:pk>/internal/<str:fmt>/",
+        views.download_internal,
+        name="download_internal",
+    ),
 ]

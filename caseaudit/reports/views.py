@@ -18,7 +18,13 @@ from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.reports import actions, candidates, formats
 from caseaudit.reports import permissions as rules
-from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion, ReportStatus, Section
+from caseaudit.reports.choices import (
+    Edition,
+    ExemplarKind,
+    ReflectionQuestion,
+    ReportStatus,
+    Section,
+)
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label
@@ -37,7 +43,7 @@ def _report(request, pk: int, *, status: str) -> HighlightReport:
     """The council's report in ``status``; a draft that has since been published is a 404 on
     the draft pages (its own page is the published one)."""
     return get_object_or_404(
-        HighlightReport.objects.select_related("council", "published_by"),
+        HighlightReport.objects.select_related("council", "published_by", "created_by"),
         pk=pk,
         council_id=request.user.council_id,
         status=status,
@@ -110,11 +116,15 @@ def draft(request, pk: int):
 
 @guards.requires(permissions.can_publish_reports)
 def draft_download(request, pk: int, fmt: str):
-    """A draft as PDF, Word, Excel or HTML, built from the data as it is now."""
+    """A draft as PDF, Word, Excel or HTML, built from the data as it is now; ``?edition=``
+    internal for the internal edition."""
     report = _draft(request, pk)
     if fmt not in formats.RENDERINGS:
         raise Http404("No such format.")
-    data = actions.preview(report)
+    edition = request.GET.get("edition", Edition.PUBLIC)
+    if edition not in Edition.values:
+        raise Http404("No such edition.")
+    data = actions.preview(report, edition)
     return _file_response(
         formats.render(data, fmt),
         formats.RENDERINGS[fmt].content_type,
@@ -374,7 +384,10 @@ def report(request, pk: int):
         "reports/report.html",
         {
             "report": published,
-            "files": files,
+            "files": [file for file in files if file.edition == Edition.PUBLIC],
+            "internal_files": [file for file in files if file.edition == Edition.INTERNAL]
+            if permissions.can_read_internal_reports(request.user)
+            else [],
             "period": period_label(published.from_month, published.to_month),
         },
     )
@@ -383,7 +396,15 @@ def report(request, pk: int):
 @guards.requires(permissions.can_read_reports)
 def download(request, pk: int, fmt: str):
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
-    file = get_object_or_404(ReportFile, report=published, format=fmt)
+    file = get_object_or_404(ReportFile, report=published, edition=Edition.PUBLIC, format=fmt)
+    return _file_response(bytes(file.content), file.content_type, file.filename)
+
+
+@guards.requires(permissions.can_read_internal_reports)
+def download_internal(request, pk: int, fmt: str):
+    """The internal edition frozen with the published report, every figure as counted."""
+    published = _report(request, pk, status=ReportStatus.PUBLISHED)
+    file = get_object_or_404(ReportFile, report=published, edition=Edition.INTERNAL, format=fmt)
     return _file_response(bytes(file.content), file.content_type, file.filename)
 
 

@@ -16,7 +16,7 @@ from caseaudit.conftest import make_council
 from caseaudit.core.suppression import SUPPRESSED, suppress_columns
 from caseaudit.reports import actions, formats, sections
 from caseaudit.reports.build import build_highlight
-from caseaudit.reports.choices import ExemplarKind, ReflectionQuestion
+from caseaudit.reports.choices import Edition, ExemplarKind, ReflectionQuestion
 from caseaudit.reports.tests.conftest import FEB, JAN, MAR, TODAY, make_programme
 from caseaudit.testing.queries import assert_cost_does_not_grow
 
@@ -28,7 +28,12 @@ def build(council, from_month=JAN, to_month=MAR):
 
 
 def test_programme_figures_are_the_compliance_commands(council, people, programme):
-    data = build(council, from_month=MAR)
+    # The internal edition keeps the figures as counted; the public one only as it shows them.
+    data = build_highlight(
+        council.council, from_month=MAR, to_month=MAR, today=TODAY, edition=Edition.INTERNAL
+    )
+    public = build(council, from_month=MAR)
+    assert set(public["compliance"]["period"]) == {"headline"}
     out = io.StringIO()
     call_command(
         "programme", "compliance", "--council", "901", "--to", "2024-03", "--json", stdout=out
@@ -53,18 +58,28 @@ def test_programme_figures_are_the_compliance_commands(council, people, programm
     assert data["compliance"]["period"]["audits"] == in_month["audits"]
     assert data["compliance"]["period"]["reaudits"] == in_month["reaudits"]
     # Since the start: 20 audits allocated (24 drawn, 4 cancelled), 16 completed: 80%.
-    assert data["tables"]["compliance_since_start"]["rows"][0] == ["Audits", 20, 16, "80%"]
+    assert public["tables"]["compliance_since_start"]["rows"][0] == ["Audits", 20, 16, "80%"]
     # March: 8 completed, all judged. The 8 judged are hidden (four grades of at least 1
     # adding up to 8 are each at most 5), so the 8 completed, which bound them, are too.
-    assert data["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, *[SUPPRESSED] * 2]
+    assert public["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, *[SUPPRESSED] * 2]
     headline = compliance_report(council.council, to_month=MAR, today=TODAY).headline
-    assert data["compliance"]["since_start"]["headline"][0] == headline[0]
+    assert public["compliance"]["since_start"]["headline"][0] == headline[0]
     # Four re-audits since the start: a small number, hidden in the table and so not stated.
-    assert data["tables"]["compliance_since_start"]["rows"][1] == ["Re-audits", *[SUPPRESSED] * 3]
-    assert data["compliance"]["since_start"]["headline"][1] == (
+    assert public["tables"]["compliance_since_start"]["rows"][1] == ["Re-audits", *[SUPPRESSED] * 3]
+    assert public["compliance"]["since_start"]["headline"][1] == (
         "Some of the re-audits figures are small numbers, shown as c in the table, and are not "
         "given here."
     )
+    # The internal edition shows what the public one hides, and says what it is.
+    assert data["tables"]["compliance_period"]["rows"][0] == ["Audits", 10, 8, "80%"]
+    assert data["edition"] == "internal" and data["title"].endswith("(internal edition)")
+    cells = [
+        cell
+        for table in data["tables"].values()
+        for row in [*table["rows"], table.get("total", [])]
+        for cell in row
+    ]
+    assert SUPPRESSED not in cells
 
 
 def test_area_figures_equal_compliance_by_area_where_not_suppressed(db, people):

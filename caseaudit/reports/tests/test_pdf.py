@@ -17,6 +17,7 @@ from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.core.suppression import SUPPRESSED
 from caseaudit.reports import charts, formats
 from caseaudit.reports.build import build_highlight, ordered_tables
+from caseaudit.reports.choices import Edition
 from caseaudit.reports.render_html import (
     LANDSCAPE_COLUMNS,
     NOTHING_WRITTEN,
@@ -263,3 +264,17 @@ def test_a_long_programme_is_printed_as_years_beside_its_last_13_months(since_20
     )
     # A programme no longer than that prints as on the screen.
     assert charts.judgements_png(months[-13:], recent=13) == charts.judgements_png(months[-13:])
+
+
+def test_every_page_of_the_internal_edition_says_it_is_not_for_publication(
+    council, people, programme
+):
+    internal = build_highlight(
+        council.council, from_month=JAN, to_month=MAR, today=TODAY, edition=Edition.INTERNAL
+    )
+    reader = pypdf.PdfReader(io.BytesIO(formats.render(internal, "pdf")))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert len(pages) >= 2
+    for page in pages:
+        assert "INTERNAL: NOT FOR PUBLICATION" in page
+    assert "Internal edition: not for publication." in pages[0]

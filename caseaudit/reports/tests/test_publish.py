@@ -10,7 +10,7 @@ from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.core.history import history_of
 from caseaudit.reports import actions
-from caseaudit.reports.choices import Format, ReportStatus, Section
+from caseaudit.reports.choices import Edition, Format, ReportStatus, Section
 from caseaudit.reports.models import HighlightReport, Narrative
 from caseaudit.reports.tests.conftest import FEB, JAN, MAR
 
@@ -62,9 +62,12 @@ def test_a_published_report_does_not_change_when_the_data_does(council, people, 
     ]
     assert history_of(report)[0].after["status"] == "published"
     frozen = HighlightReport.objects.get(pk=report.pk)
-    files = {f.format: bytes(f.content) for f in frozen.files.all()}
-    assert set(files) == set(Format.values)
-    assert files[Format.PDF].startswith(b"%PDF")
+    files = {(f.edition, f.format): bytes(f.content) for f in frozen.files.all()}
+    # Both editions, every format.
+    assert set(files) == {(e, f) for e in Edition.values for f in Format.values}
+    assert files[Edition.PUBLIC, Format.PDF].startswith(b"%PDF")
+    assert b"INTERNAL: NOT FOR PUBLICATION" in files[Edition.INTERNAL, Format.HTML]
+    assert b"not for publication" not in files[Edition.PUBLIC, Format.HTML]
     counts = frozen.data["judgements"]["months"][0]["counts"]
 
     # Afterwards: every January grade becomes Inadequate, a new audit is completed, and the
@@ -82,7 +85,7 @@ def test_a_published_report_does_not_change_when_the_data_does(council, people, 
     assert again.data["judgements"]["months"][0]["counts"] == counts
     assert again.data["narrative"]["recommendations"] == "Supervise."
     assert again.html == frozen.html
-    assert {f.format: bytes(f.content) for f in again.files.all()} == files
+    assert {(f.edition, f.format): bytes(f.content) for f in again.files.all()} == files
     # A draft built now sees the change: the published copy is not rebuilt.
     live = actions.preview(actions.start_report(c, from_month=JAN, to_month=MAR, by=qa))
     assert live["judgements"]["months"][0]["counts"] != counts

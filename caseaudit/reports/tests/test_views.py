@@ -12,7 +12,7 @@ from caseaudit.accounts.models import AccessLog
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.core.history import history_of
 from caseaudit.reports import actions
-from caseaudit.reports.choices import ExemplarKind, Format, ReportStatus, Section
+from caseaudit.reports.choices import Edition, ExemplarKind, Format, ReportStatus, Section
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative
 from caseaudit.reports.tests.conftest import JAN, MAR
 from caseaudit.testing.queries import page_queries
@@ -44,6 +44,33 @@ def draft(council, people, programme):
 
 
 @pytest.mark.parametrize("persona", READERS)
+def test_the_internal_edition_is_for_the_qa_service_and_council_wide_managers(
+    client_for, people, published, persona
+):
+    client = client_for(getattr(people, persona))
+    page = client.get(reverse("reports:report", args=[published.pk])).content.decode()
+    allowed = persona in ("qa_lead", "director")
+    assert ("Internal edition" in page) is allowed
+    for fmt in Format.values:
+        response = client.get(reverse("reports:download_internal", args=[published.pk, fmt]))
+        assert response.status_code == (200 if allowed else 403)
+        if allowed:
+            internal = published.files.get(edition=Edition.INTERNAL, format=fmt)
+            assert response.content == bytes(internal.content)
+            assert internal.filename.endswith(f"-internal.{internal.filename.rsplit('.')[-1]}")
+
+
+def test_a_draft_previews_in_either_edition(client_for, people, draft):
+    client = client_for(people.qa_lead)
+    url = reverse("reports:draft_download", args=[draft.pk, "html"])
+    internal = client.get(url, {"edition": "internal"}).content.decode()
+    assert "Internal edition: not for publication." in internal
+    assert "(internal edition)" in internal
+    assert "not for publication" not in client.get(url).content.decode()
+    assert client.get(url, {"edition": "leaked"}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", READERS)
 def test_readers_see_published_reports_and_download_them(client_for, people, published, persona):
     client = client_for(getattr(people, persona))
     index = client.get(reverse("reports:index"))
@@ -56,7 +83,8 @@ def test_readers_see_published_reports_and_download_them(client_for, people, pub
     for fmt in Format.values:
         response = client.get(reverse("reports:download", args=[published.pk, fmt]))
         assert response.status_code == 200
-        assert response.content == bytes(published.files.get(format=fmt).content)
+        public = published.files.get(edition=Edition.PUBLIC, format=fmt)
+        assert response.content == bytes(public.content)
         # A download holds children's data like the pages do: never kept in a cache.
         assert "no-store" in response["Cache-Control"]
         if fmt == "html":
