@@ -3,9 +3,11 @@ history written in the same transaction (STYLE.md habits 1–3). Views, the comm
 tests call these."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from caseaudit.audits.choices import AuditStatus
@@ -14,7 +16,7 @@ from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_label
-from caseaudit.reports import formats
+from caseaudit.reports import formats, periods
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import (
@@ -34,6 +36,7 @@ NARRATIVE_FIELDS = ["council", "month", "section", "text"]
 EXEMPLAR_FIELDS = ["council", "audit", "kind", "grade", "answer", "feedback", "question", "text"]
 REPORT_FIELDS = ["council", "from_month", "to_month", "status", "published_by", "published_at"]
 MAX_EXEMPLAR_LENGTH = 2000
+logger = logging.getLogger(__name__)
 
 
 # Reports ---------------------------------------------------------------------------------------
@@ -48,6 +51,7 @@ def start_report(
         raise ValidationError("A report's period runs from the first day of a month.")
     if from_month > to_month:
         raise ValidationError("The first month must be the same as or before the last month.")
+    periods.check_reportable(council, to_month)
     report = HighlightReport.objects.filter(
         council=council, from_month=from_month, to_month=to_month, status=ReportStatus.DRAFT
     ).first()
@@ -119,48 +123,136 @@ def before_publishing(report: HighlightReport) -> list[str]:
     return notes
 
 
+# Publishing takes two builds (the public and the internal edition) and a file for each format
+# of each: the steps the publishing page counts.
+PUBLISH_STEPS = len(Edition) * (1 + len(Format))
+# A publication queued this long ago and not finished has lost its worker: it may be asked for
+# again.
+PUBLISH_TIMEOUT = datetime.timedelta(minutes=15)
+PUBLISH_FAILED = (
+    "The report could not be published: something went wrong while it was being written. "
+    "Nothing was published. Try again, and tell the administrator if it happens again."
+)
+NOT_QUEUED = (
+    "The report could not be sent for publishing: the background queue did not take it. "
+    "Nothing was published. Try again, and tell the administrator if it happens again."
+)
+
+
 @transaction.atomic
-def publish_report(report: HighlightReport, *, by) -> HighlightReport:
-    """Build the report once more, freeze the data and the rendered page and files, and make it
-    readable: nothing that happens to the audits afterwards changes a published report."""
+def queue_publication(report: HighlightReport, *, by) -> HighlightReport:
+    """Ask the background worker to publish the draft (``tasks.publish_in_background``): the
+    PDF and Word files take longer than a page should. One request at a time: a second is
+    refused while the first is running, unless it failed or its worker was lost."""
     report = HighlightReport.objects.get(pk=report.pk)
     rules.PUBLISH_REPORT.check(by, report)
-    before = snapshot(report, REPORT_FIELDS)
-    data, internal = (preview(report, edition) for edition in (Edition.PUBLIC, Edition.INTERNAL))
-    # One conditional UPDATE: of two people publishing at once, one wins and the other is
-    # told the report is already published. The history row (below) leaves out the frozen
-    # data and page, which the report itself keeps.
-    report, _ = transitions.move_row(
-        report,
-        ReportStatus.PUBLISHED,
-        transitions=REPORT,
-        data=data,
-        html=render_body(data),
-        published_by=by,
-        published_at=clock.now(),
-    )
-    # Both editions are frozen: the internal one as files only, for the QA service.
-    ReportFile.objects.bulk_create(
-        ReportFile(
-            report=report,
-            edition=edition,
-            format=fmt,
-            filename=formats.filename(built, fmt),
-            content_type=formats.RENDERINGS[fmt].content_type,
-            content=content,
-            size=len(content),
+    now = clock.now()
+    queued = (
+        HighlightReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT)
+        .filter(
+            Q(publish_queued_at__isnull=True)
+            | Q(publish_queued_at__lt=now - PUBLISH_TIMEOUT)
+            | ~Q(publish_failure="")
         )
-        for edition, built in ((Edition.PUBLIC, data), (Edition.INTERNAL, internal))
-        for fmt, content in ((fmt, formats.render(built, fmt)) for fmt in Format.values)
+        .update(publish_queued_by=by, publish_queued_at=now, publish_progress=0, publish_failure="")
     )
-    record_change(
-        report,
-        by=by,
-        action="changed",
-        before=before,
-        after=snapshot(report, REPORT_FIELDS),
-        reason="Published",
+    if not queued:
+        raise ValidationError("This report is already being published.")
+    transaction.on_commit(lambda: _queue(report.pk))
+    return HighlightReport.objects.get(pk=report.pk)
+
+
+def _queue(report_id: int) -> None:
+    from caseaudit.reports.tasks import publish_in_background
+
+    try:
+        publish_in_background.enqueue(report_id)
+    except Exception:
+        logger.exception("Report %s could not be queued for publishing", report_id)
+        publication_failed(report_id, NOT_QUEUED)
+
+
+def publication_failed(report_id: int, message: str) -> None:
+    HighlightReport.objects.filter(pk=report_id, status=ReportStatus.DRAFT).update(
+        publish_failure=message
     )
+
+
+def publication_progress(report_id: int, step: int) -> None:
+    """Outside the publication's own transaction, so the publishing page sees it."""
+    HighlightReport.objects.filter(pk=report_id).update(publish_progress=step)
+
+
+def is_publishing(report: HighlightReport, now: datetime.datetime | None = None) -> bool:
+    return (
+        report.status == ReportStatus.DRAFT
+        and report.publish_queued_at is not None
+        and not report.publish_failure
+        and report.publish_queued_at >= (now or clock.now()) - PUBLISH_TIMEOUT
+    )
+
+
+def publish_report(report: HighlightReport, *, by, progress=None) -> HighlightReport:
+    """Build the report once more, freeze the data and the rendered page and files, and make it
+    readable: nothing that happens to the audits afterwards changes a published report.
+
+    The building and writing come first, outside any transaction (``progress(step)`` after
+    each of ``PUBLISH_STEPS``); then one short transaction publishes it all or nothing."""
+    report = HighlightReport.objects.select_related("council", "created_by").get(pk=report.pk)
+    rules.PUBLISH_REPORT.check(by, report)
+    steps = iter(range(1, PUBLISH_STEPS + 1))
+
+    def done() -> None:
+        step = next(steps)
+        if progress is not None:
+            progress(step)
+
+    editions = {}
+    for edition in (Edition.PUBLIC, Edition.INTERNAL):
+        editions[edition] = preview(report, edition)
+        done()
+    files = []
+    for edition, built in editions.items():
+        for fmt in Format.values:
+            content = formats.render(built, fmt)
+            # Both editions are frozen: the internal one as files only, for the QA service.
+            files.append(
+                ReportFile(
+                    edition=edition,
+                    format=fmt,
+                    filename=formats.filename(built, fmt),
+                    content_type=formats.RENDERINGS[fmt].content_type,
+                    content=content,
+                    size=len(content),
+                )
+            )
+            done()
+    data = editions[Edition.PUBLIC]
+    with transaction.atomic():
+        before = snapshot(report, REPORT_FIELDS)
+        # One conditional UPDATE: of two people publishing at once, one wins and the other is
+        # told the report is already published. The history row (below) leaves out the frozen
+        # data and page, which the report itself keeps.
+        report, _ = transitions.move_row(
+            report,
+            ReportStatus.PUBLISHED,
+            transitions=REPORT,
+            data=data,
+            html=render_body(data),
+            published_by=by,
+            published_at=clock.now(),
+        )
+        for file in files:
+            file.report = report
+        ReportFile.objects.bulk_create(files)
+        record_change(
+            report,
+            by=by,
+            action="changed",
+            before=before,
+            after=snapshot(report, REPORT_FIELDS),
+            reason="Published",
+        )
     return report
 
 

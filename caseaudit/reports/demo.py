@@ -1,14 +1,18 @@
-"""The demo council's published highlight report for last month, made as a QA lead would:
-narrative written, exemplars chosen from real (synthetic) audits, then published."""
+"""The demo council's published highlight report for last month, made as a QA lead would at
+month end: the month closed, narrative written, exemplars chosen from real (synthetic) audits,
+then published."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from caseaudit.audits.actions import programme
+from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.reports import actions, candidates
 from caseaudit.reports.choices import ExemplarKind, ReportStatus, Section
 from caseaudit.reports.models import HighlightReport
+from caseaudit.reports.periods import STILL_OPEN, reportable_months
 
 NARRATIVE = {
     Section.INTRODUCTION: "This report sets out the findings of last month's case audits, "
@@ -27,6 +31,12 @@ def publish_last_month(council, *, qa_lead, today: datetime.date) -> HighlightRe
     if HighlightReport.objects.filter(council=council, status=ReportStatus.PUBLISHED).exists():
         return None
     month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    # A report is for a closed month: at month end the QA lead closes last month first.
+    last = ProgrammeMonth.objects.filter(council=council, month=month, status__in=STILL_OPEN)
+    for still_open in last:
+        programme.close_month(still_open, by=qa_lead)
+    if month not in reportable_months(council, today):
+        return None
     report = actions.start_report(council, from_month=month, to_month=month, by=qa_lead)
     for section, text in NARRATIVE.items():
         actions.save_narrative(council, month=month, section=section, text=text, by=qa_lead)

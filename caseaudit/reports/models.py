@@ -97,6 +97,14 @@ class HighlightReport(models.Model):
     # Frozen at publication: the built figures and the rendered body of the page.
     data = models.JSONField(default=dict, blank=True)
     html = models.TextField(blank=True)
+    # Publication runs in the background worker (``reports.tasks``): who asked and when, how
+    # many of its steps are done (``actions.PUBLISH_STEPS``), and why it failed if it did.
+    publish_queued_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publish_queued_at = models.DateTimeField(null=True, blank=True)
+    publish_progress = models.PositiveSmallIntegerField(default=0)
+    publish_failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-to_month", "-from_month", "-published_at", "-pk"]

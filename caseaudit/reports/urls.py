@@ -22,6 +22,7 @@ urlpatterns = [
         name="exemplar_remove",
     ),
     path("highlight/<int:pk>/publish/", views.publish, name="publish"),
+    path("highlight/<int:pk>/publishing/", views.publishing, name="publishing"),
     path("highlight/<int:pk>/", views.report, name="report"),
     path("highlight/<int:pk>/download/<str:fmt>/", views.download, name="download"),
     path(

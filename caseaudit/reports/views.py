@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import log_list_access
-from caseaudit.audits.compliance import reporting_month, reporting_months
+from caseaudit.audits.compliance import reporting_month
 from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
@@ -27,7 +28,7 @@ from caseaudit.reports.choices import (
 )
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
-from caseaudit.reports.periods import period_label
+from caseaudit.reports.periods import period_label, reportable_months
 from caseaudit.reports.render_html import render_body
 from caseaudit.reports.sections import cohort_title
 
@@ -79,7 +80,7 @@ def index(request):
 @guards.requires(permissions.can_publish_reports)
 def start(request):
     council = request.user.council
-    form = PeriodForm(form_data(request), months=reporting_months(council))
+    form = PeriodForm(form_data(request), months=reportable_months(council))
     if request.method == "POST" and form.is_valid():
         try:
             report = actions.start_report(
@@ -109,7 +110,9 @@ def draft(request, pk: int):
             "report": report,
             "body": render_body(data, draft=True),
             "formats": formats.RENDERINGS,
-            "may_publish": rules.PUBLISH_REPORT(request.user, report),
+            "may_publish": rules.PUBLISH_REPORT(request.user, report)
+            and not actions.is_publishing(report),
+            "publishing": actions.is_publishing(report),
         },
     )
 
@@ -360,16 +363,40 @@ def publish(request, pk: int):
     report = _draft(request, pk)
     if request.method == "POST":
         try:
-            published = actions.publish_report(report, by=request.user)
+            actions.queue_publication(report, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("reports:index")
+            return redirect("reports:draft", pk=report.pk)
+        return redirect("reports:publishing", pk=report.pk)
+    context = {"report": report, "notes": actions.before_publishing(report)}
+    return render(request, "reports/publish.html", context)
+
+
+@guards.requires(permissions.can_publish_reports)
+def publishing(request, pk: int):
+    """How far the background worker has got; the published report once it is done. The
+    status region asks again every two seconds (htmx) while the work runs."""
+    report = get_object_or_404(
+        HighlightReport.objects.defer("data", "html"), pk=pk, council_id=request.user.council_id
+    )
+    if report.is_published:
         messages.success(
             request, f"The audit highlight report for {report.period_label} is published."
         )
-        return redirect("reports:report", pk=published.pk)
-    context = {"report": report, "notes": actions.before_publishing(report)}
-    return render(request, "reports/publish.html", context)
+        if request.htmx:
+            # A whole page to go to, not a fragment to swap in.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("reports:report", args=[report.pk])
+            return response
+        return redirect("reports:report", pk=report.pk)
+    context = {
+        "report": report,
+        "running": actions.is_publishing(report),
+        "steps": actions.PUBLISH_STEPS,
+    }
+    if request.htmx:
+        return render(request, "reports/_publishing_status.html", context)
+    return render(request, "reports/publishing.html", context)
 
 
 # Published -------------------------------------------------------------------------------------

@@ -120,15 +120,18 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
 
 
 @pytest.fixture
-def audited_month(allocated_audits):
-    """The month's audits all submitted."""
-    from caseaudit.audits.actions import workflow
+def audited_month(allocated_audits, people):
+    """The month's audits all submitted, and the month closed: a report is for a closed month."""
+    from caseaudit.audits.actions import programme, workflow
     from caseaudit.audits.tests.test_workflow import fill_in
 
     for audit in allocated_audits:
         fill_in(audit, by=audit.auditor, grade="requires_improvement", overall="inadequate")
         workflow.submit_audit(audit, by=audit.auditor)
-    return allocated_audits[0].month
+    month = allocated_audits[0].month
+    if month.status == "planned":
+        month = programme.open_month(month, by=people.qa_lead)
+    return programme.close_month(month, by=people.qa_lead)
 
 
 def test_a_qa_lead_publishes_the_highlight_report_and_a_director_reads_it(

@@ -5,13 +5,14 @@ social worker may not; another council's reports do not exist."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from caseaudit.accounts.models import AccessLog
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.core.history import history_of
-from caseaudit.reports import actions
+from caseaudit.reports import actions, formats, tasks
 from caseaudit.reports.choices import Edition, ExemplarKind, Format, ReportStatus, Section
 from caseaudit.reports.models import Exemplar, HighlightReport, Narrative
 from caseaudit.reports.tests.conftest import JAN, MAR
@@ -130,7 +131,7 @@ def test_a_draft_is_not_readable_as_a_report(client_for, people, draft):
 
 
 def test_the_qa_lead_drafts_writes_chooses_previews_and_publishes(
-    client_for, council, people, programme
+    django_capture_on_commit_callbacks, client_for, council, people, programme
 ):
     client = client_for(people.qa_lead)
     assert client.get(reverse("reports:start")).status_code == 200
@@ -193,9 +194,15 @@ def test_the_qa_lead_drafts_writes_chooses_previews_and_publishes(
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
     assert client.get(reverse("reports:publish", args=[report.pk])).status_code == 200
-    done = client.post(reverse("reports:publish", args=[report.pk]))
+    # Publishing is queued for the background worker (here it runs as the request commits),
+    # and its page shows the published report once the work is done.
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(reverse("reports:publish", args=[report.pk]))
+    assert queued.url == reverse("reports:publishing", args=[report.pk])
+    done = client.get(queued.url)
     assert done.url == reverse("reports:report", args=[report.pk])
     report.refresh_from_db()
+    assert report.publish_progress == actions.PUBLISH_STEPS
     assert report.status == ReportStatus.PUBLISHED
     assert "Seen alone; views recorded." in report.html
 
@@ -319,3 +326,63 @@ def test_the_publish_page_says_when_the_period_is_already_published(
     assert "A report for January 2024 to March 2024 was already published on" in text
     assert f"by {people.qa_lead.display_name}" in text
     assert "the first stays as it was" in text
+
+
+def test_publishing_shows_its_progress_and_says_when_it_failed(
+    django_capture_on_commit_callbacks, client_for, people, draft, monkeypatch
+):
+    client = client_for(people.qa_lead)
+    # The worker has not picked it up yet: the page counts the steps and asks again.
+    queued = actions.queue_publication(draft, by=people.qa_lead)
+    page = client.get(reverse("reports:publishing", args=[draft.pk])).content.decode()
+    assert f"Step 0 of {actions.PUBLISH_STEPS}" in page
+    assert 'hx-trigger="every 2s"' in page
+    assert (
+        "This report is being published."
+        in client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
+    )
+    # A second request while the first runs is refused.
+    with pytest.raises(ValidationError, match="already being published"):
+        actions.queue_publication(queued, by=people.qa_lead)
+
+    # The worker fails while writing a file: nothing is published and the page says so.
+    def broken(data, fmt):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(formats, "render", broken)
+    assert tasks.publish_in_background.call(draft.pk) == "failed"
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and not draft.files.exists()
+    fragment = client.get(
+        reverse("reports:publishing", args=[draft.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "The report was not published" in fragment and "hx-trigger" not in fragment
+    # It may be asked for again, and then goes through.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.queue_publication(draft, by=people.qa_lead)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.PUBLISHED
+    assert draft.files.count() == len(Edition) * len(Format)
+    htmx = client.get(
+        reverse("reports:publishing", args=[draft.pk]), headers={"HX-Request": "true"}
+    )
+    assert htmx["HX-Redirect"] == reverse("reports:report", args=[draft.pk])
+
+
+def test_only_closed_months_are_offered_and_an_open_one_is_refused(client_for, council, people):
+    from caseaudit.audits.models import ProgrammeMonth
+    from caseaudit.reports.tests.conftest import make_programme
+
+    make_programme(council, people)
+    ProgrammeMonth.objects.filter(month=MAR).update(status="open")
+    page = client_for(people.qa_lead).get(reverse("reports:start")).content.decode()
+    # January is closed; March is still being audited.
+    assert 'value="2024-01"' in page
+    assert 'value="2024-03"' not in page
+    assert "close it on the programme page" in page
+    with pytest.raises(ValidationError, match="March 2024 is still open"):
+        actions.start_report(council.council, from_month=JAN, to_month=MAR, by=people.qa_lead)
+    refused = client_for(people.qa_lead).post(reverse("reports:start"), {"month": "2024-03"})
+    assert refused.status_code == 200
+    assert "Select the month the report is for" in refused.content.decode()

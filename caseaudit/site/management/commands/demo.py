@@ -85,7 +85,8 @@ class Command(BaseCommand):
         )
 
     def _publish_report(self, council) -> None:
-        """Last month's highlight report, published as a QA lead would (once)."""
+        """Last month closed and its highlight report published, as a QA lead does at month
+        end (once)."""
         qa_lead = User.objects.get(council=council, username="qa.lead")
         report = publish_last_month(council, qa_lead=qa_lead, today=timezone.localdate())
         if report is not None:
