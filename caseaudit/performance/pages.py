@@ -11,6 +11,8 @@ from caseaudit.accounts import permissions
 from caseaudit.cases.models import Snapshot
 from caseaudit.core.suppression import SUPPRESSED, suppress_count
 from caseaudit.organisation.models import Team
+from caseaudit.performance.benchmarks import benchmarks_for
+from caseaudit.performance.choices import Comparator
 from caseaudit.performance.indicators import COUNT, Figure, NoSnapshot, snapshot_for
 
 
@@ -72,3 +74,17 @@ def drillable_team_ids(user) -> set[int]:
     if not permissions.can_see_child_records(user):
         return set()
     return set(Team.objects.visible_to(user).values_list("id", flat=True))
+
+
+def beside(council, as_at: datetime.date, codes) -> dict[str, list[tuple[str, int, object]]]:
+    """For each indicator, its benchmarks as the page lists them: (comparator, year, value),
+    statistical neighbours first, then region, then England."""
+    found = benchmarks_for(council, as_at, codes)
+    return {
+        code: [
+            (comparator.label, *figures[comparator.value])
+            for comparator in Comparator
+            if comparator.value in figures
+        ]
+        for code, figures in found.items()
+    }

@@ -52,7 +52,11 @@ def index(request):
     if problem:
         return problem
     figures = evaluate(snapshot)
-    rows = [(figure, pages.shown(figure, request.user)) for figure in figures.values()]
+    benchmarks = pages.beside(request.user.council, snapshot.as_at, figures)
+    rows = [
+        (figure, pages.shown(figure, request.user), benchmarks.get(code, []))
+        for code, figure in figures.items()
+    ]
     return render(
         request,
         "performance/index.html",
@@ -95,6 +99,7 @@ def indicator(request, code: str):
             "snapshot": snapshot,
             "indicator": chosen,
             "figure": pages.shown(figure, user),
+            "benchmarks": pages.beside(user.council, snapshot.as_at, [code]).get(code, []),
             "tables": tables if chosen.has_breakdown else [],
             "history": history,
             "drillable": pages.drillable_team_ids(user),
