@@ -10,6 +10,7 @@ from caseaudit.cases.models import Child
 from caseaudit.core import guards
 from caseaudit.organisation.models import Team
 from caseaudit.performance import pages
+from caseaudit.performance.caseloads import caseloads
 from caseaudit.performance.indicators import (
     INDICATORS,
     NOT_IN_ANNEX_A,
@@ -65,6 +66,7 @@ def index(request):
             "rows": rows,
             "dates": pages.snapshot_dates(request.user.council),
             "not_in_annex_a": NOT_IN_ANNEX_A,
+            "caseloads": caseloads(snapshot),
         },
     )
 

@@ -332,6 +332,45 @@ class ByHand:
         )
 
 
+def caseloads_by_hand(by_hand: ByHand) -> list[int]:
+    """Children per worker: each child held once, by the first list in the importer's order
+    (looked after, CP, CIN, care leaver's personal adviser or worker, open assessment) where
+    their case is open and a worker is named. Sorted, as only the numbers can be compared."""
+    held: dict[str, str] = {}
+
+    def hold(rows, worker_of):
+        for r in rows:
+            worker = worker_of(r)
+            if r["Child Unique ID"] not in held and worker:
+                held[r["Child Unique ID"]] = worker
+
+    def worker(r):
+        return r["Allocated Worker"]
+
+    hold(by_hand._cla_open_rows(), worker)
+    hold(by_hand.cp_open(), worker)
+    hold(by_hand._cin_open_rows(), worker)
+    hold(
+        by_hand.lists[9],
+        lambda r: r.get("Allocated Personal Advisor") or r["Allocated Worker"],
+    )
+    hold(
+        [
+            r
+            for r in by_hand.lists[4]
+            if by_hand.open_at(
+                day(r["Continuous Assessment Start Date"]),
+                day(r["Continuous Assessment Date of Authorisation"]),
+            )
+        ],
+        worker,
+    )
+    per_worker: dict[str, int] = {}
+    for name in held.values():
+        per_worker[name] = per_worker.get(name, 0) + 1
+    return sorted(per_worker.values())
+
+
 def value_of(kind: str, numerator: int, denominator: int | None):
     """The figure from its parts, rounded half up to one decimal as published."""
     if kind == "count":

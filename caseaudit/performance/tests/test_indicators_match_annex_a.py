@@ -6,6 +6,8 @@ the end, so each indicator's test only compares: one test per indicator."""
 
 import io
 import json
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
@@ -14,11 +16,13 @@ from django.db import transaction
 from caseaudit.cases.generator import generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Snapshot
+from caseaudit.performance.caseloads import caseloads
 from caseaudit.performance.indicators import INDICATORS, evaluate
 from caseaudit.performance.models import ChildPopulation
 from caseaudit.performance.tests.annex_a_by_hand import (
     POPULATION,
     ByHand,
+    caseloads_by_hand,
     read_lists,
     value_of,
 )
@@ -41,14 +45,16 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         summary = import_annex_a(generated.path, council=council, as_at=generated.as_at)
         assert not summary.refused, summary.problems[:3]
-        figures = evaluate(Snapshot.objects.get(council=council, as_at=generated.as_at))
+        snapshot = Snapshot.objects.get(council=council, as_at=generated.as_at)
+        figures = evaluate(snapshot)
+        held = caseloads(snapshot)
         out = io.StringIO()
         call_command(
             "indicators", as_at=generated.as_at.isoformat(), council="960", json=True, stdout=out
         )
         transaction.set_rollback(True)
     by_hand = ByHand(read_lists(generated.path), generated.as_at)
-    return figures, json.loads(out.getvalue()), by_hand, generated.as_at
+    return figures, json.loads(out.getvalue()), by_hand, generated.as_at, held
 
 
 def test_every_indicator_has_a_second_computation():
@@ -57,7 +63,7 @@ def test_every_indicator_has_a_second_computation():
 
 @pytest.mark.parametrize("code", list(INDICATORS))
 def test_indicator_equals_a_computation_from_the_files(imported, code):
-    figures, _printed, by_hand, _as_at = imported
+    figures, _printed, by_hand, _as_at, _held = imported
     numerator, denominator = getattr(by_hand, code)()
     figure = figures[code]
     assert (figure.numerator, figure.denominator) == (numerator, denominator)
@@ -67,7 +73,7 @@ def test_indicator_equals_a_computation_from_the_files(imported, code):
 
 
 def test_the_command_prints_every_indicator_as_the_checks_read_it(imported):
-    figures, printed, _by_hand, as_at = imported
+    figures, printed, _by_hand, as_at, held = imported
     assert printed["as_at"] == as_at.isoformat()
     required = {
         "referrals",
@@ -89,3 +95,16 @@ def test_the_command_prints_every_indicator_as_the_checks_read_it(imported):
             "denominator": figure.denominator,
             "definition": figure.indicator.definition,
         }
+    for code, figure in held.as_json().items():
+        assert printed["indicators"][code] == figure
+
+
+def test_caseloads_equal_a_count_from_the_files(imported):
+    *_rest, by_hand, _as_at, held = imported
+    counts = caseloads_by_hand(by_hand)
+    assert (held.children, held.workers) == (sum(counts), len(counts))
+    mean = Decimal(sum(counts)) / Decimal(len(counts))
+    assert held.mean == float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    assert held.median == float(statistics.median(counts))
+    assert sum(workers for _band, workers in held.distribution) == len(counts)
+    assert dict(held.distribution)["11 to 15"] == sum(1 for n in counts if 11 <= n <= 15)

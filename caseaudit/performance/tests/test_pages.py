@@ -182,3 +182,12 @@ def test_the_pages_cost_does_not_grow_with_the_data(people, council, tmp_path, c
     load(council, tmp_path, FEBRUARY, north=40, south=35, name="large")
     assert page_queries(client, url) == small
     assert small <= 30
+
+
+def test_caseloads_are_shown_by_band_and_service(people, two_months, client_for):
+    response = client_for(people.qa_lead).get(index_url(FEBRUARY))
+    held = response.context["caseloads"]
+    # Each team's first practitioner holds its children: 8 in the north, 7 in the south.
+    assert (held.children, held.workers, held.mean, held.median) == (15, 2, 7.5, 7.5)
+    assert held.by_service == [("Family Safeguarding", 15, 2, 0)]
+    assert "Workers by caseload" in response.content.decode()

@@ -6,6 +6,7 @@ import json
 from django.core.management import BaseCommand, CommandError
 
 from caseaudit.organisation.selection import council_for
+from caseaudit.performance.caseloads import caseloads
 from caseaudit.performance.indicators import NoSnapshot, evaluate, snapshot_for
 
 
@@ -31,12 +32,11 @@ class Command(BaseCommand):
         except NoSnapshot as error:
             raise CommandError(str(error)) from error
         figures = evaluate(snapshot)
+        held = caseloads(snapshot)
         if json:
-            data = {
-                "as_at": day.isoformat(),
-                "indicators": {code: figure.as_json() for code, figure in figures.items()},
-            }
-            self.stdout.write(_dumps(data))
+            printed = {code: figure.as_json() for code, figure in figures.items()}
+            printed.update(held.as_json())
+            self.stdout.write(_dumps({"as_at": day.isoformat(), "indicators": printed}))
             return
         self.stdout.write(f"Indicators as at {day:%-d %B %Y}")
         for code, figure in figures.items():
@@ -44,6 +44,10 @@ class Command(BaseCommand):
             if figure.denominator is not None:
                 value += f"  ({figure.numerator:,} of {figure.denominator:,})"
             self.stdout.write(f"  {figure.indicator.name}: {value}  [{code}]")
+        self.stdout.write(
+            f"  Caseloads: mean {held.mean}, median {held.median} children a worker; "
+            f"{held.over_threshold} of {held.workers} workers over their service's threshold"
+        )
 
 
 def _dumps(data) -> str:
