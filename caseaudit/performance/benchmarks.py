@@ -14,8 +14,9 @@ per indicator and year; a blank cell means no figure):
   ``neighbour_10`` (as the DfE's LAIT tool lists them), and the median of those given is kept.
 - ``region`` and ``england``: the region's and England's figures.
 
-An import is all or nothing: any bad row and nothing is written, and every problem is listed
-by row and column. A later import replaces the figures it gives and leaves the others.
+An import (``actions.import_benchmarks``) is all or nothing: any bad row and nothing is
+written, and every problem is listed by row and column. A later import replaces the figures it
+gives and leaves the others.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-
-from django.db import transaction
 
 from caseaudit.performance.choices import Comparator
 from caseaudit.performance.indicators import INDICATORS
@@ -102,24 +101,6 @@ def read_benchmarks(text: str) -> tuple[list[tuple[str, int, str, Decimal]], lis
             if value is not None:
                 figures.append((code, year, comparator.value, value))
     return figures, problems
-
-
-def import_benchmarks(council, text: str) -> BenchmarkImport:
-    figures, problems = read_benchmarks(text)
-    result = BenchmarkImport(problems=problems)
-    if problems:
-        return result
-    with transaction.atomic():
-        for code, year, comparator, value in figures:
-            Benchmark.objects.update_or_create(
-                council=council,
-                indicator=code,
-                year=year,
-                comparator=comparator,
-                defaults={"value": value},
-            )
-    result.written = len(figures)
-    return result
 
 
 def benchmarks_for(council, as_at: datetime.date, codes: Iterable[str]) -> dict:

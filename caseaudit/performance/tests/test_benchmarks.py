@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from caseaudit.performance.benchmarks import benchmarks_for, import_benchmarks
+from caseaudit.core.models import ChangeRecord
+from caseaudit.performance.actions import import_benchmarks
+from caseaudit.performance.benchmarks import benchmarks_for
 from caseaudit.performance.models import Benchmark
 from caseaudit.performance.tests.test_pages import FEBRUARY, index_url, indicator_url, load
 
@@ -32,6 +34,18 @@ def test_a_csv_in_the_documented_layout_is_imported(council):
     # A date in an earlier year gets that year's figures, not later ones.
     earlier = benchmarks_for(council.council, datetime.date(2023, 6, 30), ["cla_rate_per_10k"])
     assert earlier["cla_rate_per_10k"]["england"] == (2023, Decimal("65.0"))
+
+
+def test_a_later_import_replaces_a_figure_and_keeps_its_history(council, people):
+    import_benchmarks(council.council, LAYOUT, by=people.qa_lead)
+    again = "indicator,year,england\ncla_rate_per_10k,2024,71\n"
+    assert import_benchmarks(council.council, again, by=people.qa_lead).written == 1
+    figure = Benchmark.objects.get(indicator="cla_rate_per_10k", year=2024, comparator="england")
+    assert figure.value == Decimal("71.0")
+    changes = ChangeRecord.objects.filter(record_type="performance.benchmark")
+    assert changes.filter(action="created").count() == 8
+    changed = changes.get(action="changed")
+    assert (changed.before["value"], changed.after["value"]) == ("70.0", "71.0")
 
 
 def test_the_ten_neighbours_figures_give_their_median(council):

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 
 from caseaudit.organisation.selection import council_for
-from caseaudit.performance.benchmarks import MAX_BYTES, import_benchmarks
+from caseaudit.performance.actions import import_benchmarks
+from caseaudit.performance.benchmarks import MAX_BYTES
 
 
 class Command(BaseCommand):
