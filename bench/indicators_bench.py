@@ -4,7 +4,8 @@ For each scale the synthetic-council generator writes a return, which goes throu
 importer into a fresh database (SQLite, and PostgreSQL when DATABASE_URL names it). Then, in a
 fresh process, every indicator is computed for the snapshot (best of ``--repeat``, queries
 counted) and so is the floor: one ``COUNT(*)`` of each list's rows for the snapshot, the least
-any computation of them must read. The machines here are shared and noisy, so the results are
+any computation of them must read; and the performance page (the dashboard: every indicator,
+caseloads and benchmarks) is opened as a QA lead, through the whole request cycle. The machines here are shared and noisy, so the results are
 ratios measured in the same run: indicators ÷ floor at each scale, and scale 50 ÷ scale 1 for
 both (the rows grow fifty-fold; a computation that reads per row, or per child in Python,
 would grow faster than the floor does).
@@ -52,6 +53,7 @@ def run(argv: list[str]) -> dict:
                 url = programme._fresh_database(database, Path(work), name=PG_DB)
                 setup = _step(url, "setup", str(generated.path), "--scale", str(scale))
                 timings = _step(url, "measure", "--repeat", str(args.repeat))
+                timings |= _step(url, "page", "--repeat", str(args.repeat))
                 programme._say(f"  {database}: {json.dumps(timings)}")
                 results.append(
                     {
@@ -88,6 +90,7 @@ def _scaling(results: list[dict]) -> list[dict]:
                     large["indicators_seconds"], small["indicators_seconds"]
                 ),
                 "floor_ratio": programme._ratio(large["floor_seconds"], small["floor_seconds"]),
+                "page_ratio": programme._ratio(large["page_seconds"], small["page_seconds"]),
                 "queries_same": large["queries"] == small["queries"],
             }
         )
@@ -166,6 +169,33 @@ def measure(repeat: int) -> dict:
     }
 
 
+def page(repeat: int) -> dict:
+    """The performance page as a QA lead opens it: every indicator, caseloads and benchmarks,
+    rendered through the whole request cycle (middleware, template) by Django's test client."""
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from caseaudit.accounts.models import User
+    from caseaudit.core.roles import Role, Scope
+    from caseaudit.organisation.models import Council
+
+    setup_test_environment()
+    user, _ = User.objects.get_or_create(
+        username="bench.qa.lead",
+        defaults={"council": Council.objects.get(), "role": Role.QA_LEAD, "scope": Scope.COUNCIL},
+    )
+    client = Client()
+    client.force_login(user)
+    url = f"/performance/?as_at={AS_AT.isoformat()}"
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+
+    return {"page_seconds": _best(get, repeat)}
+
+
 def _best(action, repeat: int) -> float:
     times = []
     for _ in range(max(repeat, 1)):
@@ -177,7 +207,7 @@ def _best(action, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["setup", "measure"])
+    parser.add_argument("mode", choices=["setup", "measure", "page"])
     parser.add_argument("file", nargs="?")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
@@ -188,6 +218,8 @@ def main() -> None:
     django.setup()
     if args.mode == "setup":
         result = setup(args.file, args.scale)
+    elif args.mode == "page":
+        result = page(args.repeat)
     else:
         result = measure(args.repeat)
     print(json.dumps(result))
