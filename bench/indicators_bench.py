@@ -5,10 +5,11 @@ importer into a fresh database (SQLite, and PostgreSQL when DATABASE_URL names i
 fresh process, every indicator is computed for the snapshot (best of ``--repeat``, queries
 counted) and so is the floor: one ``COUNT(*)`` of each list's rows for the snapshot, the least
 any computation of them must read; and the performance page (the dashboard: every indicator,
-caseloads and benchmarks) is opened as a QA lead, through the whole request cycle. The machines here are shared and noisy, so the results are
-ratios measured in the same run: indicators ÷ floor at each scale, and scale 50 ÷ scale 1 for
-both (the rows grow fifty-fold; a computation that reads per row, or per child in Python,
-would grow faster than the floor does).
+caseloads and benchmarks) is opened as a QA lead, through the whole request cycle. The
+machines here are shared and noisy, so the results are ratios measured in the same run:
+indicators ÷ floor at each scale, and scale 50 ÷ scale 1 for both (the rows grow fifty-fold;
+a computation that reads per row, or per child in Python, would grow faster than the floor
+does).
 
     python -m bench indicators [--scales 1,50] [--databases sqlite,postgresql] [--repeat 3]
                                [--quick]
