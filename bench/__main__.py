@@ -9,6 +9,9 @@
     python -m bench importing [options]      pages' writes during a SQLite import, and the
                                              memory to refuse a workbook's headings
                                              (bench/while_importing.py)
+    python -m bench indicators [options]     every performance indicator for one snapshot at
+                                             scales 1 and 50 against a floor
+                                             (bench/indicators_bench.py; --quick for a small run)
 
 Options with no benchmark named are the import benchmark's, as they always were.
 """
@@ -16,13 +19,14 @@ Options with no benchmark named are the import benchmark's, as they always were.
 import json
 import sys
 
-from bench import import_bench, programme_bench, report_bench, while_importing
+from bench import import_bench, indicators_bench, programme_bench, report_bench, while_importing
 
 BENCHMARKS = {
     "import": import_bench.run,
     "programme": programme_bench.run,
     "report": report_bench.run,
     "importing": while_importing.run,
+    "indicators": indicators_bench.run,
 }
 
 

@@ -132,3 +132,22 @@ def can_read_reports(user) -> bool:
         Role.ADMINISTRATOR,
         Role.ELECTED_MEMBER,
     }
+
+
+def can_see_performance(user) -> bool:
+    """The performance compendium's figures. They are aggregates, so they go to everyone who
+    oversees or does the auditing and to elected members; the children behind a figure are
+    ``can_see_child_records`` and the person's scope, asked when they drill down."""
+    return _active(user) and user.role in {
+        Role.QA_LEAD,
+        Role.AUDITOR,
+        Role.INSPECTION_LEAD,
+        Role.SENIOR_MANAGER,
+        Role.ADMINISTRATOR,
+        Role.ELECTED_MEMBER,
+    }
+
+
+def sees_aggregates_only(user) -> bool:
+    """Elected members: aggregate figures only, with small numbers suppressed."""
+    return _active(user) and (user.role == Role.ELECTED_MEMBER or user.scope == Scope.AGGREGATE)

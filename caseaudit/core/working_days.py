@@ -1,81 +1,42 @@
 """Working days: weekdays that are not England and Wales bank holidays.
 
 One place for the rule every timescale uses (assessments in 45 working days, ICPCs in 15,
-CP visits every 10). Bank holidays are computed for any year, with the one-off holidays and
-moved days of recent years listed by hand.
+CP visits every 10). The bank holidays come from the maintained `holidays` package rather
+than a hand-typed list, so a holiday added by proclamation (a jubilee, a coronation, a state
+funeral) arrives with a dependency update instead of waiting for someone to notice.
+
+Counting rule (the DfE CIN census validators' and the published timeliness measures'): the
+start day is day 0 and is not counted; each working day after it, up to and including the
+end day, counts one. So an assessment started on a Monday and authorised on the Tuesday took
+1 working day, and one authorised on its 45th working day is still within 45.
 """
 
 import datetime
 from functools import cache
 
+import holidays
+from dateutil.easter import easter
+
 ONE_DAY = datetime.timedelta(days=1)
 
-# Holidays that do not follow the usual rules (moved or added by proclamation).
-SPECIAL = {
-    datetime.date(2011, 4, 29): "Royal wedding",
-    datetime.date(2012, 6, 4): "Spring bank holiday (moved)",
-    datetime.date(2012, 6, 5): "Queen's Diamond Jubilee",
-    datetime.date(2020, 5, 8): "Early May bank holiday (VE day)",
-    datetime.date(2022, 6, 2): "Spring bank holiday (moved)",
-    datetime.date(2022, 6, 3): "Queen's Platinum Jubilee",
-    datetime.date(2022, 9, 19): "State funeral of Queen Elizabeth II",
-    datetime.date(2023, 5, 8): "Coronation of King Charles III",
-}
-# Usual-rule holidays that those years replaced.
-REPLACED = {
-    datetime.date(2012, 5, 28),
-    datetime.date(2020, 5, 4),
-    datetime.date(2022, 5, 30),
-}
+# England and Wales share one list of bank holidays; the package files it under England.
+COUNTRY, SUBDIVISION = "GB", "ENG"
 
 
 def easter_sunday(year: int) -> datetime.date:
-    """The Gregorian Easter (the anonymous algorithm, as in Meeus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
-def _first_monday(year: int, month: int) -> datetime.date:
-    day = datetime.date(year, month, 1)
-    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
-
-
-def _last_monday(year: int, month: int) -> datetime.date:
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    day = following - ONE_DAY
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def _substitute(day: datetime.date, taken: set[datetime.date]) -> datetime.date:
-    while day.weekday() >= 5 or day in taken:
-        day += ONE_DAY
-    return day
+    """The Gregorian Easter (Good Friday and Easter Monday hang off it)."""
+    return easter(year)
 
 
 @cache
 def bank_holidays(year: int) -> frozenset[datetime.date]:
-    easter = easter_sunday(year)
-    days: set[datetime.date] = set()
-    days.add(_substitute(datetime.date(year, 1, 1), days))
-    days.add(easter - 2 * ONE_DAY)  # Good Friday
-    days.add(easter + ONE_DAY)  # Easter Monday
-    days.add(_first_monday(year, 5))
-    days.add(_last_monday(year, 5))
-    days.add(_last_monday(year, 8))
-    christmas = _substitute(datetime.date(year, 12, 25), days)
-    days.add(christmas)
-    days.add(_substitute(datetime.date(year, 12, 26), days))
-    days -= REPLACED
-    days |= {day for day in SPECIAL if day.year == year}
-    return frozenset(days)
+    """The days off in ``year`` as GOV.UK publishes them: weekdays only.
+
+    The package also lists a holiday that falls at a weekend (Boxing Day on a Saturday)
+    beside its weekday substitute; only the substitute is a day off work.
+    """
+    calendar = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=year)
+    return frozenset(day for day in calendar if day.year == year and day.weekday() < 5)
 
 
 def is_working_day(day: datetime.date) -> bool:

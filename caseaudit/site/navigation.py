@@ -37,6 +37,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Moderation", reverse("audits:moderation"), "audits:moderation"))
     if permissions.can_read_reports(user):
         items.append(NavItem("Reports", reverse("reports:index"), "reports"))
+    if permissions.can_see_performance(user):
+        items.append(NavItem("Performance", reverse("performance:index"), "performance"))
     if permissions.can_read_access_log(user):
         items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
     if permissions.can_administer(user):

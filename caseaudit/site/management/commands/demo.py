@@ -21,6 +21,7 @@ from caseaudit.core.months import parse_month
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
+from caseaudit.performance.demo import ensure_population
 from caseaudit.reports.demo import publish_last_month
 
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         summary = import_annex_a(generated.path, council=council, as_at=as_at)
         if summary.refused:
             raise CommandError(f"The demo's own case data was refused: {summary.problems[:3]}")
+        ensure_population(council, as_at.year)
         self.stdout.write(
             f"  {summary.children_created:,} children, {summary.warnings:,} warnings, "
             f"{summary.seconds:.0f} s."
