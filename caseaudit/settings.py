@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "caseaudit.cases",
     "caseaudit.tools",
     "caseaudit.audits",
+    "caseaudit.thematic",
     "caseaudit.reports",
     "caseaudit.site",
 ]
