@@ -9,6 +9,7 @@ state, which this app cannot import: those rules are ``audits.permissions`` and
 # The rules over role and scope alone are core.roles's, so that every layer can ask them; they
 # are answered here too, so that views and templates have one module to ask.
 from caseaudit.core.roles import (  # noqa: F401
+    STAFF_ROLES,
     Role,
     Scope,
     can_administer,
@@ -150,10 +151,4 @@ def sees_all_thematic_audits(user) -> bool:
 def can_own_thematic_actions(user) -> bool:
     """Anyone on the staff may own an action of a thematic audit's plan (a team manager, a
     service manager): they see the actions they own, and nothing else of the audit."""
-    return _active(user) and user.role in {
-        Role.QA_LEAD,
-        Role.AUDITOR,
-        Role.INSPECTION_LEAD,
-        Role.SENIOR_MANAGER,
-        Role.ADMINISTRATOR,
-    }
+    return _active(user) and user.role in STAFF_ROLES
