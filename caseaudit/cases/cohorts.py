@@ -193,19 +193,33 @@ class FieldOption:
 
 def _field_options() -> dict[str, FieldOption]:
     child = [
-        FieldOption("child.age", "Age (years, as at the cohort's date)", "Child", CHILD, "age",
-                    "age"),
+        FieldOption(
+            "child.age", "Age (years, as at the cohort's date)", "Child", CHILD, "age", "age"
+        ),
         FieldOption("child.gender", "Gender", "Child", CHILD, "gender", "code", "gender"),
-        FieldOption("child.ethnicity", "Ethnicity", "Child", CHILD, "ethnicity", "code",
-                    "ethnicity"),
-        FieldOption("child.disability", "Disability", "Child", CHILD, "disability", "code",
-                    "yes_no_unknown"),
-    ]  # fmt: skip
+        FieldOption(
+            "child.ethnicity", "Ethnicity", "Child", CHILD, "ethnicity", "code", "ethnicity"
+        ),
+        FieldOption(
+            "child.disability", "Disability", "Child", CHILD, "disability", "code", "yes_no_unknown"
+        ),
+    ]
     kinds = {"date": "date", "int": "number", "decimal": "number", "code": "code"}
     kinds |= {"yesno": "code", "text": "text", "id": "text"}
     options = {option.key: option for option in child}
     for spec in COHORT_LISTS:
         for column in spec.columns:
+            if column.field == "allocated_team":
+                # The team as the return names it, e.g. a youth offending team.
+                key = f"{spec.key}.allocated_team_name"
+                options[key] = FieldOption(
+                    key,
+                    column.header,
+                    f"List {spec.number}: {spec.title}",
+                    spec.key,
+                    "allocated_team_name",
+                    "text",
+                )
             if column.field in _NOT_OFFERED:
                 continue
             key = f"{spec.key}.{column.field}"

@@ -82,8 +82,9 @@ class ConditionForm(forms.Form):
         label="Comparison", choices=_operator_choices, required=False, widget=_select()
     )
     value = forms.CharField(label="Value", required=False, max_length=500)
-    value2 = forms.CharField(label="Second value (for 'is between')", required=False,
-                             max_length=500)  # fmt: skip
+    value2 = forms.CharField(
+        label="Second value (for 'is between')", required=False, max_length=500
+    )
 
     def clean(self):
         data = super().clean()

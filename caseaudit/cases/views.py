@@ -198,8 +198,12 @@ def _cohort_builder(request, cohort: CohortDefinition | None):
     data = form_data(request)
     form = CohortForm(data, initial=initial)
     formset = ConditionFormSet(data, initial=condition_initial(conditions), prefix="c")
-    context = {"form": form, "formset": formset, "cohort": cohort,
-               "gaps": cohort_rules.ANNEX_A_GAPS}  # fmt: skip
+    context = {
+        "form": form,
+        "formset": formset,
+        "cohort": cohort,
+        "gaps": cohort_rules.ANNEX_A_GAPS,
+    }
     if request.method == "POST":
         rows_valid = formset.is_valid()
         chosen = cleaned_conditions(formset) if rows_valid else []
@@ -239,8 +243,12 @@ def _builder_errors(form, formset) -> list[tuple[str, str]]:
     if not form.is_bound:
         return []
     errors = [(e, "id_name") for e in form.non_field_errors()]
-    errors += [(e, f"id_{name}") for name, field_errors in form.errors.items()
-               if name != "__all__" for e in field_errors]  # fmt: skip
+    errors += [
+        (e, f"id_{name}")
+        for name, field_errors in form.errors.items()
+        if name != "__all__"
+        for e in field_errors
+    ]
     for index, row in enumerate(formset):
         errors += [(e, f"id_c-{index}-field") for e in row.non_field_errors()]
     return errors

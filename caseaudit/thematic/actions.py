@@ -122,6 +122,8 @@ def edit_thematic_audit(thematic_audit: ThematicAudit, *, auditors=None, by, **d
 def move_on(thematic_audit: ThematicAudit, *, by, rereview_due: datetime.date | None = None):
     """planned → in progress → reporting → complete. Completing sets the re-review date, six
     months on unless the lead chose another."""
+    # The status now, not as the caller last read it: the next step follows from it.
+    thematic_audit = ThematicAudit.objects.select_for_update().get(pk=thematic_audit.pk)
     to, rule = rules.NEXT_STATUS.get(thematic_audit.status, (None, rules.COMPLETE))
     _check(rule, by, thematic_audit)
     updates = {}
@@ -237,8 +239,9 @@ def draw_sample(
             "No child of the cohort with an allocated team could be drawn. Check the cohort."
         )
     for draft in thematic_audit.samples.filter(status=SampleStatus.DRAFT):
-        record_change(draft, by=by, action="deleted", before=snapshot(draft), after={},
-                      reason="Drawn again")  # fmt: skip
+        record_change(
+            draft, by=by, action="deleted", before=snapshot(draft), after={}, reason="Drawn again"
+        )
         draft.delete()
     sample = ThematicSample.objects.create(
         thematic_audit=thematic_audit,
@@ -342,9 +345,12 @@ def allocate_audits(
         notify_allocated(auditor, theirs, month=None)
     if thematic_audit.status == ThematicStatus.PLANNED:
         transitions.move(
-            thematic_audit, ThematicStatus.IN_PROGRESS, transitions=THEMATIC, by=by,
+            thematic_audit,
+            ThematicStatus.IN_PROGRESS,
+            transitions=THEMATIC,
+            by=by,
             reason="Audits allocated",
-        )  # fmt: skip
+        )
     return audits
 
 
@@ -361,9 +367,13 @@ def add_consultation(thematic_audit, *, who, role, held_on, notes="", by) -> Con
     if not (who or "").strip():
         raise ValidationError({"who": "Enter who was consulted"})
     consultation = Consultation.objects.create(
-        thematic_audit=thematic_audit, who=who.strip(), role=role, held_on=held_on,
-        notes=notes, recorded_by=by,
-    )  # fmt: skip
+        thematic_audit=thematic_audit,
+        who=who.strip(),
+        role=role,
+        held_on=held_on,
+        notes=notes,
+        recorded_by=by,
+    )
     record_change(consultation, by=by, action="created")
     return consultation
 
@@ -383,14 +393,21 @@ def add_finding(
     if kind == FindingKind.IMPROVEMENT and not severity:
         raise ValidationError({"severity": "Select how severe the area for improvement is"})
     evidence = list(evidence)
-    ours = set(audits_of(thematic_audit).filter(pk__in=[a.pk for a in evidence]).values_list(
-        "pk", flat=True))  # fmt: skip
+    ours = set(
+        audits_of(thematic_audit)
+        .filter(pk__in=[a.pk for a in evidence])
+        .values_list("pk", flat=True)
+    )
     if len(ours) != len({a.pk for a in evidence}):
         raise ValidationError({"evidence": "Select audits of this thematic audit"})
     finding = Finding.objects.create(
-        thematic_audit=thematic_audit, kind=kind, summary=summary.strip(), detail=detail,
-        severity=severity if kind == FindingKind.IMPROVEMENT else "", created_by=by,
-    )  # fmt: skip
+        thematic_audit=thematic_audit,
+        kind=kind,
+        summary=summary.strip(),
+        detail=detail,
+        severity=severity if kind == FindingKind.IMPROVEMENT else "",
+        created_by=by,
+    )
     finding.evidence.set(evidence)
     record_change(finding, by=by, action="created")
     return finding

@@ -65,15 +65,24 @@ class _Tool(forms.ModelChoiceField):
 class ThematicAuditForm(forms.Form):
     """Field names are ``actions.create_thematic_audit``'s keywords."""
 
-    title = forms.CharField(label="Title", max_length=200,
-                            error_messages={"required": "Enter the title"})  # fmt: skip
-    lead = _People(label="Lead", queryset=User.objects.none(), empty_label="Choose the lead",
-                   error_messages={"required": "Select the lead"})  # fmt: skip
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the title"}
+    )
+    lead = _People(
+        label="Lead",
+        queryset=User.objects.none(),
+        empty_label="Choose the lead",
+        error_messages={"required": "Select the lead"},
+    )
     purpose = _text("Purpose", "Enter the purpose of the thematic audit")
     period_start = DateField(label="Start of the period", missing="Enter the start of the period")
     period_end = DateField(label="End of the period", missing="Enter the end of the period")
-    cohort = forms.ModelChoiceField(label="Cohort", queryset=CohortDefinition.objects.none(),
-                                    required=False, empty_label="No cohort yet")  # fmt: skip
+    cohort = forms.ModelChoiceField(
+        label="Cohort",
+        queryset=CohortDefinition.objects.none(),
+        required=False,
+        empty_label="No cohort yet",
+    )
     tool_version = _Tool(
         label="Audit tool",
         queryset=ToolVersion.objects.none(),
@@ -160,25 +169,40 @@ class AllocateForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    who = forms.CharField(label="Who was consulted", max_length=200,
-                          error_messages={"required": "Enter who was consulted"})  # fmt: skip
-    role = forms.ChoiceField(label="Their role", choices=ConsulteeRole.choices,
-                             error_messages={"required": "Select their role"})  # fmt: skip
+    who = forms.CharField(
+        label="Who was consulted",
+        max_length=200,
+        error_messages={"required": "Enter who was consulted"},
+    )
+    role = forms.ChoiceField(
+        label="Their role",
+        choices=ConsulteeRole.choices,
+        error_messages={"required": "Select their role"},
+    )
     held_on = DateField(label="Date", missing="Enter the date of the consultation")
     notes = _text("Notes")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("who", "role", Field("held_on", legend_size=Size.SMALL), "notes",
-                              button="Add the consultation")  # fmt: skip
+        self.helper = _helper(
+            "who",
+            "role",
+            Field("held_on", legend_size=Size.SMALL),
+            "notes",
+            button="Add the consultation",
+        )
 
 
 class FindingForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of finding", choices=FindingKind.choices,
-                             widget=forms.RadioSelect,
-                             error_messages={"required": "Select the kind of finding"})  # fmt: skip
-    summary = forms.CharField(label="Finding", max_length=300,
-                              error_messages={"required": "Enter the finding"})  # fmt: skip
+    kind = forms.ChoiceField(
+        label="Kind of finding",
+        choices=FindingKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of finding"},
+    )
+    summary = forms.CharField(
+        label="Finding", max_length=300, error_messages={"required": "Enter the finding"}
+    )
     detail = _text("Detail")
     severity = forms.ChoiceField(
         label="Severity (for an area for improvement)",
@@ -229,14 +253,22 @@ class RecommendationForm(forms.Form):
 class ActionForm(forms.Form):
     action = _text("Action", "Enter the action")
     intended_outcome = _text("Intended outcome", "Enter the intended outcome")
-    owner = _People(label="Owner", queryset=User.objects.none(), empty_label="Choose the owner",
-                    error_messages={"required": "Select the owner"})  # fmt: skip
+    owner = _People(
+        label="Owner",
+        queryset=User.objects.none(),
+        empty_label="Choose the owner",
+        error_messages={"required": "Select the owner"},
+    )
     due_date = DateField(label="Due date", missing="Enter the date the action is due")
-    finding = forms.ModelChoiceField(label="Finding it answers (optional)", queryset=None,
-                                     required=False, empty_label="None")  # fmt: skip
-    recommendation = forms.ModelChoiceField(label="Recommendation it answers (optional)",
-                                            queryset=None, required=False,
-                                            empty_label="None")  # fmt: skip
+    finding = forms.ModelChoiceField(
+        label="Finding it answers (optional)", queryset=None, required=False, empty_label="None"
+    )
+    recommendation = forms.ModelChoiceField(
+        label="Recommendation it answers (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None",
+    )
 
     def __init__(self, *args, thematic_audit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,5 +299,6 @@ class ActionUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("status", legend_size=Size.SMALL), "evidence",
-                              button="Update the action")  # fmt: skip
+        self.helper = _helper(
+            Field.radios("status", legend_size=Size.SMALL), "evidence", button="Update the action"
+        )

@@ -342,7 +342,7 @@ def dismiss_finding(request, pk: int, finding_pk: int):
                 FindingStatus.DISMISSED,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
-            ),  # fmt: skip
+            ),
             success="The finding has been dismissed.",
             to=finding.thematic_audit,
         )

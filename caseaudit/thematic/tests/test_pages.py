@@ -25,18 +25,30 @@ def running(thematic, people):
     actions.confirm_sample(sample, by=lead)
     audits = actions.allocate_audits(audit, by=lead)
     finding = actions.add_finding(
-        audit, kind=FindingKind.IMPROVEMENT, summary="Plans are not updated after moves",
-        severity="high", evidence=audits[:2], by=lead,
-    )  # fmt: skip
+        audit,
+        kind=FindingKind.IMPROVEMENT,
+        summary="Plans are not updated after moves",
+        severity="high",
+        evidence=audits[:2],
+        by=lead,
+    )
     theirs = actions.add_action(
-        audit, action="Review every plan after a move", intended_outcome="Plans stay current",
-        owner=people.north_manager, due_date=clock.today() - datetime.timedelta(days=3),
-        finding=finding, by=lead,
-    )  # fmt: skip
+        audit,
+        action="Review every plan after a move",
+        intended_outcome="Plans stay current",
+        owner=people.north_manager,
+        due_date=clock.today() - datetime.timedelta(days=3),
+        finding=finding,
+        by=lead,
+    )
     own = actions.add_action(
-        audit, action="Re-audit in six months", intended_outcome="Improvement is seen",
-        owner=lead, due_date=clock.today() + datetime.timedelta(days=30), by=lead,
-    )  # fmt: skip
+        audit,
+        action="Re-audit in six months",
+        intended_outcome="Improvement is seen",
+        owner=lead,
+        due_date=clock.today() + datetime.timedelta(days=30),
+        by=lead,
+    )
     return audit, audits, finding, theirs, own
 
 
