@@ -325,7 +325,7 @@ def allocate_audits(
     audits = Audit.objects.bulk_create(
         Audit(
             council_id=thematic_audit.council_id,
-            kind=AuditKind.AUDIT,
+            kind=AuditKind.THEMATIC,
             child=case.child,
             team=case.team,
             worker=case.worker,

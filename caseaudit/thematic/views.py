@@ -196,8 +196,11 @@ def draw(request, pk: int):
 @require_POST
 def confirm(request, pk: int):
     thematic_audit = _thematic(request, pk)
+    posted = request.POST.get("sample", "")
     sample = get_object_or_404(
-        thematic_audit.samples, status=SampleStatus.DRAFT, pk=request.POST.get("sample") or 0
+        thematic_audit.samples,
+        status=SampleStatus.DRAFT,
+        pk=int(posted) if posted.isascii() and posted.isdigit() else 0,
     )
     try:
         actions.confirm_sample(sample, by=request.user)

@@ -24,6 +24,10 @@ def running(thematic, people):
     sample = actions.draw_sample(audit, method=SampleMethod.RANDOM_N, size=6, seed=11, by=lead)
     actions.confirm_sample(sample, by=lead)
     audits = actions.allocate_audits(audit, by=lead)
+    # Done with the bespoke tool, and kept out of the monthly programme's figures.
+    assert {(a.kind, a.tool_version_id, a.month_id) for a in audits} == {
+        ("thematic", thematic.tool.pk, None)
+    }
     finding = actions.add_finding(
         audit,
         kind=FindingKind.IMPROVEMENT,
