@@ -6,6 +6,8 @@
                                              (bench/programme_bench.py; --quick for a small run)
     python -m bench report [options]         the highlight report as HTML, PDF, Word, Excel
                                              (bench/report_bench.py; --quick for a small run)
+    python -m bench cohort [options]         cohort evaluation and profile
+                                             (bench/cohort_bench.py; --quick for a small run)
     python -m bench importing [options]      pages' writes during a SQLite import, and the
                                              memory to refuse a workbook's headings
                                              (bench/while_importing.py)
@@ -19,12 +21,20 @@ Options with no benchmark named are the import benchmark's, as they always were.
 import json
 import sys
 
-from bench import import_bench, indicators_bench, programme_bench, report_bench, while_importing
+from bench import (
+    cohort_bench,
+    import_bench,
+    indicators_bench,
+    programme_bench,
+    report_bench,
+    while_importing,
+)
 
 BENCHMARKS = {
     "import": import_bench.run,
     "programme": programme_bench.run,
     "report": report_bench.run,
+    "cohort": cohort_bench.run,
     "importing": while_importing.run,
     "indicators": indicators_bench.run,
 }

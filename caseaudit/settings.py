@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "caseaudit.tools",
     "caseaudit.audits",
     "caseaudit.performance",
+    "caseaudit.thematic",
     "caseaudit.reports",
     "caseaudit.site",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("case-data/", include("caseaudit.cases.urls")),
     path("audits/tools/", include("caseaudit.tools.urls")),
     path("audits/", include("caseaudit.audits.urls")),
+    path("thematic/", include("caseaudit.thematic.urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("performance/", include("caseaudit.performance.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ state, which this app cannot import: those rules are ``audits.permissions`` and
 # The rules over role and scope alone are core.roles's, so that every layer can ask them; they
 # are answered here too, so that views and templates have one module to ask.
 from caseaudit.core.roles import (  # noqa: F401
+    STAFF_ROLES,
     Role,
     Scope,
     can_administer,
@@ -151,3 +152,33 @@ def can_see_performance(user) -> bool:
 def sees_aggregates_only(user) -> bool:
     """Elected members: aggregate figures only, with small numbers suppressed."""
     return _active(user) and (user.role == Role.ELECTED_MEMBER or user.scope == Scope.AGGREGATE)
+
+
+# Thematic audits (issue 13) ------------------------------------------------------------------
+
+# Those who lead thematic audits ("deep dives"): the audit and practice standards lead, who
+# runs the programme, and the inspection lead, who runs thematic audits before an inspection.
+THEMATIC_LEADS = frozenset({Role.QA_LEAD, Role.INSPECTION_LEAD})
+
+
+def can_build_cohorts(user) -> bool:
+    """Build and save named cohorts over the case data, and see their profile: the leads of
+    thematic audits. The children listed are still only those their scope lets them see."""
+    return _active(user) and user.role in THEMATIC_LEADS
+
+
+def can_lead_thematic_audits(user) -> bool:
+    """The thematic audit pages and the forward plan: the same leads."""
+    return can_build_cohorts(user)
+
+
+def sees_all_thematic_audits(user) -> bool:
+    """The QA lead oversees every thematic audit of the council; an inspection lead sees the
+    ones they lead."""
+    return can_run_programme(user)
+
+
+def can_own_thematic_actions(user) -> bool:
+    """Anyone on the staff may own an action of a thematic audit's plan (a team manager, a
+    service manager): they see the actions they own, and nothing else of the audit."""
+    return _active(user) and user.role in STAFF_ROLES

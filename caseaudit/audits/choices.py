@@ -28,6 +28,9 @@ class SampleStatus(models.TextChoices):
 class AuditKind(models.TextChoices):
     AUDIT = "audit", "Audit"
     REAUDIT = "reaudit", "Re-audit"
+    # Done for a thematic audit (caseaudit.thematic) with its bespoke tool: counted in that
+    # audit's rating distribution, not in the monthly programme's compliance or reports.
+    THEMATIC = "thematic", "Thematic audit"
 
 
 class AuditStatus(models.TextChoices):

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from caseaudit.cases import heartbeat, uploads
 from caseaudit.cases.choices import ImportStatus
-from caseaudit.cases.models import ImportProblem, ImportRun
+from caseaudit.cases.cohorts import check_conditions
+from caseaudit.cases.models import CohortDefinition, ImportProblem, ImportRun
+from caseaudit.core.history import record_change, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +101,42 @@ def mark_stopped_runs(council=None, *, now: datetime.datetime | None = None) -> 
     # seen finished there and left alone.
     silent = [run for run in running if heartbeat.is_silent(run, now=now)]
     return sum(fail_import(run, STOPPED_MESSAGE, now=now) for run in silent)
+
+
+@transaction.atomic
+def save_cohort(
+    council,
+    *,
+    name: str,
+    description: str = "",
+    conditions: list,
+    by,
+    cohort: CohortDefinition | None = None,
+) -> CohortDefinition:
+    """Create a named cohort, or change one: its conditions are checked by the one module that
+    evaluates them (``cases.cohorts``), and the change is kept in the history."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the cohort"})
+    check_conditions(conditions)
+    same_name = CohortDefinition.objects.filter(council=council, name__iexact=name)
+    if cohort is not None:
+        same_name = same_name.exclude(pk=cohort.pk)
+    if same_name.exists():
+        raise ValidationError({"name": "There is already a cohort with this name"})
+    data = [condition.as_data() for condition in conditions]
+    if cohort is None:
+        cohort = CohortDefinition.objects.create(
+            council=council,
+            name=name,
+            description=description.strip(),
+            conditions=data,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        record_change(cohort, by=by, action="created")
+        return cohort
+    before = snapshot(cohort)
+    cohort.name, cohort.description, cohort.conditions = name, description.strip(), data
+    cohort.save()
+    record_change(cohort, by=by, action="changed", before=before)
+    return cohort

@@ -4,7 +4,10 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from caseaudit.cases.cohorts import FIELDS, OPERATOR_LABELS, clean_condition
 
 
 class ImportForm(forms.Form):
@@ -32,3 +35,87 @@ class ImportForm(forms.Form):
         if isinstance(value, datetime.date) and value > timezone.localdate():
             raise forms.ValidationError("The date the lists were taken must be today or earlier")
         return value
+
+
+# --- the cohort builder ----------------------------------------------------------------------
+
+CONDITION_ROWS = 6
+
+
+def _field_choices() -> list:
+    groups: dict[str, list] = {}
+    for option in FIELDS.values():
+        groups.setdefault(option.group, []).append((option.key, option.label))
+    return [("", "Choose a field"), *groups.items()]
+
+
+def _operator_choices() -> list:
+    return [("", "Choose a comparison"), *OPERATOR_LABELS.items()]
+
+
+def _select() -> forms.Select:
+    return forms.Select(attrs={"class": "govuk-select"})
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the cohort",
+        max_length=150,
+        error_messages={"required": "Enter a name for the cohort"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ConditionForm(forms.Form):
+    """One condition: a field, a comparison, and a value (two for "between"). A row left
+    without a field is ignored, so the page can offer several empty rows."""
+
+    field = forms.ChoiceField(
+        label="Field", choices=_field_choices, required=False, widget=_select()
+    )
+    op = forms.ChoiceField(
+        label="Comparison", choices=_operator_choices, required=False, widget=_select()
+    )
+    value = forms.CharField(label="Value", required=False, max_length=500)
+    value2 = forms.CharField(
+        label="Second value (for 'is between')", required=False, max_length=500
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("field"):
+            data["condition"] = None
+            return data
+        try:
+            data["condition"] = clean_condition(
+                data["field"], data.get("op", ""), data.get("value", ""), data.get("value2", "")
+            )
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return data
+
+
+ConditionFormSet = forms.formset_factory(ConditionForm, extra=0)
+
+
+def condition_initial(conditions) -> list[dict]:
+    rows = [
+        {
+            "field": c.field,
+            "op": c.op,
+            "value": ", ".join(c.value) if isinstance(c.value, list) else c.value or "",
+            "value2": c.value2 or "",
+        }
+        for c in conditions
+    ]
+    return rows + [{}] * max(CONDITION_ROWS - len(rows), 2)
+
+
+def cleaned_conditions(formset) -> list:
+    rows = (form.cleaned_data.get("condition") for form in formset)
+    return [condition for condition in rows if condition]

@@ -166,6 +166,39 @@ class ImportProblem(models.Model):
         return self.message
 
 
+class CohortDefinition(models.Model):
+    """A named cohort a lead built on the cohort page: conditions over the case data, kept as
+    data (``cases.cohorts.Condition.as_data``) and evaluated "as at" a date by
+    ``cases.cohorts.evaluate``. Never raw SQL: every condition names a field and comparison
+    that ``cases.cohorts`` offers."""
+
+    council = models.ForeignKey(
+        "organisation.Council", on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    conditions = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "name"], name="cohort_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:cohort", args=[self.pk])
+
+
 # --- the eleven lists ----------------------------------------------------------------------
 
 # Said once, on Child, rather than on every row of every list.

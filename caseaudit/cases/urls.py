@@ -10,4 +10,8 @@ urlpatterns = [
     path("quality/", views.quality, name="quality"),
     path("children/", views.children, name="children"),
     path("children/<int:pk>/", views.child_detail, name="child"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("cohorts/new/", views.cohort_new, name="cohort_new"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
 ]

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,14 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
+from caseaudit.cases import cohorts as cohort_rules
 from caseaudit.cases import progress
-from caseaudit.cases.actions import mark_stopped_runs, request_import
-from caseaudit.cases.forms import ImportForm
-from caseaudit.cases.models import Child, ImportRun, Snapshot
+from caseaudit.cases.actions import mark_stopped_runs, request_import, save_cohort
+from caseaudit.cases.forms import (
+    CohortForm,
+    ConditionFormSet,
+    ImportForm,
+    cleaned_conditions,
+    condition_initial,
+)
+from caseaudit.cases.models import Child, CohortDefinition, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
 from caseaudit.core import guards
-from caseaudit.core.forms import form_data, id_param
+from caseaudit.core.forms import add_action_errors, form_data, id_param
 
 
 @guards.requires(permissions.can_import_case_data)
@@ -111,3 +120,135 @@ def child_detail(request, pk: int):
             "disability": child_label(child, "disability"),
         },
     )
+
+
+# --- cohorts -----------------------------------------------------------------------------------
+
+
+def _cohort(request, pk: int) -> CohortDefinition:
+    return get_object_or_404(CohortDefinition, pk=pk, council_id=request.user.council_id)
+
+
+def _as_at(request) -> datetime.date | None:
+    """An optional ``as_at`` (YYYY-MM-DD) in the query: the cohort as it was on that date."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_at", ""))
+    except ValueError:
+        return None
+
+
+@guards.requires(permissions.can_build_cohorts)
+def cohorts(request):
+    return render(
+        request,
+        "cases/cohorts.html",
+        {
+            "cohorts": CohortDefinition.objects.filter(council_id=request.user.council_id),
+            "examples": cohort_rules.EXAMPLES,
+        },
+    )
+
+
+@guards.requires(permissions.can_build_cohorts)
+def cohort_detail(request, pk: int):
+    cohort = _cohort(request, pk)
+    conditions = cohort_rules.conditions_from_data(cohort.conditions)
+    evaluation = cohort_rules.evaluate(request.user.council, conditions, _as_at(request))
+    # What the person is shown of the children, and counts of, is what their scope allows.
+    visible = evaluation.children.visible_to(request.user)
+    page = Paginator(
+        visible.select_related("allocated_team", "allocated_worker").order_by("la_child_id"), 50
+    ).get_page(request.GET.get("page"))
+    log_list_access(request, Child, ids=[child.pk for child in page])
+    return render(
+        request,
+        "cases/cohort.html",
+        {
+            "cohort": cohort,
+            "conditions": [c.describe() for c in conditions],
+            "evaluation": evaluation,
+            "size": page.paginator.count,
+            "profile": cohort_rules.profile(evaluation, visible),
+            "page": page,
+        },
+    )
+
+
+@guards.requires(permissions.can_build_cohorts)
+def cohort_new(request):
+    return _cohort_builder(request, None)
+
+
+@guards.requires(permissions.can_build_cohorts)
+def cohort_edit(request, pk: int):
+    return _cohort_builder(request, _cohort(request, pk))
+
+
+def _cohort_builder(request, cohort: CohortDefinition | None):
+    """Build a cohort from conditions; its size shows at once (htmx, on every change) or with
+    "Check the size", and it is saved only with "Save"."""
+    example = cohort_rules.EXAMPLES.get(request.GET.get("example", ""))
+    if cohort is not None:
+        initial = {"name": cohort.name, "description": cohort.description}
+        conditions = cohort_rules.conditions_from_data(cohort.conditions)
+    elif example is not None:
+        initial, conditions = {"name": example[0]}, example[1]
+    else:
+        initial, conditions = {}, []
+    data = form_data(request)
+    form = CohortForm(data, initial=initial)
+    formset = ConditionFormSet(data, initial=condition_initial(conditions), prefix="c")
+    context = {
+        "form": form,
+        "formset": formset,
+        "cohort": cohort,
+        "gaps": cohort_rules.ANNEX_A_GAPS,
+    }
+    if request.method == "POST":
+        rows_valid = formset.is_valid()
+        chosen = cleaned_conditions(formset) if rows_valid else []
+        if rows_valid:
+            try:
+                cohort_rules.check_conditions(chosen)
+            except ValidationError as error:
+                form.add_error(None, error)
+                rows_valid = False
+        if rows_valid:
+            evaluation = cohort_rules.evaluate(request.user.council, chosen)
+            context["size"] = evaluation.children.visible_to(request.user).count()
+            context["evaluation"] = evaluation
+        if request.htmx:
+            return render(request, "cases/_cohort_size.html", context)
+        if "save" in request.POST and rows_valid and form.is_valid():
+            try:
+                saved = save_cohort(
+                    request.user.council,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    conditions=chosen,
+                    by=request.user,
+                    cohort=cohort,
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, f"The cohort '{saved.name}' has been saved.")
+                return redirect(saved)
+    context["errors"] = _builder_errors(form, formset)
+    return render(request, "cases/cohort_builder.html", context)
+
+
+def _builder_errors(form, formset) -> list[tuple[str, str]]:
+    """(message, the input to go to) for the error summary: the form's and each row's."""
+    if not form.is_bound:
+        return []
+    errors = [(e, "id_name") for e in form.non_field_errors()]
+    errors += [
+        (e, f"id_{name}")
+        for name, field_errors in form.errors.items()
+        if name != "__all__"
+        for e in field_errors
+    ]
+    for index, row in enumerate(formset):
+        errors += [(e, f"id_c-{index}-field") for e in row.non_field_errors()]
+    return errors

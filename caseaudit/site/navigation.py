@@ -31,6 +31,9 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Audit programme", reverse("audits:programme"), "audits:programme"))
         items.append(NavItem("Audit tools", reverse("tools:tools"), "tools:tools"))
         items.append(NavItem("Requests", reverse("audits:requests"), "audits:requests"))
+    if permissions.can_lead_thematic_audits(user):
+        items.append(NavItem("Thematic audits", reverse("thematic:index"), "thematic"))
+        items.append(NavItem("Cohorts", reverse("cases:cohorts"), "cases:cohorts"))
     if permissions.can_see_compliance(user):
         items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
     if permissions.can_moderate(user):
@@ -59,6 +62,8 @@ def current_section(request) -> str:
         for section in ("audits:moderation", "audits:compliance", "audits:programme"):
             if match.view_name.startswith(section):
                 return section
+    if match.view_name.startswith("cases:cohort"):
+        return "cases:cohorts"
     if match.namespace == "tools":
         return "tools:tools"
     if match.namespace in ("", "accounts") or match.view_name.startswith("cases:child"):

@@ -14,6 +14,7 @@ from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
 from caseaudit.reports.models import HighlightReport
+from caseaudit.thematic.models import PlanAction, ThematicAudit
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -83,3 +84,10 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert ProgrammeMonth.objects.count() == 2 and Audit.objects.count() >= 40
     # Last month's highlight report is published, once.
     assert HighlightReport.objects.get().status == "published"
+    # Four thematic audits shaped like the seeds', at four stages, with actions some done and
+    # some overdue.
+    statuses = set(ThematicAudit.objects.values_list("status", flat=True))
+    assert statuses == {"planned", "in_progress", "reporting", "complete"}
+    assert PlanAction.objects.filter(status="done").exists()
+    assert PlanAction.objects.overdue().exists()
+    assert ThematicAudit.objects.get(status="complete").rereview_due > timezone.localdate()

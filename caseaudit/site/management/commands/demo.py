@@ -23,6 +23,7 @@ from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
 from caseaudit.performance.demo import ensure_population
 from caseaudit.reports.demo import publish_last_month
+from caseaudit.thematic.demo import build_thematic_audits
 
 
 def demo_as_at(today: datetime.date) -> datetime.date:
@@ -94,6 +95,14 @@ class Command(BaseCommand):
         if report is not None:
             self.stdout.write(f"Published the audit highlight report for {report.period_label}.")
 
+    def _build_thematic_audits(self, council) -> None:
+        """Four thematic audits shaped like the seeds', at four stages (once)."""
+        built = build_thematic_audits(council, today=timezone.localdate())
+        if built.thematic:
+            self.stdout.write(
+                f"Ran {built.thematic} thematic audits ({built.audits} of their audits done)."
+            )
+
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
@@ -113,6 +122,7 @@ class Command(BaseCommand):
         logins = ensure_demo_logins(council)
         self._build_programme(council, seed, programme_from)
         self._publish_report(council)
+        self._build_thematic_audits(council)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of these logins.")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}\n")
