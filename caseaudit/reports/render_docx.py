@@ -211,8 +211,11 @@ def render_docx(data: dict) -> bytes:
     )
     months = data["judgements"]["months"]
     if months:
-        picture = document.add_picture(io.BytesIO(charts.judgements_png(months)), width=Inches(6.3))
-        _alt_text(picture, charts.alt_text())
+        # On paper, as in the PDF: a long programme's last 13 months beside whole years.
+        recent = charts.PRINT_MONTHS if len(months) > charts.PRINT_MONTHS else 0
+        png = charts.judgements_png(months, recent=recent or None)
+        picture = document.add_picture(io.BytesIO(png), width=Inches(6.3))
+        _alt_text(picture, charts.alt_text(recent))
     if data["judgements"].get("period_sentence"):
         document.add_paragraph(data["judgements"]["period_sentence"])
     _table(document, tables["judgements_by_month"])

@@ -278,3 +278,9 @@ def test_every_page_of_the_internal_edition_says_it_is_not_for_publication(
     for page in pages:
         assert "INTERNAL: NOT FOR PUBLICATION" in page
     assert "Internal edition: not for publication." in pages[0]
+
+
+def test_word_draws_a_long_programme_as_print_does(since_2020):
+    document = docx.Document(io.BytesIO(formats.render(since_2020, "docx")))
+    chart = document.inline_shapes[0]
+    assert chart._inline.docPr.get("descr") == charts.alt_text(charts.PRINT_MONTHS)
