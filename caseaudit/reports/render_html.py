@@ -43,11 +43,10 @@ def chart_src(months: list[dict], *, for_print: bool = False) -> str:
     return charts.data_uri(charts.judgements_svg(months))
 
 
-def theme_chart_src(theme: dict, *, for_print: bool = False) -> str:
+def theme_chart_src(theme: dict) -> str:
+    """A practice theme's bars: plain SVG, which the screen and WeasyPrint draw quickly."""
     if theme["total"] == 0:
         return ""
-    if for_print:
-        return charts.png_data_uri(charts.theme_png(theme, dpi=PRINT_DPI))
     return charts.data_uri(charts.theme_svg(theme))
 
 
@@ -99,7 +98,7 @@ def context(data: dict, *, draft: bool = False, for_print: bool = False) -> dict
         "themes": [
             {
                 **theme,
-                "chart_src": theme_chart_src(theme, for_print=for_print),
+                "chart_src": theme_chart_src(theme),
                 "chart_alt": charts.theme_alt_text(theme),
             }
             for theme in data["themes"]

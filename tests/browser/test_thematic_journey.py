@@ -41,6 +41,9 @@ def test_a_lead_runs_a_thematic_audit_end_to_end(page, people, council, tmp_path
     condition.get_by_label("Field").select_option("cla.ceased_looked_after_date")
     condition.get_by_label("Comparison").select_option("blank")
     expect(page.locator("[data-cohort-size]")).to_contain_text(re.compile(r"\d+ child"))
+    # Every change asks for the size again: let the last answer arrive before saving (the
+    # test server shares one SQLite connection between its threads).
+    page.wait_for_load_state("networkidle")
     check_page(page, follow(page, page.get_by_role("button", name="Save the cohort")))
     expect(page.get_by_role("table", name="Age band")).to_be_visible()
 
