@@ -9,7 +9,7 @@ from caseaudit.accounts.access import log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import guards
 from caseaudit.organisation.models import Team
-from caseaudit.performance import pages, published
+from caseaudit.performance import charts, pages, published
 from caseaudit.performance.caseloads import caseloads
 from caseaudit.performance.indicators import (
     INDICATORS,
@@ -79,6 +79,7 @@ def indicator(request, code: str):
     user = request.user
     shown = published.page(snapshot, chosen, user)
     tables = [(UNIT_TITLES[unit], unit, rows) for unit, rows in shown.tables]
+    history = published.history(user.council, chosen, user)
     return render(
         request,
         "performance/indicator.html",
@@ -89,7 +90,9 @@ def indicator(request, code: str):
             "benchmarks": pages.beside(user.council, snapshot.as_at, [code]).get(code, []),
             "tables": tables,
             "withheld": shown.withheld,
-            "history": published.history(user.council, chosen, user),
+            "history": history,
+            "chart_src": charts.trend_src(chosen, history),
+            "chart_alt": charts.alt_text(chosen, history),
             "drillable": pages.drillable_team_ids(user),
             "dates": pages.snapshot_dates(user.council),
         },

@@ -50,6 +50,7 @@ def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(page, pe
         expect(page.get_by_role("table", name=caption)).to_be_visible()
     expect(team_row(page, north)).to_contain_text("4")
     expect(team_row(page, south)).to_contain_text("9")
+    expect(page.get_by_role("img", name=re.compile("^Line chart of children"))).to_be_visible()
     follow(page, page.get_by_role("button", name="Sign out"))
 
     # North's team manager: from their team's figure to their team's children, no one else's.
