@@ -10,8 +10,13 @@ service's (the reader may know which teams make up an area), and a numerator is 
 denominator, and the reader is given all of that too. A percentage or rate is hidden beside a
 hidden numerator or denominator, since it would give the count back.
 
-Every place that shows the council's figure at a date gets it from ``published`` for that
-date, so a figure hidden in one place is hidden wherever it is repeated.
+Every place that shows the council's figure at a date (the dashboard, the indicator's page,
+its trend) gets it from ``published_at`` for that date. Indicators counted from the same list
+may repeat a figure (the children on a plan are also the rate's count and a share's
+denominator); ``published_at`` suppresses them together, and a figure hidden in one is hidden
+in every other that repeats it, so a figure hidden in one place is hidden wherever it is
+repeated. What it does not yet do: a family of indicators that add up to another (plans by
+category or by age band, to all plans) is not suppressed as one table.
 
 A figure that counts children once however many rows they have may count a child in two
 teams, and then the teams do not add up to the council (or an area). The rule's reader would
@@ -28,15 +33,23 @@ from dataclasses import dataclass, field
 
 from caseaudit.accounts import permissions
 from caseaudit.cases.models import Snapshot
-from caseaudit.core.suppression import SUPPRESSED, Key, Published, suppress_breakdowns
+from caseaudit.core.suppression import (
+    SUPPRESSED,
+    Key,
+    Published,
+    hidden_figures,
+    suppress_breakdowns,
+)
 from caseaudit.organisation.models import Team
 from caseaudit.performance.indicators import (
+    INDICATORS,
     PERCENT,
     RATE,
     UNITS,
     Figure,
     Indicator,
     breakdown,
+    breakdowns,
     evaluate,
     trend,
 )
@@ -123,7 +136,7 @@ def adds_up(council: list[int], areas, services, teams) -> bool:
 
 
 def suppress_indicator(
-    council: list[int], areas: list[Row], services: list[Row], teams: list[Row]
+    council: list[int], areas: list[Row], services: list[Row], teams: list[Row], *, hide=()
 ) -> tuple[list[Published], list[tuple[Key, Key]], list[tuple[Key, list[Key]]]]:
     """The three breakdowns suppressed together, with what the reader is told besides the
     totals (for checking with ``core.suppression.disclosures``). They must add up."""
@@ -132,16 +145,20 @@ def suppress_indicator(
     at_most = numerators_within([len(t) for t in tables], width)
     sums = teams_within(areas, services, teams, width)
     published = suppress_breakdowns(
-        tables, rows_add_up=False, columns=width, at_most=at_most, adds_up=sums
+        tables, rows_add_up=False, columns=width, at_most=at_most, adds_up=sums, hide=hide
     )
     return published, at_most, sums
 
 
-def suppress_council(council: list[int]) -> Published:
+def suppress_council(council: list[int], *, hide=()) -> Published:
     """The council's figures on their own (the indicator has no breakdown, or it is withheld)."""
     width = len(council)
     return suppress_breakdowns(
-        [[council]], rows_add_up=False, columns=width, at_most=numerators_within([1], width)
+        [[council]],
+        rows_add_up=False,
+        columns=width,
+        at_most=numerators_within([1], width),
+        hide=hide,
     )[0]
 
 
@@ -158,10 +175,6 @@ def shown_from(figure: Figure, cells: Sequence[object]) -> Shown:
     return Shown(count, count, None)
 
 
-def _rows(snapshot: Snapshot, indicator: Indicator) -> dict[str, list[tuple]]:
-    return {unit: breakdown(snapshot, indicator, unit).rows for unit in UNITS}
-
-
 def _team_places(team_ids) -> dict[object, tuple[object, object]]:
     places = {
         pk: (area, service)
@@ -173,23 +186,58 @@ def _team_places(team_ids) -> dict[object, tuple[object, object]]:
     return places
 
 
-def page(snapshot: Snapshot, indicator: Indicator, user, figure: Figure | None = None) -> Page:
+def page(snapshot: Snapshot, indicator: Indicator, user) -> Page:
     """The indicator at the snapshot's date as ``user`` is shown it, with its breakdowns."""
-    figure = figure or evaluate(snapshot, [indicator])[indicator.code]
-    found = _rows(snapshot, indicator) if indicator.has_breakdown else {}
-    if not permissions.sees_aggregates_only(user):
-        tables = [
-            (unit, [(pk, name, exact(f)) for pk, name, f in rows]) for unit, rows in found.items()
-        ]
-        return Page(exact(figure), tables)
-    return _suppressed(figure, found)
+    if permissions.sees_aggregates_only(user):
+        return published_at(snapshot, family(indicator))[indicator.code]
+    figure = evaluate(snapshot, [indicator])[indicator.code]
+    tables = [
+        (unit, [(pk, name, exact(f)) for pk, name, f in breakdown(snapshot, indicator, unit).rows])
+        for unit in UNITS
+    ]
+    return Page(exact(figure), tables if indicator.has_breakdown else [])
 
 
-def _suppressed(figure: Figure, found: dict[str, list[tuple]]) -> Page:
+def family(indicator: Indicator) -> list[Indicator]:
+    """The indicators counted from the same list as ``indicator``: they may repeat its figures
+    (the children on a plan are the second-plans share's denominator and the rate's count)."""
+    return [other for other in INDICATORS.values() if other.model is indicator.model]
+
+
+@dataclass
+class _Member:
+    figure: Figure
+    found: dict[str, list[tuple]]
+    council: list[int]
+    # (areas, services, teams), or None where only the council's figure is shown.
+    rows: tuple[list[Row], list[Row], list[Row]] | None
+    withheld: bool = False
+
+    def keys(self, column: int, *, cells: bool) -> list[Key]:
+        keys: list[Key] = [("column", column)]
+        if cells and self.rows is not None:
+            for t, rows in enumerate(self.rows):
+                keys += [("cell", t, r, column) for r in range(len(rows))]
+        return keys
+
+    def signature(self, column: int) -> tuple | None:
+        if self.rows is None:
+            return None
+        return (
+            self.council[column],
+            tuple(tuple((row.key, row.columns[column]) for row in rows) for rows in self.rows),
+        )
+
+    def suppress(self, hide) -> list[Published]:
+        if self.rows is None:
+            return [suppress_council(self.council, hide=hide)]
+        return suppress_indicator(self.council, *self.rows, hide=hide)[0]
+
+
+def _member(figure: Figure, found: dict[str, list[tuple]], places) -> _Member:
     council = _columns(figure)
-    if not found:
-        return Page(shown_from(figure, suppress_council(council).column_totals))
-    places = _team_places(pk for pk, _name, _f in found["team"])
+    if not figure.indicator.has_breakdown:
+        return _Member(figure, {}, council, None)
     areas, services, teams = (
         [
             Row(pk, name, _columns(f), *(places.get(pk, (None, None)) if unit == "team" else ()))
@@ -198,19 +246,82 @@ def _suppressed(figure: Figure, found: dict[str, list[tuple]]) -> Page:
         for unit in ("area", "service", "team")
     )
     if not adds_up(council, areas, services, teams):
-        return Page(shown_from(figure, suppress_council(council).column_totals), withheld=True)
-    published, _at_most, _sums = suppress_indicator(council, areas, services, teams)
-    tables = [
-        (
-            unit,
-            [
-                (pk, name, shown_from(f, cells))
-                for (pk, name, f), cells in zip(found[unit], table.cells, strict=True)
-            ],
-        )
-        for unit, table in zip(("area", "service", "team"), published, strict=True)
-    ]
-    return Page(shown_from(figure, published[0].column_totals), tables)
+        return _Member(figure, found, council, None, withheld=True)
+    return _Member(figure, found, council, (areas, services, teams))
+
+
+def _links(members: dict[str, _Member]) -> list[tuple[str, int, str, int, bool]]:
+    """Figures repeated between indicators: a column that is the same everywhere (council and
+    every unit) in two of them, or a council figure shown on its own that equals another's."""
+    links = []
+    for a, first in members.items():
+        for b, second in members.items():
+            if a == b:
+                continue
+            for c in range(len(first.council)):
+                for d in range(len(second.council)):
+                    same = first.signature(c)
+                    if same is not None and same == second.signature(d):
+                        links.append((a, c, b, d, True))
+                    elif (first.rows is None or second.rows is None) and first.council[
+                        c
+                    ] == second.council[d] > 0:
+                        links.append((a, c, b, d, False))
+    return links
+
+
+def _remap(key: Key, column: int) -> Key:
+    return (*key[:-1], column)
+
+
+def published_at(
+    snapshot: Snapshot, indicators: list[Indicator], figures: dict[str, Figure] | None = None
+) -> dict[str, Page]:
+    """Indicators counted from the same list, at one date, as an aggregate-only reader is
+    shown them: each suppressed with its breakdowns, and a figure repeated between them
+    hidden in all of them (``hide``, until they agree)."""
+    figures = figures or evaluate(snapshot, indicators)
+    found = {unit: breakdowns(snapshot, indicators, unit) for unit in UNITS}
+    places = _team_places({pk for b in found["team"].values() for pk, _n, _f in b.rows})
+    members = {
+        i.code: _member(figures[i.code], {u: found[u][i.code].rows for u in UNITS}, places)
+        for i in indicators
+    }
+    links = _links(members)
+    hide: dict[str, set] = {code: set() for code in members}
+    while True:
+        published = {code: member.suppress(hide[code]) for code, member in members.items()}
+        hidden = {code: hidden_figures(*tables) for code, tables in published.items()}
+        more = False
+        for a, c, b, d, cells in links:
+            for key in members[a].keys(c, cells=cells):
+                mapped = _remap(key, d)
+                if key in hidden[a] and mapped not in hidden[b] and mapped not in hide[b]:
+                    hide[b].add(mapped)
+                    more = True
+        if not more:
+            break
+    return {code: _page(member, published[code]) for code, member in members.items()}
+
+
+def _page(member: _Member, tables: list[Published]) -> Page:
+    figure = member.figure
+    shown = shown_from(figure, tables[0].column_totals)
+    if member.rows is None:
+        return Page(shown, withheld=member.withheld)
+    return Page(
+        shown,
+        [
+            (
+                unit,
+                [
+                    (pk, name, shown_from(f, cells))
+                    for (pk, name, f), cells in zip(member.found[unit], table.cells, strict=True)
+                ],
+            )
+            for unit, table in zip(("area", "service", "team"), tables, strict=True)
+        ],
+    )
 
 
 def dashboard(snapshot: Snapshot, figures: dict[str, Figure], user) -> dict[str, Shown]:
@@ -218,10 +329,12 @@ def dashboard(snapshot: Snapshot, figures: dict[str, Figure], user) -> dict[str,
     as its indicator's page publishes it, breakdowns and all."""
     if not permissions.sees_aggregates_only(user):
         return {code: exact(figure) for code, figure in figures.items()}
-    return {
-        code: page(snapshot, figure.indicator, user, figure).figure
-        for code, figure in figures.items()
-    }
+    shown: dict[str, Shown] = {}
+    for indicator in (figure.indicator for figure in figures.values()):
+        if indicator.code not in shown:
+            pages = published_at(snapshot, family(indicator), figures)
+            shown.update((code, found.figure) for code, found in pages.items())
+    return {code: shown[code] for code in figures}
 
 
 def history(council, indicator: Indicator, user) -> list[tuple[datetime.date, Shown]]:
@@ -229,4 +342,7 @@ def history(council, indicator: Indicator, user) -> list[tuple[datetime.date, Sh
     if not permissions.sees_aggregates_only(user):
         return [(as_at, exact(figure)) for as_at, figure in trend(council, indicator)]
     snapshots = Snapshot.objects.filter(council=council).order_by("as_at")
-    return [(snapshot.as_at, page(snapshot, indicator, user).figure) for snapshot in snapshots]
+    return [
+        (snapshot.as_at, published_at(snapshot, family(indicator))[indicator.code].figure)
+        for snapshot in snapshots
+    ]
