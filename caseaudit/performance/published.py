@@ -15,8 +15,9 @@ its trend) gets it from ``published_at`` for that date. Indicators counted from 
 may repeat a figure (the children on a plan are also the rate's count and a share's
 denominator); ``published_at`` suppresses them together, and a figure hidden in one is hidden
 in every other that repeats it, so a figure hidden in one place is hidden wherever it is
-repeated. What it does not yet do: a family of indicators that add up to another (plans by
-category or by age band, to all plans) is not suppressed as one table.
+repeated. Indicators that add up to another unit by unit (plans by category, or by age band,
+to all plans: ``PARTITIONS``) are also suppressed as one table with it, since the reader may
+add them up too.
 
 A figure that counts children once however many rows they have may count a child in two
 teams, and then the teams do not add up to the council (or an area). The rule's reader would
@@ -42,6 +43,8 @@ from caseaudit.core.suppression import (
 )
 from caseaudit.organisation.models import Team
 from caseaudit.performance.indicators import (
+    AGE_BANDS,
+    CP_CATEGORIES,
     INDICATORS,
     PERCENT,
     RATE,
@@ -204,8 +207,22 @@ def family(indicator: Indicator) -> list[Indicator]:
     return [other for other in INDICATORS.values() if other.model is indicator.model]
 
 
+UNIT_ORDER = ("area", "service", "team")
+# Indicators whose figures add up to another's, unit by unit: a child on a plan has one latest
+# category and one age. Where they do add up, the reader may use it, so they are suppressed as
+# one table (parts across, the total as each row's total); where they do not (a category or
+# age not recorded), they are not joined.
+PARTITIONS = {
+    "cp_plans_open": [
+        [f"cp_plans_open_{slug}" for _code, slug, _label in CP_CATEGORIES],
+        [f"cp_plans_open_age_{slug}" for _low, _high, slug, _label in AGE_BANDS],
+    ]
+}
+
+
 @dataclass
 class _Member:
+    code: str
     figure: Figure
     found: dict[str, list[tuple]]
     council: list[int]
@@ -213,12 +230,18 @@ class _Member:
     rows: tuple[list[Row], list[Row], list[Row]] | None
     withheld: bool = False
 
-    def keys(self, column: int, *, cells: bool) -> list[Key]:
-        keys: list[Key] = [("column", column)]
-        if cells and self.rows is not None:
+    def identities(self) -> dict[Key, tuple]:
+        """What each figure is: (indicator, column, unit, unit's id); the council's has no unit."""
+        found: dict[Key, tuple] = {}
+        for c in range(len(self.council)):
+            found[("column", c)] = (self.code, c, None, None)
+            if self.rows is None:
+                found[("cell", 0, 0, c)] = (self.code, c, None, None)
+                continue
             for t, rows in enumerate(self.rows):
-                keys += [("cell", t, r, column) for r in range(len(rows))]
-        return keys
+                for r, row in enumerate(rows):
+                    found[("cell", t, r, c)] = (self.code, c, UNIT_ORDER[t], row.key)
+        return found
 
     def signature(self, column: int) -> tuple | None:
         if self.rows is None:
@@ -234,71 +257,159 @@ class _Member:
         return suppress_indicator(self.council, *self.rows, hide=hide)[0]
 
 
-def _member(figure: Figure, found: dict[str, list[tuple]], places) -> _Member:
+@dataclass
+class _Partition:
+    """Indicators (``parts``) whose unit figures add up to ``total``'s, as one table a unit."""
+
+    total: str
+    parts: list[str]
+    rows: tuple[list[Row], list[Row], list[Row]]
+
+    def identities(self) -> dict[Key, tuple]:
+        found: dict[Key, tuple] = {("grand",): (self.total, 0, None, None)}
+        for c, part in enumerate(self.parts):
+            found[("column", c)] = (part, 0, None, None)
+        for t, rows in enumerate(self.rows):
+            for r, row in enumerate(rows):
+                found[("row", t, r)] = (self.total, 0, UNIT_ORDER[t], row.key)
+                for c, part in enumerate(self.parts):
+                    found[("cell", t, r, c)] = (part, 0, UNIT_ORDER[t], row.key)
+        return found
+
+    def suppress(self, hide) -> list[Published]:
+        width = len(self.parts)
+        sums = teams_within(*self.rows, width)
+        areas, services, teams = self.rows
+        for t, parents, attribute in ((0, areas, "area"), (1, services, "service")):
+            for p, parent in enumerate(parents):
+                members = [
+                    r for r, team in enumerate(teams) if getattr(team, attribute) == parent.key
+                ]
+                sums.append((("row", t, p), [("row", 2, r) for r in members]))
+        tables = [[row.columns for row in rows] for rows in self.rows]
+        return suppress_breakdowns(tables, columns=width, adds_up=sums, hide=hide)
+
+
+def _partition(total: _Member, parts: list[_Member]) -> _Partition | None:
+    """The parts as one table beside their total, if they add up to it in every unit."""
+    if total.rows is None or any(part.rows is None for part in parts):
+        return None
+    tables = []
+    for t, rows in enumerate(total.rows):
+        counts = [{row.key: row.columns[0] for row in part.rows[t]} for part in parts]
+        if any(set(count) - {row.key for row in rows} for count in counts):
+            return None
+        table = []
+        for row in rows:
+            cells = [count.get(row.key, 0) for count in counts]
+            if sum(cells) != row.columns[0]:
+                return None
+            table.append(Row(row.key, row.name, cells, row.area, row.service))
+        tables.append(table)
+    return _Partition(total.code, [part.code for part in parts], tuple(tables))
+
+
+def _member(code: str, figure: Figure, found: dict[str, list[tuple]], places) -> _Member:
     council = _columns(figure)
     if not figure.indicator.has_breakdown:
-        return _Member(figure, {}, council, None)
+        return _Member(code, figure, {}, council, None)
     areas, services, teams = (
         [
             Row(pk, name, _columns(f), *(places.get(pk, (None, None)) if unit == "team" else ()))
             for pk, name, f in found[unit]
         ]
-        for unit in ("area", "service", "team")
+        for unit in UNIT_ORDER
     )
     if not adds_up(council, areas, services, teams):
-        return _Member(figure, found, council, None, withheld=True)
-    return _Member(figure, found, council, (areas, services, teams))
+        return _Member(code, figure, found, council, None, withheld=True)
+    return _Member(code, figure, found, council, (areas, services, teams))
 
 
-def _links(members: dict[str, _Member]) -> list[tuple[str, int, str, int, bool]]:
+class _Same:
+    """Which figures are the same figure (union-find over identities)."""
+
+    def __init__(self):
+        self.parent: dict[tuple, tuple] = {}
+
+    def find(self, identity: tuple) -> tuple:
+        self.parent.setdefault(identity, identity)
+        while self.parent[identity] != identity:
+            self.parent[identity] = self.parent[self.parent[identity]]
+            identity = self.parent[identity]
+        return identity
+
+    def join(self, first: tuple, second: tuple) -> None:
+        self.parent[self.find(first)] = self.find(second)
+
+
+def _repeated(members: dict[str, _Member]) -> _Same:
     """Figures repeated between indicators: a column that is the same everywhere (council and
-    every unit) in two of them, or a council figure shown on its own that equals another's."""
-    links = []
+    every unit) in two of them is the same figure cell for cell; a council figure shown on its
+    own is taken to be the same as an equal one."""
+    same = _Same()
     for a, first in members.items():
         for b, second in members.items():
-            if a == b:
+            if a >= b:
                 continue
             for c in range(len(first.council)):
                 for d in range(len(second.council)):
-                    same = first.signature(c)
-                    if same is not None and same == second.signature(d):
-                        links.append((a, c, b, d, True))
+                    signature = first.signature(c)
+                    if signature is not None and signature == second.signature(d):
+                        same.join((a, c, None, None), (b, d, None, None))
+                        for t, rows in enumerate(first.rows or ()):
+                            for row in rows:
+                                unit = UNIT_ORDER[t]
+                                same.join((a, c, unit, row.key), (b, d, unit, row.key))
                     elif (first.rows is None or second.rows is None) and first.council[
                         c
                     ] == second.council[d] > 0:
-                        links.append((a, c, b, d, False))
-    return links
-
-
-def _remap(key: Key, column: int) -> Key:
-    return (*key[:-1], column)
+                        same.join((a, c, None, None), (b, d, None, None))
+    return same
 
 
 def published_at(
     snapshot: Snapshot, indicators: list[Indicator], figures: dict[str, Figure] | None = None
 ) -> dict[str, Page]:
     """Indicators counted from the same list, at one date, as an aggregate-only reader is
-    shown them: each suppressed with its breakdowns, and a figure repeated between them
-    hidden in all of them (``hide``, until they agree)."""
+    shown them: each suppressed with its breakdowns, parts that add up to a total suppressed
+    with it, and a figure repeated between them hidden in all of them (``hide``, until they
+    agree)."""
     figures = figures or evaluate(snapshot, indicators)
     found = {unit: breakdowns(snapshot, indicators, unit) for unit in UNITS}
     places = _team_places({pk for b in found["team"].values() for pk, _n, _f in b.rows})
     members = {
-        i.code: _member(figures[i.code], {u: found[u][i.code].rows for u in UNITS}, places)
+        i.code: _member(i.code, figures[i.code], {u: found[u][i.code].rows for u in UNITS}, places)
         for i in indicators
     }
-    links = _links(members)
-    hide: dict[str, set] = {code: set() for code in members}
+    same = _repeated(members)
+    tables: dict[object, _Member | _Partition] = dict(members)
+    for total, partitions in PARTITIONS.items():
+        for parts in partitions:
+            if total in members and all(part in members for part in parts):
+                joined = _partition(members[total], [members[part] for part in parts])
+                if joined is not None:
+                    tables[(total, *parts)] = joined
+    identities = {
+        name: {key: same.find(identity) for key, identity in table.identities().items()}
+        for name, table in tables.items()
+    }
+    hide: dict[object, set] = {name: set() for name in tables}
     while True:
-        published = {code: member.suppress(hide[code]) for code, member in members.items()}
-        hidden = {code: hidden_figures(*tables) for code, tables in published.items()}
+        published = {name: table.suppress(hide[name]) for name, table in tables.items()}
+        hidden = {name: hidden_figures(*shown) for name, shown in published.items()}
+        hidden_ids = {
+            identities[name][key]
+            for name, keys in hidden.items()
+            for key in keys
+            if key in identities[name]
+        }
         more = False
-        for a, c, b, d, cells in links:
-            for key in members[a].keys(c, cells=cells):
-                mapped = _remap(key, d)
-                if key in hidden[a] and mapped not in hidden[b] and mapped not in hide[b]:
-                    hide[b].add(mapped)
-                    more = True
+        for name in tables:
+            wanted = {key for key, identity in identities[name].items() if identity in hidden_ids}
+            wanted -= hidden[name] | hide[name]
+            if wanted:
+                hide[name] |= wanted
+                more = True
         if not more:
             break
     return {code: _page(member, published[code]) for code, member in members.items()}

@@ -6,11 +6,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caseaudit.cases.importer import import_annex_a
+from caseaudit.cases.tests.test_annex_a_reader import make_workbook
 from caseaudit.core.suppression import SUPPRESSED, Published, disclosures, suppress_count
 from caseaudit.organisation.models import Team
 from caseaudit.performance import published
+from caseaudit.performance.indicators import CP_CATEGORIES
 from caseaudit.performance.published import Row
-from caseaudit.performance.tests.test_pages import FEBRUARY, JANUARY, index_url, indicator_url, load
+from caseaudit.performance.tests.test_pages import (
+    CP_HEADERS,
+    FEBRUARY,
+    JANUARY,
+    index_url,
+    indicator_url,
+    load,
+)
 from caseaudit.testing.queries import page_queries
 
 UNITS = ("area", "service", "team")
@@ -204,3 +214,71 @@ def test_a_figure_two_indicators_repeat_is_hidden_in_both(people, council, tmp_p
     assert SUPPRESSED in plans
     assert counts("cp_second_or_subsequent_pct") == plans
     assert counts("cp_rate_per_10k") == plans
+
+
+def categories_return(path, council, counts: dict):
+    """List 7 with, for each team, so many children on a plan in each latest category."""
+    rows = [CP_HEADERS]
+    number = 7000
+    for team, by_category in counts.items():
+        worker = council.practitioners[team.pk][0]
+        for category, count in by_category.items():
+            for _ in range(count):
+                number += 1
+                row = [str(number), "a) Male", "a) WBRI", "01/02/2015", "8.9", "05/12/2023"]
+                row += [category, category, "22/01/2024", None, "0", team.name, worker.name]
+                rows.append(row)
+    return make_workbook(path, {"List 7": rows})
+
+
+@pytest.mark.django_db
+def test_plans_by_category_cannot_be_worked_out_from_all_plans(
+    people, council, tmp_path, client_for
+):
+    """North: 10 neglect and 3 sexual abuse; South: 20 neglect and 10 physical abuse. With each
+    category suppressed on its own, North's 3 was North's 13 plans less its 10 neglect."""
+    north, south = people.north_team, people.south_team
+    counts = {north: {"NEG": 10, "SAB": 3}, south: {"NEG": 20, "PHY": 10}}
+    path = categories_return(tmp_path / "categories.xlsx", council, counts)
+    assert not import_annex_a(path, council=council.council, as_at=FEBRUARY).refused
+    client = client_for(people.councillor)
+
+    def page(code):
+        return client.get(indicator_url(code)).context
+
+    codes = [f"cp_plans_open_{slug}" for _code, slug, _label in CP_CATEGORIES]
+    total = page("cp_plans_open")
+    parts = [page(code) for code in codes]
+    units = {unit: rows for _t, unit, rows in total["tables"]}
+    tables = []
+    for unit in UNITS:
+        by_part = [
+            {pk: seen.numerator for pk, _n, seen in dict((u, r) for _t, u, r in p["tables"])[unit]}
+            for p in parts
+        ]
+        tables.append(
+            Published(
+                cells=[[found.get(pk, 0) for found in by_part] for pk, _n, _s in units[unit]],
+                row_totals=[seen.numerator for _pk, _n, seen in units[unit]],
+                column_totals=[p["figure"].numerator for p in parts],
+                grand_total=total["figure"].numerator,
+            )
+        )
+    rows = {
+        unit: [
+            Row(pk, name, [], *((t.area_id, t.service_id) if unit == "team" else ()))
+            for pk, name, _s in units[unit]
+            for t in ([Team.objects.get(pk=pk)] if unit == "team" else [None])
+        ]
+        for unit in UNITS
+    }
+    sums = published.teams_within(rows["area"], rows["service"], rows["team"], len(codes))
+    for t, attribute in ((0, "area"), (1, "service")):
+        for p, parent in enumerate(rows[attribute]):
+            teams = [
+                r for r, team in enumerate(rows["team"]) if getattr(team, attribute) == parent.key
+            ]
+            sums.append((("row", t, p), [("row", 2, r) for r in teams]))
+    assert disclosures(*tables, adds_up=sums) == []
+    north_row = [r for r, (pk, _n, _s) in enumerate(units["team"]) if pk == north.pk][0]
+    assert tables[2].cells[north_row][codes.index("cp_plans_open_sexual_abuse")] == SUPPRESSED
