@@ -208,20 +208,22 @@ def feasible_ranges(
     while narrowed:
         narrowed = False
         for total, members in equations:
-            narrowed |= _narrow(
-                bounds,
-                total,
-                sum(bounds[m][0] for m in members),
-                sum(bounds[m][1] for m in members),
-            )
+            lows = [bounds[m][0] for m in members]
+            highs = [bounds[m][1] for m in members]
+            low_sum = sum(lows)
+            narrowed |= _narrow(bounds, total, low_sum, sum(highs))
             total_low, total_high = bounds[total]
-            for member in members:
-                others = [bounds[m] for m in members if m != member]
+            # What the others in the line can be, worked out once a line rather than once a
+            # member (the order the line is narrowed in does not change where it ends).
+            unbounded = sum(high == math.inf for high in highs)
+            finite_high = sum(high for high in highs if high != math.inf)
+            for member, low, high in zip(members, lows, highs, strict=True):
+                if high == math.inf:
+                    others_high = math.inf if unbounded > 1 else finite_high
+                else:
+                    others_high = math.inf if unbounded else finite_high - high
                 narrowed |= _narrow(
-                    bounds,
-                    member,
-                    total_low - sum(high for _, high in others),
-                    total_high - sum(low for low, _ in others),
+                    bounds, member, total_low - others_high, total_high - (low_sum - low)
                 )
         for smaller, larger in at_most:
             narrowed |= _narrow(bounds, smaller, -math.inf, bounds[larger][1])

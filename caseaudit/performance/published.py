@@ -394,8 +394,8 @@ def published_at(
         for name, table in tables.items()
     }
     hide: dict[object, set] = {name: set() for name in tables}
+    published = {name: table.suppress(hide[name]) for name, table in tables.items()}
     while True:
-        published = {name: table.suppress(hide[name]) for name, table in tables.items()}
         hidden = {name: hidden_figures(*shown) for name, shown in published.items()}
         hidden_ids = {
             identities[name][key]
@@ -409,6 +409,8 @@ def published_at(
             wanted -= hidden[name] | hide[name]
             if wanted:
                 hide[name] |= wanted
+                # Only what is told to hide more is suppressed again; the rest stands.
+                published[name] = tables[name].suppress(hide[name])
                 more = True
         if not more:
             break
@@ -448,12 +450,20 @@ def dashboard(snapshot: Snapshot, figures: dict[str, Figure], user) -> dict[str,
     return {code: shown[code] for code in figures}
 
 
-def history(council, indicator: Indicator, user) -> list[tuple[datetime.date, Shown]]:
-    """The indicator at each snapshot, oldest first, each as that date's page publishes it."""
+def history(
+    council, indicator: Indicator, user, known: dict[datetime.date, Shown] | None = None
+) -> list[tuple[datetime.date, Shown]]:
+    """The indicator at each snapshot, oldest first, each as that date's page publishes it;
+    ``known``, figures already worked out for some dates (the page's own)."""
     if not permissions.sees_aggregates_only(user):
         return [(as_at, exact(figure)) for as_at, figure in trend(council, indicator)]
+    known = known or {}
     snapshots = Snapshot.objects.filter(council=council).order_by("as_at")
     return [
-        (snapshot.as_at, published_at(snapshot, family(indicator))[indicator.code].figure)
+        (
+            snapshot.as_at,
+            known.get(snapshot.as_at)
+            or published_at(snapshot, family(indicator))[indicator.code].figure,
+        )
         for snapshot in snapshots
     ]

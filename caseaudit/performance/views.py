@@ -79,7 +79,7 @@ def indicator(request, code: str):
     user = request.user
     shown = published.page(snapshot, chosen, user)
     tables = [(UNIT_TITLES[unit], unit, rows) for unit, rows in shown.tables]
-    history = published.history(user.council, chosen, user)
+    history = published.history(user.council, chosen, user, {snapshot.as_at: shown.figure})
     return render(
         request,
         "performance/indicator.html",
