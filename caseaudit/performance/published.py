@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from caseaudit.accounts import permissions
 from caseaudit.cases.models import Snapshot
@@ -40,6 +41,7 @@ from caseaudit.core.suppression import (
     Published,
     hidden_figures,
     suppress_breakdowns,
+    suppressing,
 )
 from caseaudit.organisation.models import Team
 from caseaudit.performance.indicators import (
@@ -252,9 +254,7 @@ class _Member:
         )
 
     def suppress(self, hide) -> list[Published]:
-        if self.rows is None:
-            return [suppress_council(self.council, hide=hide)]
-        return suppress_indicator(self.council, *self.rows, hide=hide)[0]
+        return _suppressed("indicator", _shape(self.council, self.rows), frozenset(hide))
 
 
 @dataclass
@@ -277,17 +277,54 @@ class _Partition:
         return found
 
     def suppress(self, hide) -> list[Published]:
-        width = len(self.parts)
-        sums = teams_within(*self.rows, width)
-        areas, services, teams = self.rows
-        for t, parents, attribute in ((0, areas, "area"), (1, services, "service")):
-            for p, parent in enumerate(parents):
-                members = [
-                    r for r, team in enumerate(teams) if getattr(team, attribute) == parent.key
-                ]
-                sums.append((("row", t, p), [("row", 2, r) for r in members]))
-        tables = [[row.columns for row in rows] for rows in self.rows]
-        return suppress_breakdowns(tables, columns=width, adds_up=sums, hide=hide)
+        shape = _shape([0] * len(self.parts), self.rows)
+        return _suppressed("partition", shape, frozenset(hide))
+
+
+def _shape(council: list[int], rows) -> tuple:
+    """Everything a suppression depends on, as a key to remember it by."""
+    if rows is None:
+        return (tuple(council), None)
+    return (
+        tuple(council),
+        tuple(
+            tuple((row.key, tuple(row.columns), row.area, row.service) for row in unit)
+            for unit in rows
+        ),
+    )
+
+
+@lru_cache(maxsize=512)
+def _remembered(kind: str, shape: tuple, hide: frozenset, suppressed: bool) -> list[Published]:
+    """The same figures suppress the same way, so a suppression is worked out once a process:
+    the dashboard, an indicator's page and its trend ask for the same ones. The key is the
+    figures themselves, so it can never be stale."""
+    council, units = shape
+    rows = (
+        None
+        if units is None
+        else tuple(
+            [Row(key, "", list(columns), area, service) for key, columns, area, service in unit]
+            for unit in units
+        )
+    )
+    if kind == "indicator":
+        if rows is None:
+            return [suppress_council(list(council), hide=hide)]
+        return suppress_indicator(list(council), *rows, hide=hide)[0]
+    width = len(council)
+    sums = teams_within(*rows, width)
+    areas, services, teams = rows
+    for t, parents, attribute in ((0, areas, "area"), (1, services, "service")):
+        for p, parent in enumerate(parents):
+            members = [r for r, team in enumerate(teams) if getattr(team, attribute) == parent.key]
+            sums.append((("row", t, p), [("row", 2, r) for r in members]))
+    tables = [[row.columns for row in unit] for unit in rows]
+    return suppress_breakdowns(tables, columns=width, adds_up=sums, hide=hide)
+
+
+def _suppressed(kind: str, shape: tuple, hide: frozenset) -> list[Published]:
+    return _remembered(kind, shape, hide, suppressing())
 
 
 def _partition(total: _Member, parts: list[_Member]) -> _Partition | None:

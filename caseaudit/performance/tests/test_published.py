@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.tests.test_annex_a_reader import make_workbook
-from caseaudit.core.suppression import SUPPRESSED, Published, disclosures, suppress_count
+from caseaudit.core.suppression import (
+    SUPPRESSED,
+    Published,
+    disclosures,
+    suppress_count,
+    unsuppressed,
+)
 from caseaudit.organisation.models import Team
 from caseaudit.performance import published
 from caseaudit.performance.indicators import CP_CATEGORIES
@@ -282,3 +288,11 @@ def test_plans_by_category_cannot_be_worked_out_from_all_plans(
     assert disclosures(*tables, adds_up=sums) == []
     north_row = [r for r, (pk, _n, _s) in enumerate(units["team"]) if pk == north.pk][0]
     assert tables[2].cells[north_row][codes.index("cp_plans_open_sexual_abuse")] == SUPPRESSED
+
+
+def test_a_remembered_suppression_is_not_used_for_the_internal_edition():
+    teams = [Row(1, "", [4], 1, 1), Row(2, "", [9], 2, 1)]
+    shape = published._shape([13], ([Row(1, "", [4]), Row(2, "", [9])], [Row(1, "", [13])], teams))
+    assert published._suppressed("indicator", shape, frozenset())[2].cells == [["c"], ["c"]]
+    with unsuppressed():
+        assert published._suppressed("indicator", shape, frozenset())[2].cells == [[4], [9]]
