@@ -28,10 +28,11 @@ council figure hidden in one is hidden in all, and the reader may combine them. 
 appears in two of them (the same counts) is hidden alike in both.
 
 The reader also uses what the caller says one figure is at most (completed, at most
-allocated). What they do not use: inequalities between tables suppressed apart (the caller
-links such pairs with ``hide``), and reasoning stronger than intervals (linear programming
-over the whole table): the rule is about what interval reasoning can recover, as issue 12
-asks.
+allocated), and what the caller says rows of different tables add up to (``adds_up``: a
+council's teams nest in its areas, so an area's figure is its teams' figures added up).
+What they do not use: inequalities between tables suppressed apart (the caller links such
+pairs with ``hide``), and reasoning stronger than intervals (linear programming over the
+whole table): the rule is about what interval reasoning can recover, as issue 12 asks.
 
 The internal edition. A report for the QA service and its managers shows every figure as
 counted; it is built inside ``unsuppressed()``, where every function here hides nothing, so
@@ -114,13 +115,16 @@ def suppress_breakdowns(
     columns: int | None = None,
     hide: Collection[Key] = (),
     at_most: Collection[tuple[Key, Key]] = (),
+    adds_up: Collection[tuple[Key, Sequence[Key]]] = (),
 ) -> list[Published]:
     """Suppress tables that break the same council figures down in different ways, so that
     they agree on which council figures are hidden and cannot be played off each other.
     ``columns`` gives the width where there may be no rows at all; ``hide``, figures to hide
     whatever their size because another table hides a figure they would bound (a 0 is
     still shown: it bounds nothing); ``at_most``, pairs of figures the reader knows to be no
-    more than the other (completed, allocated)."""
+    more than the other (completed, allocated); ``adds_up``, figures the reader knows to be
+    the sum of others in other tables (an area's, its teams'): the caller checks that they
+    are."""
     width = _width(tables, columns)
     counts = [[list(row) for row in table] for table in tables]
     column_totals = [sum(row[c] for row in counts[0]) for c in range(width)] if counts else []
@@ -132,10 +136,10 @@ def suppress_breakdowns(
         return _publish(counts, true, set(), width, rows_add_up)
     hidden = {key for key, value in true.items() if 0 < value <= THRESHOLD}
     hidden |= {key for key in hide if true[key] > 0}
-    equations = _equations(counts, width, rows_add_up)
+    equations = _equations(counts, width, rows_add_up) + [(t, list(m)) for t, m in adds_up]
     while True:
         published = _publish(counts, true, hidden, width, rows_add_up)
-        found = disclosures(*published, at_most=at_most)
+        found = disclosures(*published, at_most=at_most, adds_up=adds_up)
         if found:
             hidden.add(_next_to_hide(set(found), equations, at_most, true, hidden))
             continue
@@ -182,12 +186,15 @@ def _next_to_hide(found, equations, at_most, true, hidden) -> Key:
 
 
 def feasible_ranges(
-    *tables: Published, at_most: Collection[tuple[Key, Key]] = ()
+    *tables: Published,
+    at_most: Collection[tuple[Key, Key]] = (),
+    adds_up: Collection[tuple[Key, Sequence[Key]]] = (),
 ) -> dict[Key, tuple[int, float]]:
     """What a reader can work out about each hidden figure in ``tables`` (which share their
     council figures) from what is published: the tightest range interval reasoning gives,
     knowing only that a ``c`` is at least 1, and that in each ``at_most`` pair the first is
-    no more than the second. The upper end may be ``math.inf``."""
+    no more than the second, and that each ``adds_up`` figure is the sum of its members. The
+    upper end may be ``math.inf``."""
     width = len(tables[0].column_totals)
     values = _published_figures(tables)
     shape = [[[0] * len(row) for row in table.cells] for table in tables]
@@ -196,25 +203,27 @@ def feasible_ranges(
         key: (1, math.inf) if value == SUPPRESSED else (value, value)
         for key, value in values.items()
     }
-    equations = _equations(shape, width, rows_add_up)
+    equations = _equations(shape, width, rows_add_up) + [(t, list(m)) for t, m in adds_up]
     narrowed = True
     while narrowed:
         narrowed = False
         for total, members in equations:
-            narrowed |= _narrow(
-                bounds,
-                total,
-                sum(bounds[m][0] for m in members),
-                sum(bounds[m][1] for m in members),
-            )
+            lows = [bounds[m][0] for m in members]
+            highs = [bounds[m][1] for m in members]
+            low_sum = sum(lows)
+            narrowed |= _narrow(bounds, total, low_sum, sum(highs))
             total_low, total_high = bounds[total]
-            for member in members:
-                others = [bounds[m] for m in members if m != member]
+            # What the others in the line can be, worked out once a line rather than once a
+            # member (the order the line is narrowed in does not change where it ends).
+            unbounded = sum(high == math.inf for high in highs)
+            finite_high = sum(high for high in highs if high != math.inf)
+            for member, low, high in zip(members, lows, highs, strict=True):
+                if high == math.inf:
+                    others_high = math.inf if unbounded > 1 else finite_high
+                else:
+                    others_high = math.inf if unbounded else finite_high - high
                 narrowed |= _narrow(
-                    bounds,
-                    member,
-                    total_low - sum(high for _, high in others),
-                    total_high - sum(low for low, _ in others),
+                    bounds, member, total_low - others_high, total_high - (low_sum - low)
                 )
         for smaller, larger in at_most:
             narrowed |= _narrow(bounds, smaller, -math.inf, bounds[larger][1])
@@ -227,9 +236,13 @@ def hidden_figures(*tables: Published) -> set[Key]:
     return {key for key, value in _published_figures(tables).items() if value == SUPPRESSED}
 
 
-def disclosures(*tables: Published, at_most: Collection[tuple[Key, Key]] = ()) -> list[Key]:
+def disclosures(
+    *tables: Published,
+    at_most: Collection[tuple[Key, Key]] = (),
+    adds_up: Collection[tuple[Key, Sequence[Key]]] = (),
+) -> list[Key]:
     """The hidden figures a reader can pin to one value, or tell are from 1 to 5."""
-    ranges = feasible_ranges(*tables, at_most=at_most)
+    ranges = feasible_ranges(*tables, at_most=at_most, adds_up=adds_up)
     return sorted(
         (key for key, (low, high) in ranges.items() if low == high or high <= THRESHOLD),
         key=lambda k: (_HIDE_FIRST[k[0]], k),

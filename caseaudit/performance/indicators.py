@@ -770,27 +770,33 @@ UNITS = {
 def breakdown(snapshot: Snapshot, indicator: Indicator, unit: str) -> Breakdown:
     """The indicator for each area, service or team the rows are allocated to, in one query.
     Rates are council-wide (the population is not known by team), so a unit shows its count."""
+    return breakdowns(snapshot, [indicator], unit)[indicator.code]
+
+
+def breakdowns(
+    snapshot: Snapshot, indicators: Iterable[Indicator], unit: str
+) -> dict[str, Breakdown]:
+    """Several indicators by area, service or team: one query for the indicators of each
+    list. A unit is listed for an indicator only where the indicator counts something."""
     key, label = UNITS[unit]
-    result = Breakdown(unit)
-    if not indicator.has_breakdown:
-        return result
+    chosen = list(indicators)
+    result = {indicator.code: Breakdown(unit) for indicator in chosen}
     dates = Dates(snapshot.as_at)
-    rows = indicator.model.objects.filter(snapshot=snapshot).order_by()
-    grouped = (
-        rows.filter(indicator.rows(dates))
-        .values(key, label)
-        .annotate(**_aggregates([indicator], dates, rows))
-        .order_by(label)
-    )
-    shown = indicator if indicator.kind != RATE else _as_count(indicator)
-    for group in grouped:
-        figure = _figure(
-            shown,
-            group[f"{indicator.code}__n"],
-            group.get(f"{indicator.code}__m") or 0,
-            None,
+    for model, group in _by_model(i for i in chosen if i.has_breakdown).items():
+        rows = model.objects.filter(snapshot=snapshot).order_by()
+        grouped = (
+            rows.values(key, label).annotate(**_aggregates(group, dates, rows)).order_by(label)
         )
-        result.rows.append((group[key], group[label] or "Not allocated", figure))
+        for found in grouped:
+            for indicator in group:
+                counted = found[f"{indicator.code}__n"]
+                if not counted:
+                    continue
+                shown = indicator if indicator.kind != RATE else _as_count(indicator)
+                figure = _figure(shown, counted, found.get(f"{indicator.code}__m") or 0, None)
+                result[indicator.code].rows.append(
+                    (found[key], found[label] or "Not allocated", figure)
+                )
     return result
 
 

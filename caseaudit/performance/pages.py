@@ -5,28 +5,17 @@ choices are made here, so the command line and the pages cannot disagree."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from caseaudit.accounts import permissions
 from caseaudit.cases.models import Snapshot
-from caseaudit.core.suppression import SUPPRESSED, suppress_count
 from caseaudit.organisation.models import Team
 from caseaudit.performance.benchmarks import benchmarks_for
 from caseaudit.performance.choices import Comparator
-from caseaudit.performance.indicators import COUNT, Figure, NoSnapshot, snapshot_for
+from caseaudit.performance.indicators import NoSnapshot, snapshot_for
 
 
 class BadAsAt(ValueError):
     """The as-at date could not be read; the message is the one to show."""
-
-
-@dataclass
-class Shown:
-    """A figure as one person sees it: small counts become ``c`` for aggregate-only readers."""
-
-    value: object
-    numerator: object
-    denominator: object
 
 
 def chosen_snapshot(council, text: str | None) -> Snapshot:
@@ -50,22 +39,6 @@ def snapshot_dates(council) -> list[datetime.date]:
     return list(
         Snapshot.objects.filter(council=council).order_by("-as_at").values_list("as_at", flat=True)
     )
-
-
-def shown(figure: Figure, user) -> Shown:
-    """Counts from 1 to 5 show as ``c`` to aggregate-only readers, and so does a percentage or
-    rate worked out from one (it would give the count away)."""
-    if not permissions.sees_aggregates_only(user):
-        return Shown(figure.value, figure.numerator, figure.denominator)
-    numerator = suppress_count(figure.numerator or 0) if figure.numerator is not None else None
-    denominator = suppress_count(figure.denominator) if figure.denominator is not None else None
-    hidden = SUPPRESSED in (numerator, denominator)
-    value = figure.value
-    if figure.indicator.kind == COUNT:
-        value = numerator
-    elif hidden:
-        value = SUPPRESSED
-    return Shown(value, numerator, denominator)
 
 
 def drillable_team_ids(user) -> set[int]:

@@ -9,17 +9,14 @@ from caseaudit.accounts.access import log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import guards
 from caseaudit.organisation.models import Team
-from caseaudit.performance import pages
+from caseaudit.performance import charts, pages, published
 from caseaudit.performance.caseloads import caseloads
 from caseaudit.performance.indicators import (
     INDICATORS,
     NOT_IN_ANNEX_A,
-    UNITS,
     NoSnapshot,
-    breakdown,
     counted_rows,
     evaluate,
-    trend,
 )
 
 UNIT_TITLES = {"area": "By area", "service": "By service", "team": "By team"}
@@ -54,10 +51,8 @@ def index(request):
         return problem
     figures = evaluate(snapshot)
     benchmarks = pages.beside(request.user.council, snapshot.as_at, figures)
-    rows = [
-        (figure, pages.shown(figure, request.user), benchmarks.get(code, []))
-        for code, figure in figures.items()
-    ]
+    seen = published.dashboard(snapshot, figures, request.user)
+    rows = [(figure, seen[code], benchmarks.get(code, [])) for code, figure in figures.items()]
     return render(
         request,
         "performance/index.html",
@@ -82,28 +77,22 @@ def indicator(request, code: str):
     if problem:
         return problem
     user = request.user
-    figure = evaluate(snapshot, [chosen])[code]
-    tables = []
-    for unit in UNITS:
-        table = breakdown(snapshot, chosen, unit)
-        tables.append(
-            (
-                UNIT_TITLES[unit],
-                unit,
-                [(pk, name, pages.shown(f, user)) for pk, name, f in table.rows],
-            )
-        )
-    history = [(as_at, pages.shown(f, user)) for as_at, f in trend(user.council, chosen)]
+    shown = published.page(snapshot, chosen, user)
+    tables = [(UNIT_TITLES[unit], unit, rows) for unit, rows in shown.tables]
+    history = published.history(user.council, chosen, user, {snapshot.as_at: shown.figure})
     return render(
         request,
         "performance/indicator.html",
         {
             "snapshot": snapshot,
             "indicator": chosen,
-            "figure": pages.shown(figure, user),
+            "figure": shown.figure,
             "benchmarks": pages.beside(user.council, snapshot.as_at, [code]).get(code, []),
-            "tables": tables if chosen.has_breakdown else [],
+            "tables": tables,
+            "withheld": shown.withheld,
             "history": history,
+            "chart_src": charts.trend_src(chosen, history),
+            "chart_alt": charts.alt_text(chosen, history),
             "drillable": pages.drillable_team_ids(user),
             "dates": pages.snapshot_dates(user.council),
         },

@@ -1,0 +1,72 @@
+"""The performance compendium in Chromium, every page checked with axe.
+
+A QA lead opens the dashboard and an indicator by area, service and team; a team manager
+drills from their team's figure to their team's children; an elected member sees the same
+figures suppressed and is refused the drill-down.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from caseaudit.conftest import PASSWORD
+from caseaudit.performance.tests.test_pages import FEBRUARY, drill_url, load
+
+from .test_journeys import check_page, follow, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+INDICATOR = "Children on a child protection plan"
+
+
+@pytest.fixture
+def case_data(council, tmp_path):
+    """North has 4 children on a plan, South 9: North's is a small number."""
+    load(council, tmp_path, FEBRUARY, north=4, south=9)
+
+
+def open_indicator(page):
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Performance"))
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Performance")
+    check_page(page, follow(page, page.get_by_role("link", name=INDICATOR, exact=True)))
+    expect(page.get_by_role("heading", level=1)).to_have_text(INDICATOR)
+
+
+def team_row(page, team):
+    return page.get_by_role("table", name="By team").get_by_role(
+        "row", name=re.compile(re.escape(team.name))
+    )
+
+
+def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(page, people, case_data):
+    north, south = people.north_team, people.south_team
+
+    # QA lead: the dashboard and the indicator broken down, every figure exact.
+    sign_in(page, "qa.lead", PASSWORD)
+    open_indicator(page)
+    for caption in ("By area", "By service", "By team", "Monthly trend"):
+        expect(page.get_by_role("table", name=caption)).to_be_visible()
+    expect(team_row(page, north)).to_contain_text("4")
+    expect(team_row(page, south)).to_contain_text("9")
+    expect(page.get_by_role("img", name=re.compile("^Line chart of children"))).to_be_visible()
+    follow(page, page.get_by_role("button", name="Sign out"))
+
+    # North's team manager: from their team's figure to their team's children, no one else's.
+    sign_in(page, "north.manager", PASSWORD)
+    open_indicator(page)
+    expect(team_row(page, south).get_by_role("link")).to_have_count(0)
+    check_page(page, follow(page, team_row(page, north).get_by_role("link")))
+    expect(page.get_by_role("table")).to_contain_text("4 records")
+    expect(page.locator("main tbody tr")).to_have_count(4)
+    follow(page, page.get_by_role("button", name="Sign out"))
+
+    # An elected member: North's 4 hidden, and South's 9 with it, or 13 less 9 would tell.
+    sign_in(page, "councillor", PASSWORD)
+    open_indicator(page)
+    expect(team_row(page, north)).to_contain_text("c")
+    expect(team_row(page, north)).not_to_contain_text("4")
+    expect(team_row(page, south)).not_to_contain_text("9")
+    expect(page.get_by_role("table", name="By team").get_by_role("link")).to_have_count(0)
+    check_page(page, page.goto(drill_url(north)), status=403)
