@@ -42,7 +42,7 @@ from caseaudit.core.suppression import (
 from caseaudit.reports.choices import ExemplarKind
 from caseaudit.reports.models import Exemplar
 from caseaudit.reports.periods import in_period
-from caseaudit.tools.choices import QuestionKind
+from caseaudit.tools.choices import QuestionKind, ToolKind
 
 # How many months the domain trend looks back over (at least the period itself).
 TREND_MONTHS = 6
@@ -255,12 +255,16 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
 
 
 def _light_touch_ratings(counted) -> dict[datetime.date, list[int]]:
-    """Red, amber and green counts by month, of the completed audits whose tool asked for a
-    RAG rating (the light-touch tool of a paused programme, which gives no overall grade)."""
+    """Red, amber and green counts by month, of the completed audits done with the light-touch
+    tool (a paused programme's RAG rating, which gives no overall grade). Only those audits'
+    answers are read: the practice tool's grades, every audit's many, are not."""
     values = [rag.value for rag in Rag]
+    light_touch = counted.filter(
+        compliance.COMPLETED, kind=AuditKind.AUDIT, tool_version__tool__kind=ToolKind.LIGHT_TOUCH
+    )
     grouped = (
         Answer.objects.filter(
-            audit__in=counted.filter(compliance.COMPLETED, kind=AuditKind.AUDIT),
+            audit__in=light_touch,
             question__kind=QuestionKind.RAG,
             value__in=values,
         )
