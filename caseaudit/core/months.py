@@ -9,6 +9,8 @@ never to a fixed day such as the 28th.
 import calendar
 import datetime
 
+from django.db.models import DateField, Func
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (or earlier, when negative), kept inside shorter months."""
@@ -20,6 +22,24 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def month_start(day: datetime.date) -> datetime.date:
     """The month ``day`` falls in: its first day."""
     return day.replace(day=1)
+
+
+class MonthStart(Func):
+    """``month_start`` in the database: the first day of a date's month, as a date.
+
+    Django's ``TruncMonth`` on SQLite calls a Python function for every row; at a large
+    council's scale (a report's domain grades read two hundred thousand answers) that is most
+    of the query. Both databases do this natively and exactly, and give a date, not a time."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(date_trunc('month', %(expressions)s) AS date)"
+        )
 
 
 def month_end(day: datetime.date) -> datetime.date:

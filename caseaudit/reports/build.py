@@ -112,7 +112,7 @@ def _build(council, from_month, to_month, today, author) -> HighlightData:
     feedback, feedback_table = sections.feedback(council, from_month, to_month, label)
     tables["feedback"] = feedback_table
     reflections = in_period(
-        ReflectionSheet.objects.filter(audit__council=council), "audit__", from_month, to_month
+        ReflectionSheet.objects.filter(audit__council=council), council, from_month, to_month
     ).count()
     moderation, tables["moderation"] = follow_up.moderation(council, from_month, to_month, label)
     tables["reaudit_movement"] = follow_up.reaudit_movement(council, from_month, to_month, label)

@@ -25,10 +25,11 @@ def period_label(from_month: datetime.date, to_month: datetime.date) -> str:
     return f"{month_label(from_month)} to {month_label(to_month)}"
 
 
-def in_period(queryset, prefix: str, from_month, to_month):
-    """``queryset`` cut to the records whose audit (through ``prefix``) counts in the period."""
+def in_period(queryset, council, from_month, to_month, prefix: str = "audit__"):
+    """``queryset`` cut to the records whose audit (through ``prefix``) counts in the period
+    of ``council``'s programme."""
     return (
-        queryset.filter(compliance.could_count_in(from_month, to_month, prefix))
+        queryset.filter(compliance.could_count_in(council, from_month, to_month, prefix))
         .alias(counted_month=compliance.reporting_month(prefix))
         .filter(counted_month__gte=from_month, counted_month__lte=to_month)
     )

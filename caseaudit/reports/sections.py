@@ -505,7 +505,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
             question__kind=QuestionKind.GRADE,
             value__in=[grade.value for grade in ORDER],
         )
-        .filter(compliance.could_count_in(start, to_month, "audit__"))
+        .filter(compliance.could_count_in(council, start, to_month, "audit__"))
         .alias(answer_month=month)
         .filter(answer_month__gte=start, answer_month__lte=to_month)
         .values("value", reporting_month=month, domain_title=F("question__domain__title"))
@@ -617,7 +617,7 @@ def shown_rate(value) -> str:
 
 def feedback(council, from_month, to_month, label: str) -> tuple[dict, dict]:
     grouped = (
-        in_period(Feedback.objects.filter(audit__council=council), "audit__", from_month, to_month)
+        in_period(Feedback.objects.filter(audit__council=council), council, from_month, to_month)
         .values("given_by")
         .annotate(n=Count("pk"), shared=Count("pk", filter=Q(consent_to_share=True)))
         .order_by()
@@ -643,7 +643,7 @@ def exemplars(council, from_month, to_month) -> list[dict]:
     """The chosen text for the period, child IDs removed; feedback only while it still has
     consent to share."""
     rows = (
-        in_period(Exemplar.objects.filter(council=council), "audit__", from_month, to_month)
+        in_period(Exemplar.objects.filter(council=council), council, from_month, to_month)
         .filter(Q(feedback__isnull=True) | Q(feedback__consent_to_share=True))
         .values(
             "kind",
