@@ -171,6 +171,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": r"^nosniff$",
     "X-Frame-Options": r"^DENY$",
     "Referrer-Policy": r"same-origin",
+    "Permissions-Policy": r"camera=\(\)",
 }
 
 

@@ -292,7 +292,7 @@ def _run_postgres_tool(connection, command: list[str], *, doing: str, database_f
             f"{command[0]} was not found: install PostgreSQL's client tools "
             "(Debian: postgresql-client) on this machine."
         )
-    completed = subprocess.run(  # noqa: S603 (a fixed tool, arguments built here)
+    completed = subprocess.run(  # noqa: S603 (a fixed tool, arguments built here) # nosec B603
         command, env=env, capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:

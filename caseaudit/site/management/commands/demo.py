@@ -132,7 +132,7 @@ class Command(BaseCommand):
         if serve:
             self.stdout.write("")
             # Background work (uploaded imports) runs in a worker beside the web server.
-            worker = subprocess.Popen(  # noqa: S603
+            worker = subprocess.Popen(  # noqa: S603 # nosec B603
                 [sys.executable, "-m", "caseaudit", "db_worker", "--interval", "1"]
             )
             try:
