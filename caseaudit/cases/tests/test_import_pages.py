@@ -117,6 +117,36 @@ def test_the_upload_form_explains_its_errors(client_for, people, tmp_path):
     assert not ImportRun.objects.exists()
 
 
+def test_an_upload_the_disk_has_no_room_for_is_refused_and_nothing_is_left(
+    client_for, people, tmp_path, settings, monkeypatch
+):
+    import errno
+    import os
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    real_fdopen = os.fdopen
+
+    def no_room(descriptor, *args, **kwargs):
+        handle = real_fdopen(descriptor, *args, **kwargs)
+
+        def write(chunk):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr("caseaudit.cases.uploads.os.fdopen", no_room)
+    path = tmp_path / "return.xlsx"
+    make_workbook(path, {"List 1": [["Child Unique ID"], ["C1"]]})
+    response = upload(client_for(people.administrator), path)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "the server has no room for it" in page
+    assert not ImportRun.objects.exists()
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
 def test_an_in_progress_import_page_polls_with_htmx(client_for, people):
     run = ImportRun.objects.create(
         council=people.administrator.council, source_name="x.xlsx", status=ImportStatus.RUNNING
