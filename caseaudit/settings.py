@@ -285,6 +285,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Without collectstatic (development, the demo): WhiteNoise finds static files where they are.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
