@@ -74,21 +74,22 @@ def import_tracker_events(
         return result
     read = events.read_events(text, today=today or timezone.localdate())
     result.problems = read.problems
-    ids = {row.la_child_id for row in read.rows}
+    ids = {child_id for _number, child_id in read.named}
     children = dict(
         Child.objects.filter(council=council, la_child_id__in=ids).values_list("la_child_id", "pk")
     )
-    for row in read.rows:
-        if row.la_child_id not in children:
+    for number, child_id in read.named:
+        if child_id not in children:
             result.problems.append(
                 events.Problem(
-                    row.row,
+                    number,
                     "la_child_id",
-                    f"There is no child with LA child ID '{row.la_child_id}' in the case data",
+                    f"There is no child with LA child ID '{child_id}' in the case data",
                 )
             )
     if result.problems:
-        result.problems.sort(key=lambda problem: problem.row)
+        order = {"": 0, **{column: n for n, column in enumerate(events.COLUMNS, start=1)}}
+        result.problems.sort(key=lambda problem: (problem.row, order.get(problem.column, 9)))
         return result
     result.rows_read = len(read.rows)
     wanted = {(children[row.la_child_id], row.event, row.date) for row in read.rows}

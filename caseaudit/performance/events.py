@@ -59,6 +59,9 @@ class EventRow:
 class ReadEvents:
     rows: list[EventRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (row number, LA child ID) of every row that names a child, good or not: whether each
+    # child is the council's is checked for them all, so every problem is reported at once.
+    named: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _header(text: str) -> str:
@@ -113,7 +116,9 @@ def read_events(text: str, *, today: datetime.date) -> ReadEvents:
 
         problems = []
         child_id = cell("la_child_id")
-        if not child_id:
+        if child_id:
+            result.named.append((number, child_id))
+        else:
             problems.append(Problem(number, "la_child_id", "Enter the child's LA child ID"))
         event = cell("event").lower()
         if event not in EVENT_CODES:
