@@ -95,9 +95,9 @@ def import_tracker_events(
     wanted = {(children[row.la_child_id], row.event, row.date) for row in read.rows}
     with transaction.atomic():
         held = set(
-            PracticeEvent.objects.filter(council=council, child_id__in=set(children.values()))
-            .select_for_update()
-            .values_list("child_id", "event", "date")
+            PracticeEvent.objects.filter(
+                council=council, child_id__in=set(children.values())
+            ).values_list("child_id", "event", "date")
         )
         new = sorted(wanted - held)
         result.added = len(new)
@@ -119,6 +119,8 @@ def import_tracker_events(
                 for child, event, day in new
             ],
             batch_size=1000,
+            # Another import adding the same event meanwhile: it is held either way.
+            ignore_conflicts=True,
         )
         record_change(
             record,

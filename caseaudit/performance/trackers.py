@@ -116,9 +116,10 @@ def _row(values: dict, due: datetime.date, as_at: datetime.date, basis: str, *, 
     )
 
 
-def _open_at(model, start: str, end: str, as_at: datetime.date, snapshot, children) -> dict:
+def _open_at(model, start: str, end: str, as_at, snapshot, children, *more: str) -> dict:
     """Each child's open episode in the list as at the date (the latest started, if a return
-    lists a child twice), keyed by child."""
+    lists a child twice), keyed by child: their allocation, date of birth, the episode's
+    start and ``more`` of its fields."""
     rows = (
         model.objects.filter(snapshot=snapshot, child__in=children, **{f"{start}__lte": as_at})
         .filter(Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_at}))
@@ -126,12 +127,8 @@ def _open_at(model, start: str, end: str, as_at: datetime.date, snapshot, childr
     )
     return {
         values["child_id"]: values
-        for values in rows.values(*CHILD_VALUES, start, "child__date_of_birth", *_extra(model))
+        for values in rows.values(*CHILD_VALUES, "child__date_of_birth", start, *more)
     }
-
-
-def _extra(model) -> tuple[str, ...]:
-    return ("last_health_assessment_date",) if model is CLAEpisode else ()
 
 
 def _latest_events(event: str, as_at: datetime.date, children) -> dict[int, datetime.date]:
@@ -183,7 +180,13 @@ def _health_assessment(as_at, snapshot, children) -> list[Row]:
     care (Annex A's date of last health assessment): the initial one is due 20 working days
     after that day."""
     looked_after = _open_at(
-        CLAEpisode, "looked_after_start_date", "ceased_looked_after_date", as_at, snapshot, children
+        CLAEpisode,
+        "looked_after_start_date",
+        "ceased_looked_after_date",
+        as_at,
+        snapshot,
+        children,
+        "last_health_assessment_date",
     )
     rows = []
     for values in looked_after.values():

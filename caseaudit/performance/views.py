@@ -2,6 +2,7 @@
 time, and (scope permitting) the children behind a team's figure."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -138,6 +139,7 @@ def team_children(request, code: str, team_id: int):
 
 # Problems listed one by one on the import page; past these, the count of the rest.
 PROBLEMS_LISTED = 50
+TRACKER_PAGE_SIZE = 100
 
 
 @guards.requires(permissions.can_see_trackers)
@@ -181,7 +183,10 @@ def tracker(request, code: str):
     overdue_only = request.GET.get("overdue") == "yes"
     sort = request.GET.get("sort") if request.GET.get("sort") in trackers.SORTS else "due"
     shown = trackers.chosen(rows, team_id=team_id, overdue_only=overdue_only, sort=sort)
-    log_list_access(request, Child, ids=[row.child_id for row in shown])
+    page = Paginator(shown, TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+    log_list_access(request, Child, ids=[row.child_id for row in page])
+    query = request.GET.copy()
+    query.pop("page", None)
     teams = sorted({(row.team_id, row.team) for row in rows}, key=lambda team: team[1])
     return render(
         request,
@@ -189,7 +194,9 @@ def tracker(request, code: str):
         {
             "snapshot": snapshot,
             "tracker": chosen,
-            "rows": shown,
+            "rows": page,
+            "shown": len(shown),
+            "query": query.urlencode(),
             "tracked": len(rows),
             "teams": teams,
             "team_id": team_id,

@@ -329,15 +329,22 @@ def test_the_initial_health_assessment_counts_working_days_over_christmas_and_ea
 def test_filter_by_team_and_overdue_and_sort(loaded, people, client_for):
     client = client_for(people.qa_lead)
     north = people.north_team
-    response = client.get(tracker_url("ppm"), {"team": north.pk, "overdue": "yes"})
+    response = client.get(
+        reverse("performance:tracker", args=["ppm"]),
+        {"as_at": AS_AT, "team": north.pk, "overdue": "yes"},
+    )
     expected = {
         kid for kid, (due, late) in by_hand("ppm", KIDS).items() if late and kid.startswith("N")
     }
     assert {row.la_child_id for row in response.context["rows"]} == expected
-    response = client.get(tracker_url("ppm"), {"sort": "overdue"})
+    response = client.get(
+        reverse("performance:tracker", args=["ppm"]), {"as_at": AS_AT, "sort": "overdue"}
+    )
     lateness = [row.overdue_days for row in response.context["rows"]]
     assert lateness == sorted(lateness, reverse=True)
-    response = client.get(tracker_url("ppm"), {"sort": "team"})
+    response = client.get(
+        reverse("performance:tracker", args=["ppm"]), {"as_at": AS_AT, "sort": "team"}
+    )
     teams = [row.team for row in response.context["rows"]]
     assert teams == sorted(teams)
 
@@ -393,6 +400,30 @@ def test_an_area_lead_sees_their_area_and_a_social_worker_their_own_cases(
     assert {row.la_child_id for row in rows} == {
         kid for kid in by_hand("ppm", KIDS) if kid.startswith("N")
     }
+
+
+def test_a_long_list_comes_in_pages_and_the_log_has_the_page_shown(
+    loaded, people, client_for, monkeypatch
+):
+    monkeypatch.setattr("caseaudit.performance.views.TRACKER_PAGE_SIZE", 2)
+    client = client_for(people.qa_lead)
+    everyone = listed(
+        client.get(reverse("performance:tracker", args=["ppm"]), {"as_at": AS_AT, "sort": "child"})
+        .context["rows"]
+        .paginator.object_list
+    )
+    assert set(everyone) == set(by_hand("ppm", KIDS)) and len(everyone) > 4
+    response = client.get(
+        reverse("performance:tracker", args=["ppm"]), {"as_at": AS_AT, "sort": "child", "page": 2}
+    )
+    shown = [row.la_child_id for row in response.context["rows"]]
+    assert shown == sorted(everyone)[2:4]
+    entry = AccessLog.objects.order_by("-pk").first()
+    expected = Child.objects.filter(la_child_id__in=shown).values_list("pk", flat=True)
+    assert set(entry.record_ids.split(",")) == {str(pk) for pk in expected}
+    body = response.content.decode()
+    assert f"as_at={AS_AT}&amp;sort=child&amp;page=3" in body
+    assert "Showing 3 to 4" in body
 
 
 def test_elected_members_never_see_trackers(loaded, people, client_for):
