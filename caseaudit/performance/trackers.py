@@ -12,6 +12,8 @@ Where the rule comes from (docs/practice-trackers.md says the same for readers):
 - Annex A List 8 (children in care) gives who is looked after, since when, their date of birth
   and the date of their latest health assessment.
 - Annex A List 7 (child protection) gives who is on a plan and since when.
+- Annex A List 5 (section 47 enquiries) gives the strategy discussions that began an enquiry,
+  which count as strategy meetings held.
 - Permanence planning meetings, family group conferences, the dates of missing episodes,
   strategy meetings and core groups are in no Annex A list; they come from the council's
   tracker events CSV (``events.py``), as ``PracticeEvent`` rows.
@@ -29,13 +31,14 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
 
-from caseaudit.cases.models import CLAEpisode, CPPlan, Snapshot
+from caseaudit.cases.models import CLAEpisode, CPPlan, Section47Enquiry, Snapshot
 from caseaudit.core.months import add_months
 from caseaudit.core.working_days import add_working_days, working_days_between
 from caseaudit.performance.choices import TrackerEvent
 from caseaudit.performance.models import PracticeEvent
 
-# The standards (the council's practice standards; DESIGN.md's defaults).
+# The standards (DESIGN.md C5): defaults a council may later override, like the indicators'
+# timescales.
 PPM_MONTHS_UNDER_FIVE = 1
 PPM_MONTHS = 3
 FGC_WEEKS = 6
@@ -43,8 +46,6 @@ MISSING_EPISODES = 3
 MISSING_WINDOW_DAYS = 90
 CORE_GROUP_WEEKS = 6
 IHA_WORKING_DAYS = 20
-
-EVENTS_CSV = "the tracker events CSV"
 
 
 @dataclass(frozen=True)
@@ -271,10 +272,25 @@ def strategy_meeting_due(events: list[tuple[str, datetime.date]]) -> datetime.da
 
 def _strategy(as_at, snapshot, children) -> list[Row]:
     """Missing 3 times within 90 days since their last strategy meeting: a strategy meeting
-    was due on the day of the third episode."""
+    was due on the day of the third episode. A strategy discussion that began a section 47
+    enquiry (Annex A List 5) is a strategy meeting held, as is one the events CSV records."""
     kinds = (TrackerEvent.MISSING_EPISODE, TrackerEvent.STRATEGY_MEETING)
+    discussed = dict(
+        Section47Enquiry.objects.filter(
+            snapshot=snapshot, child__in=children, s47_start_date__lte=as_at
+        )
+        .order_by()
+        .values("child_id")
+        .annotate(last=Max("s47_start_date"))
+        .values_list("child_id", "last")
+    )
     rows = []
-    for values, events in _events_by_child(kinds, as_at, children).values():
+    for child_id, (values, events) in _events_by_child(kinds, as_at, children).items():
+        if child_id in discussed:
+            events = sorted(
+                [*events, (TrackerEvent.STRATEGY_MEETING, discussed[child_id])],
+                key=lambda event: event[1],
+            )
         due = strategy_meeting_due(events)
         if due is not None:
             rows.append(_row(values, due, as_at, f"Third missing episode in 90 days {_day(due)}"))
@@ -300,7 +316,7 @@ TRACKERS: dict[str, Tracker] = {
             "fgc",
             "Family group conferences",
             "A family group conference is held within 6 weeks of the referral for one.",
-            "No Annex A list is read.",
+            "It reads no Annex A list: the children are those the events CSV names.",
             "No Annex A list records family group conference referrals or conferences: they "
             "come from the tracker events CSV, events fgc_referral and fgc_held.",
             False,
@@ -310,10 +326,12 @@ TRACKERS: dict[str, Tracker] = {
             "strategy",
             "Strategy meetings after missing episodes",
             "A strategy meeting is held when a child has been missing 3 times within 90 days.",
-            "No Annex A list is read.",
+            "Annex A List 5 (section 47 enquiries) gives the date of each strategy discussion "
+            "that began an enquiry: those count as strategy meetings held.",
             "Annex A List 8 (children in care) gives only the number of missing episodes in "
-            "12 months, not their dates, and no list records strategy meetings about missing "
-            "children: both come from the tracker events CSV, events missing_episode and "
+            "12 months, not their dates, and List 5 records only the strategy discussions that "
+            "began a section 47 enquiry: the dates of missing episodes, and other strategy "
+            "meetings, come from the tracker events CSV, events missing_episode and "
             "strategy_meeting.",
             False,
             _strategy,

@@ -31,7 +31,9 @@ S3,fgc_held,2025-04-02
 def children(council, tmp_path):
     """The children of test_trackers, with none of their events."""
     load(
-        council, tmp_path, [type(kid)(kid.id, kid.team, kid.born, kid.cla, kid.cp) for kid in KIDS]
+        council,
+        tmp_path,
+        [type(kid)(kid.id, kid.team, kid.born, kid.cla, kid.cp, s47=kid.s47) for kid in KIDS],
     )
     return council
 

@@ -80,6 +80,8 @@ class Kid:
     cla: tuple | None = None  # (started, ceased, last health assessment)
     cp: tuple | None = None  # (started, ended)
     events: list = field(default_factory=list)  # (event, date)
+    # The start of a section 47 enquiry: its strategy discussion (Annex A List 5).
+    s47: datetime.date | None = None
 
 
 KIDS = [
@@ -167,6 +169,32 @@ KIDS = [
             ("fgc_referral", D(2025, 4, 30)),
         ],
     ),
+    # Missing three times in March, and a strategy discussion began a section 47 enquiry
+    # after the third (Annex A List 5): the meeting was held.
+    Kid(
+        "N6",
+        "north",
+        D(2009, 9, 9),
+        events=[
+            ("missing_episode", D(2025, 3, 1)),
+            ("missing_episode", D(2025, 3, 10)),
+            ("missing_episode", D(2025, 3, 20)),
+        ],
+        s47=D(2025, 3, 25),
+    ),
+    # The same, but the strategy discussion came before the second episode: still due.
+    Kid(
+        "S5",
+        "south",
+        D(2009, 9, 9),
+        events=[
+            ("missing_episode", D(2025, 3, 1)),
+            ("missing_episode", D(2025, 3, 10)),
+            ("missing_episode", D(2025, 3, 20)),
+            ("missing_episode", D(2025, 4, 1)),
+        ],
+        s47=D(2025, 3, 5),
+    ),
     # Missing three days running after a strategy meeting.
     Kid(
         "S4",
@@ -192,6 +220,12 @@ CLA_HEADERS = [
     "Allocated Team",
     "Allocated Worker",
 ]
+S47_HEADERS = [
+    *COMMON,
+    "Strategy discussion initiating Section 47 Enquiry Start Date",
+    "Allocated Team",
+    "Allocated Worker",
+]
 CP_HEADERS = [
     *COMMON,
     "Child Protection Plan Start Date",
@@ -211,7 +245,7 @@ def team_of(council, kid):
 
 def load(council, tmp_path, kids, as_at=AS_AT, *, by=None):
     """An Annex A return as at ``as_at`` with ``kids`` on Lists 7 and 8, then their events."""
-    cla, cp = [CLA_HEADERS], [CP_HEADERS]
+    cla, cp, s47 = [CLA_HEADERS], [CP_HEADERS], [S47_HEADERS]
     for kid in kids:
         team = team_of(council, kid)
         worker = council.practitioners[team.pk][0]
@@ -220,7 +254,10 @@ def load(council, tmp_path, kids, as_at=AS_AT, *, by=None):
             cla.append([*common, *(text(day) for day in kid.cla), team.name, worker.name])
         if kid.cp:
             cp.append([*common, *(text(day) for day in kid.cp), team.name, worker.name])
-    path = make_workbook(tmp_path / f"return-{as_at}.xlsx", {"List 7": cp, "List 8": cla})
+        if kid.s47:
+            s47.append([*common, text(kid.s47), team.name, worker.name])
+    lists = {"List 5": s47, "List 7": cp, "List 8": cla}
+    path = make_workbook(tmp_path / f"return-{as_at}.xlsx", lists)
     summary = import_annex_a(path, council=council.council, as_at=as_at)
     assert not summary.refused, summary.problems[:3]
     lines = ["la_child_id,event,date"]
@@ -280,7 +317,9 @@ def by_hand(code, kids, as_at=AS_AT):
             if referred and not _latest(kid, "fgc_held", referred, as_at):
                 due = referred + datetime.timedelta(days=42)
         elif code == "strategy":
-            meeting = _latest(kid, "strategy_meeting", D(1900, 1, 1), as_at)
+            meetings = [day for kind, day in kid.events if kind == "strategy_meeting"]
+            meetings += [kid.s47] if kid.s47 else []
+            meeting = max((day for day in meetings if day <= as_at), default=None)
             episodes = sorted(
                 day
                 for kind, day in kid.events
@@ -388,6 +427,13 @@ def test_a_team_manager_sees_only_their_teams_children_and_the_log_says_which(
     assert [team.team for team in overview] == [people.north_team.name]
 
 
+def test_a_strategy_discussion_in_annex_a_list_5_is_a_strategy_meeting(loaded, people, client_for):
+    rows = listed(client_for(people.qa_lead).get(tracker_url("strategy")).context["rows"])
+    assert "N6" not in rows
+    # After the discussion on 5 March: 10 March, 20 March and 1 April.
+    assert rows["S5"] == (D(2025, 4, 1), 31)
+
+
 def test_an_area_lead_sees_their_area_and_a_social_worker_their_own_cases(
     loaded, people, client_for
 ):
@@ -464,7 +510,9 @@ def many(count):
     extra = []
     for n in range(count):
         for kid in KIDS:
-            extra.append(Kid(f"{kid.id}-{n}", kid.team, kid.born, kid.cla, kid.cp, kid.events))
+            extra.append(
+                Kid(f"{kid.id}-{n}", kid.team, kid.born, kid.cla, kid.cp, kid.events, kid.s47)
+            )
     return extra
 
 
