@@ -544,6 +544,12 @@ def test_the_command_prints_counts_and_children_only_when_asked(loaded):
     assert "N1" not in printed
 
     out = io.StringIO()
+    call_command("trackers", as_at=AS_AT.isoformat(), children=True, stdout=out)
+    for kid, (due, _late) in by_hand("fgc", KIDS).items():
+        assert f"- {kid}  " in out.getvalue()
+        assert due.isoformat() in out.getvalue()
+
+    out = io.StringIO()
     call_command("trackers", as_at=AS_AT.isoformat(), json=True, stdout=out)
     data = json.loads(out.getvalue())["trackers"]
     assert data["ppm"]["children"] == len(by_hand("ppm", KIDS))
