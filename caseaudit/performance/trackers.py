@@ -1,11 +1,11 @@
 """Practice-standard trackers: for each standard, the children it applies to as at a date, when
 the next thing was due, and how overdue it is.
 
-Each tracker works over the children it is given: the pages pass
-``Child.objects.visible_to(user)``, the command line a council's children, so who sees which
-child is decided in one place. Every tracker reads a fixed number of queries, whatever the
-number of children (the per-child arithmetic, which needs the bank-holiday calendar or a
-child's run of events, is done on the rows those queries return).
+Each tracker works over the children it is given: the pages pass ``children_for(user)`` (the
+children the person may see, allocated within their scope), the command line a council's
+children, so who sees which child is decided in one place. Every tracker reads a fixed
+number of queries, whatever the number of children (the per-child arithmetic, which needs the
+bank-holiday calendar or a child's run of events, is done on the rows those queries return).
 
 Where the rule comes from (docs/practice-trackers.md says the same for readers):
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
 
-from caseaudit.cases.models import CLAEpisode, CPPlan, Section47Enquiry, Snapshot
+from caseaudit.cases.models import Child, CLAEpisode, CPPlan, Section47Enquiry, Snapshot
 from caseaudit.core.months import add_months
 from caseaudit.core.working_days import add_working_days, working_days_between
 from caseaudit.performance.choices import TrackerEvent
@@ -90,6 +90,14 @@ class Tracker:
 
 
 # --- the children and their allocation ------------------------------------------------------
+
+
+def children_for(user) -> QuerySet:
+    """The children a person's trackers list: those they may see (``visible_to``) that are
+    allocated within their scope. A team manager's trackers are their team's children, not
+    the other teams' children they may see because they audit them."""
+    return Child.objects.visible_to(user).allocated_within_scope(user)
+
 
 CHILD_VALUES = (
     "child_id",

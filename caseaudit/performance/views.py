@@ -149,7 +149,7 @@ def trackers_overview(request):
     snapshot, problem = _snapshot_or_problem(request, "performance/trackers.html")
     if problem:
         return problem
-    rows = trackers.every_tracker(snapshot, Child.objects.visible_to(request.user))
+    rows = trackers.every_tracker(snapshot, trackers.children_for(request.user))
     summary = [
         (tracker, len(rows[code]), sum(row.overdue for row in rows[code]))
         for code, tracker in trackers.TRACKERS.items()
@@ -178,7 +178,7 @@ def tracker(request, code: str):
     snapshot, problem = _snapshot_or_problem(request, "performance/tracker.html", tracker=chosen)
     if problem:
         return problem
-    rows = chosen.rows(snapshot, Child.objects.visible_to(request.user))
+    rows = chosen.rows(snapshot, trackers.children_for(request.user))
     team_id = id_param(request, "team")
     overdue_only = request.GET.get("overdue") == "yes"
     sort = request.GET.get("sort") if request.GET.get("sort") in trackers.SORTS else "due"

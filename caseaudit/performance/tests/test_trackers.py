@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from caseaudit.accounts.models import AccessLog
+from caseaudit.cases import querysets
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Child
 from caseaudit.cases.tests.test_annex_a_reader import make_workbook
@@ -432,6 +433,27 @@ def test_a_strategy_discussion_in_annex_a_list_5_is_a_strategy_meeting(loaded, p
     assert "N6" not in rows
     # After the discussion on 5 March: 10 March, 20 March and 1 April.
     assert rows["S5"] == (D(2025, 4, 1), 31)
+
+
+def test_children_a_manager_sees_through_an_audit_are_not_on_their_trackers(
+    loaded, people, client_for, monkeypatch
+):
+    # The audits app lets an auditor see the children of the audits allocated to them, which
+    # are other teams' children: here, every south child for the north manager.
+    def audits_of_south(user):
+        if user == people.north_manager:
+            return Child.objects.filter(la_child_id__startswith="S").values("id")
+        return None
+
+    monkeypatch.setattr(querysets, "_grants", [audits_of_south])
+    seen = set(Child.objects.visible_to(people.north_manager).values_list("la_child_id", flat=True))
+    assert "S1" in seen and "N1" in seen
+    client = client_for(people.north_manager)
+    for code in TRACKERS:
+        shown = {row.la_child_id for row in client.get(tracker_url(code)).context["rows"]}
+        assert shown == {kid for kid in by_hand(code, KIDS) if kid.startswith("N")}, code
+    teams = client.get(reverse("performance:trackers")).context["teams"]
+    assert [team.team for team in teams] == [people.north_team.name]
 
 
 def test_an_area_lead_sees_their_area_and_a_social_worker_their_own_cases(
