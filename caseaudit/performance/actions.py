@@ -5,7 +5,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caseaudit.cases.models import Child
@@ -103,14 +103,20 @@ def import_tracker_events(
         result.added = len(new)
         if not new:
             return result
-        record = TrackerImport.objects.create(
-            council=council,
-            source_name=source_name[:255],
-            source_sha256=sha256,
-            imported_by=by if getattr(by, "is_authenticated", False) else None,
-            rows_read=result.rows_read,
-            events_added=len(new),
-        )
+        try:
+            with transaction.atomic():
+                record = TrackerImport.objects.create(
+                    council=council,
+                    source_name=source_name[:255],
+                    source_sha256=sha256,
+                    imported_by=by if getattr(by, "is_authenticated", False) else None,
+                    rows_read=result.rows_read,
+                    events_added=len(new),
+                )
+        except IntegrityError:
+            # Someone imported the same file while this one was being read.
+            result.same_file, result.added = True, 0
+            return result
         PracticeEvent.objects.bulk_create(
             [
                 PracticeEvent(

@@ -166,3 +166,25 @@ def test_import_queries_do_not_grow_with_the_rows(children):
     ) == query_count(
         lambda: import_tracker_events(council, large + b"\nZ1,ppm,2020-01-01", source_name="c")
     )
+
+
+def test_the_same_file_imported_meanwhile_by_someone_else_changes_nothing(
+    children, people, monkeypatch
+):
+    council = children.council
+    create = TrackerImport.objects.create
+
+    def create_after_another_import(**fields):
+        # The other import of the same file writes its record first: this one's then breaks
+        # the one-record-a-file constraint.
+        monkeypatch.setattr(TrackerImport.objects, "create", create)
+        create(**{**fields, "source_name": "theirs.csv", "imported_by": people.administrator})
+        return create(**fields)
+
+    monkeypatch.setattr(TrackerImport.objects, "create", create_after_another_import)
+    result = import_tracker_events(council, GOOD, source_name="mine.csv", by=people.qa_lead)
+    assert result.same_file and not result.problems and result.added == 0
+    # Nothing of this import's is written (the other's record, made here on the same
+    # connection, went with the savepoint; in life it is the other connection's).
+    assert not TrackerImport.objects.filter(source_name="mine.csv").exists()
+    assert not PracticeEvent.objects.exists()
