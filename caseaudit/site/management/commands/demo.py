@@ -22,7 +22,7 @@ from caseaudit.core.months import parse_month
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
-from caseaudit.performance.demo import ensure_population
+from caseaudit.performance.demo import ensure_population, ensure_tracker_events
 from caseaudit.reports.demo import publish_last_month
 from caseaudit.thematic.demo import build_thematic_audits
 
@@ -120,6 +120,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo council, {council.name}, is already built.")
         self._import_case_data(council, seed)
+        added = ensure_tracker_events(council)
+        if added:
+            self.stdout.write(f"Imported {added:,} tracker events (meetings, missing episodes).")
         logins = ensure_demo_logins(council)
         self._build_programme(council, seed, programme_from)
         self._publish_report(council)
