@@ -30,6 +30,7 @@ from caseaudit.thematic.choices import (
     FindingStatus,
     SampleMethod,
     SampleStatus,
+    Severity,
     ThematicStatus,
 )
 from caseaudit.thematic.models import (
@@ -417,7 +418,7 @@ def add_finding(
 def move_finding(finding: Finding, to: str, *, reason: str = "", by) -> Finding:
     """identified → confirmed → closed, or identified → dismissed, with a reason."""
     finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
-    if to not in FINDING.done:
+    if to not in FINDING.done or to == FindingStatus.ASSIGNED:  # assigning: assign_finding
         raise ValidationError("Choose what to do with the finding")
     rule = rules.move_finding(to)
     _check(rule, by, finding)
@@ -428,6 +429,43 @@ def move_finding(finding: Finding, to: str, *, reason: str = "", by) -> Finding:
             raise ValidationError({"reason": "Enter the reason for dismissing the finding"})
         updates["dismissed_reason"] = reason
     return transitions.move(finding, to, transitions=FINDING, by=by, reason=reason, **updates)
+
+
+@transaction.atomic
+def assign_finding(finding: Finding, *, owner, due_date, severity, by) -> Finding:
+    """confirmed → assigned: an area for improvement is given the person who answers for it,
+    the date it should be put right by and how severe it is. The owner is told."""
+    finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
+    _check(rules.move_finding(FindingStatus.ASSIGNED), by, finding)
+    if (
+        owner is None
+        or owner.council_id != finding.thematic_audit.council_id
+        or not permissions.can_own_thematic_actions(owner)
+    ):
+        raise ValidationError({"owner": "Select the owner from the council's staff"})
+    if due_date is None:
+        raise ValidationError({"due_date": "Enter the date the finding is due to be put right"})
+    if due_date < clock.today():
+        raise ValidationError({"due_date": "The due date must be today or in the future"})
+    if severity not in Severity.values:
+        raise ValidationError({"severity": "Select how severe the area for improvement is"})
+    assigned = transitions.move(
+        finding,
+        FindingStatus.ASSIGNED,
+        transitions=FINDING,
+        by=by,
+        owner=owner,
+        due_date=due_date,
+        severity=severity,
+    )
+    notify.tell(
+        [owner],
+        "A finding of a thematic audit is yours to put right",
+        f"Hello {owner.first_name or owner.username},\n\nAn area for improvement from the "
+        f"thematic audit '{finding.thematic_audit.title}' is assigned to you, due by "
+        f"{due_date:%-d %B %Y}.",
+    )
+    return assigned
 
 
 @transaction.atomic
@@ -470,6 +508,12 @@ def add_action(
     for part in (finding, recommendation):
         if part is not None and part.thematic_audit_id != thematic_audit.pk:
             raise ValidationError("Link the action to this thematic audit's findings only")
+    if finding is not None:
+        finding = Finding.objects.get(pk=finding.pk)  # its status now, not as the form read it
+    if finding is not None and finding.status not in FindingStatus.live():
+        raise ValidationError(
+            {"finding": f"The finding is {finding.get_status_display().lower()}: choose another"}
+        )
     plan_action = PlanAction.objects.create(
         thematic_audit=thematic_audit,
         action=action.strip(),

@@ -47,12 +47,20 @@ class Severity(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
-    """identified → confirmed → closed, or identified → dismissed (with a reason)."""
+    """identified → confirmed → assigned (an owner, a due date, a severity) → actions → closed,
+    or identified → dismissed (with a reason). A strength needs no owner: it may close once
+    confirmed."""
 
     IDENTIFIED = "identified", "Identified"
     CONFIRMED = "confirmed", "Confirmed"
     DISMISSED = "dismissed", "Dismissed"
+    ASSIGNED = "assigned", "Assigned"
     CLOSED = "closed", "Closed"
+
+    @classmethod
+    def live(cls) -> list[str]:
+        """A finding actions may still answer."""
+        return [cls.IDENTIFIED, cls.CONFIRMED, cls.ASSIGNED]
 
 
 class ActionStatus(models.TextChoices):

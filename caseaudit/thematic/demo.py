@@ -196,6 +196,9 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
         )
     with clock.set_to(add_months(today, -5)):
         actions.move_on(stability, by=qa)  # to reporting
+        actions.assign_finding(
+            weakness, owner=manager, due_date=add_months(today, -1), severity="high", by=qa
+        )
         first = actions.add_action(
             stability,
             action="Add a stability meeting step to the placement notice workflow",
@@ -239,6 +242,9 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             evidence="Two sessions held; 31 staff attended.",
             by=director,
         )
+        # Its actions done, the area for improvement is closed; so is the strength.
+        actions.move_finding(weakness, FindingStatus.CLOSED, by=qa)
+        actions.move_finding(strength, FindingStatus.CLOSED, by=qa)
 
     # 2. Youth offending service: reporting, with 18% Good, 39% RI and 43% Inadequate.
     began = add_months(today, -3)
@@ -300,6 +306,28 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             evidence=audits[5:7],
             by=inspection,
         )
+        dismissed = actions.add_finding(
+            yos,
+            kind=FindingKind.IMPROVEMENT,
+            summary="Court reports are late",
+            severity="low",
+            evidence=audits[7:8],
+            by=inspection,
+        )
+        actions.move_finding(
+            dismissed,
+            FindingStatus.DISMISSED,
+            reason="Seen in one case only; the court's own delay, not the service's.",
+            by=inspection,
+        )
+        actions.move_finding(finding, FindingStatus.CONFIRMED, by=inspection)
+        actions.assign_finding(
+            finding,
+            owner=manager,
+            due_date=add_months(today, 2),
+            severity="high",
+            by=inspection,
+        )  # assigned, its actions under way; the strength is still only identified
         actions.move_on(yos, by=inspection)  # to reporting
         actions.add_action(
             yos,
@@ -364,6 +392,14 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             held_on=today - datetime.timedelta(days=2),
             by=qa,
         )
+        actions.add_finding(
+            fgc,
+            kind=FindingKind.IMPROVEMENT,
+            summary="FGCs are offered only once a child is on a plan",
+            severity="medium",
+            evidence=audits[:2],
+            by=qa,
+        )  # identified: not yet confirmed
 
     # 4. Independent chairs: planned for next month, its sample a preview (two per team; the
     # chair of a case is not in Annex A).

@@ -15,6 +15,7 @@ from caseaudit.thematic.choices import (
     ActionStatus,
     ConsulteeRole,
     FindingKind,
+    FindingStatus,
     SampleMethod,
     Severity,
 )
@@ -242,6 +243,40 @@ class DismissForm(forms.Form):
         self.helper = _helper("reason", button="Dismiss the finding")
 
 
+class AssignFindingForm(forms.Form):
+    owner = _People(
+        label="Owner",
+        queryset=User.objects.none(),
+        empty_label="Choose the owner",
+        error_messages={"required": "Select the owner"},
+    )
+    due_date = DateField(
+        label="Due date", missing="Enter the date the finding is due to be put right"
+    )
+    severity = forms.ChoiceField(
+        label="Severity",
+        choices=Severity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how severe the area for improvement is"},
+    )
+
+    def __init__(self, *args, thematic_audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _staff(thematic_audit)
+        self.helper = _helper(
+            "owner",
+            Field("due_date", legend_size=Size.SMALL),
+            Field.radios("severity", legend_size=Size.SMALL),
+            button="Assign the finding",
+        )
+
+
+def _staff(thematic_audit):
+    return User.objects.filter(
+        council_id=thematic_audit.council_id, is_active=True, role__in=STAFF_ROLES
+    ).order_by("username")
+
+
 class RecommendationForm(forms.Form):
     text = _text("Recommendation", "Enter the recommendation")
 
@@ -272,10 +307,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, thematic_audit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            council_id=thematic_audit.council_id, is_active=True, role__in=STAFF_ROLES
-        ).order_by("username")
-        self.fields["finding"].queryset = thematic_audit.findings.all()
+        self.fields["owner"].queryset = _staff(thematic_audit)
+        self.fields["finding"].queryset = thematic_audit.findings.filter(
+            status__in=FindingStatus.live()
+        )
         self.fields["recommendation"].queryset = thematic_audit.recommendations.all()
         self.helper = _helper(
             "action",

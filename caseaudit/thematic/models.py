@@ -188,6 +188,15 @@ class Finding(models.Model):
         max_length=15, choices=FindingStatus.choices, default=FindingStatus.IDENTIFIED
     )
     dismissed_reason = models.TextField(blank=True)
+    # Set when an area for improvement is assigned: who answers for it, and by when.
+    owner = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="thematic_findings_owned",
+    )
+    due_date = models.DateField(null=True, blank=True)
     # The audits that evidence it.
     evidence = models.ManyToManyField("audits.Audit", blank=True, related_name="+")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

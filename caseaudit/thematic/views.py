@@ -14,11 +14,12 @@ from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
 from caseaudit.thematic import actions
 from caseaudit.thematic import permissions as rules
-from caseaudit.thematic.choices import FindingStatus, SampleStatus
+from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus
 from caseaudit.thematic.forms import (
     ActionForm,
     ActionUpdateForm,
     AllocateForm,
+    AssignFindingForm,
     ConsultationForm,
     DismissForm,
     FindingForm,
@@ -127,8 +128,8 @@ def detail(request, pk: int):
             )
         )
         log_list_access(request, Child, ids=[row.child_id for row in sampled])
-    findings = thematic_audit.findings.prefetch_related(
-        Prefetch("evidence", to_attr="evidence_audits")
+    findings = thematic_audit.findings.select_related("owner").prefetch_related(
+        Prefetch("evidence", to_attr="evidence_audits"), "actions"
     )
     evidence_ids = {a.pk for f in findings for a in f.evidence_audits}
     labels = dict(
@@ -141,6 +142,10 @@ def detail(request, pk: int):
         finding.evidence_labels = [labels.get(a.pk, "") for a in finding.evidence_audits]
         finding.may_confirm = rules.move_finding(FindingStatus.CONFIRMED)(user, finding)
         finding.may_dismiss = rules.move_finding(FindingStatus.DISMISSED)(user, finding)
+        finding.may_assign = rules.move_finding(FindingStatus.ASSIGNED)(user, finding)
+        answered = finding.actions.all()
+        finding.actions_done = sum(1 for a in answered if a.status == ActionStatus.DONE)
+        finding.actions_total = len(answered)
         finding.may_close = rules.move_finding(FindingStatus.CLOSED)(user, finding)
     plan = list(thematic_audit.actions.select_related("owner", "finding"))
     next_status = rules.NEXT_STATUS.get(thematic_audit.status)
@@ -352,6 +357,29 @@ def dismiss_finding(request, pk: int, finding_pk: int):
         if done:
             return done
     return _form_page(request, finding.thematic_audit, form, title=f"Dismiss: {finding.summary}")
+
+
+@lead_only
+def assign_finding(request, pk: int, finding_pk: int):
+    finding = _finding(request, pk, finding_pk)
+    thematic_audit = finding.thematic_audit
+    guards.check(rules.may_manage(request.user, thematic_audit), rules.ONLY_THE_LEAD)
+    form = AssignFindingForm(
+        form_data(request),
+        thematic_audit=thematic_audit,
+        initial={"severity": finding.severity, "owner": finding.owner_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.assign_finding(finding, **form.cleaned_data, by=request.user),
+            success="The finding has been assigned.",
+            to=thematic_audit,
+        )
+        if done:
+            return done
+    return _form_page(request, thematic_audit, form, title=f"Assign: {finding.summary}")
 
 
 @guards.requires(permissions.can_own_thematic_actions)

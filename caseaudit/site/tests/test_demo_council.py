@@ -14,7 +14,7 @@ from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
 from caseaudit.reports.models import HighlightReport
-from caseaudit.thematic.models import PlanAction, ThematicAudit
+from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -91,3 +91,6 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert PlanAction.objects.filter(status="done").exists()
     assert PlanAction.objects.overdue().exists()
     assert ThematicAudit.objects.get(status="complete").rereview_due > timezone.localdate()
+    # Findings at each stage of their life.
+    stages = set(Finding.objects.values_list("status", flat=True))
+    assert {"identified", "dismissed", "assigned", "closed"} <= stages
