@@ -259,4 +259,8 @@ class PlanAction(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in ActionStatus.open() and self.due_date < clock.today()
+        return self.is_overdue_on(clock.today())
+
+    def is_overdue_on(self, day) -> bool:
+        # The rule ``querysets.overdue_q`` puts in SQL.
+        return self.status in ActionStatus.open() and self.due_date < day

@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/findings/<int:finding_pk>/assign/", views.assign_finding, name="assign_finding"),
     path("<int:pk>/recommendations/new/", views.add_recommendation, name="add_recommendation"),
     path("<int:pk>/actions/new/", views.add_action, name="add_action"),
+    path("<int:pk>/action-plan.<str:fmt>", views.export_plan, name="export_plan"),
 ]

@@ -4,7 +4,9 @@ it; what may be done to a record now is asked of ``thematic.permissions``."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
@@ -12,7 +14,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
-from caseaudit.thematic import actions
+from caseaudit.thematic import actions, export
 from caseaudit.thematic import permissions as rules
 from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus
 from caseaudit.thematic.forms import (
@@ -380,6 +382,29 @@ def assign_finding(request, pk: int, finding_pk: int):
         if done:
             return done
     return _form_page(request, thematic_audit, form, title=f"Assign: {finding.summary}")
+
+
+EXPORTS = {
+    "csv": (export.as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        export.as_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@lead_only
+def export_plan(request, pk: int, fmt: str):
+    """The action plan as a download, for whoever may see the thematic audit (its lead, the
+    QA lead). It names no child (``thematic.export``)."""
+    thematic_audit = _thematic(request, pk)
+    if fmt not in EXPORTS:
+        raise Http404
+    render_plan, content_type = EXPORTS[fmt]
+    response = HttpResponse(render_plan(thematic_audit), content_type=content_type)
+    name = slugify(thematic_audit.title) or "thematic-audit"
+    response["Content-Disposition"] = f'attachment; filename="{name}-action-plan.{fmt}"'
+    return response
 
 
 @guards.requires(permissions.can_own_thematic_actions)
