@@ -34,6 +34,7 @@ from caseaudit.thematic.choices import (
     ThematicStatus,
 )
 from caseaudit.thematic.models import (
+    ActionReminder,
     Consultation,
     Finding,
     PlanAction,
@@ -42,6 +43,7 @@ from caseaudit.thematic.models import (
     ThematicAudit,
     ThematicSample,
 )
+from caseaudit.thematic.querysets import due_soon_q, overdue_q
 from caseaudit.thematic.transitions import ACTION, FINDING, SAMPLE, THEMATIC
 from caseaudit.tools.choices import VersionStatus
 
@@ -548,3 +550,80 @@ def update_action(plan_action: PlanAction, *, status: str, evidence: str = "", b
             raise ValidationError({"evidence": "Enter the evidence that the action is complete"})
         updates["completed_on"] = clock.today()
     return transitions.move(plan_action, status, transitions=ACTION, by=by, **updates)
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def _reminder_line(action: PlanAction, today: datetime.date) -> str:
+    when = "overdue" if action.is_overdue_on(today) else "due"
+    text = action.action if len(action.action) <= 120 else action.action[:117] + "..."
+    return (
+        f"- {text} (thematic audit '{action.thematic_audit.title}'): {when}, "
+        f"{action.due_date:%-d %B %Y}"
+    )
+
+
+@transaction.atomic
+def send_reminders(*, today: datetime.date | None = None, council=None) -> dict:
+    """Email each owner their actions due soon or overdue (``querysets.due_soon_q`` and
+    ``overdue_q``, the home page's rules), and each lead the overdue actions of the thematic
+    audits they lead that others own. Run daily (``caseaudit remind``); run again the same day
+    it sends nothing twice: each action, person and day is recorded once
+    (``ActionReminder``), in the same transaction, and the emails go only once that is
+    committed. The emails name no child."""
+    today = today or clock.today()
+    pending = (
+        PlanAction.objects.filter(overdue_q(today) | due_soon_q(today))
+        .select_related("owner__worker", "thematic_audit__lead__worker")
+        .order_by("due_date", "pk")
+    )
+    if council is not None:
+        pending = pending.filter(thematic_audit__council=council)
+    pending = list(pending)
+    already = set(
+        ActionReminder.objects.filter(
+            sent_on=today, action_id__in=[a.pk for a in pending]
+        ).values_list("action_id", "recipient_id")
+    )
+    owned: dict = defaultdict(list)
+    led: dict = defaultdict(list)
+    people = {}
+    for action in pending:
+        owner, lead = action.owner, action.thematic_audit.lead
+        if owner.is_active and (action.pk, owner.pk) not in already:
+            owned[owner.pk].append(action)
+            people[owner.pk] = owner
+        if (
+            action.is_overdue_on(today)
+            and lead.pk != owner.pk
+            and lead.is_active
+            and (action.pk, lead.pk) not in already
+        ):
+            led[lead.pk].append(action)
+            people[lead.pk] = lead
+    ActionReminder.objects.bulk_create(
+        [
+            ActionReminder(action=action, recipient_id=pk, sent_on=today, as_lead=as_lead)
+            for as_lead, lists in ((False, owned), (True, led))
+            for pk, actions_of in lists.items()
+            for action in actions_of
+        ]
+    )
+    for pk, person in people.items():
+        parts = [f"Hello {person.first_name or person.username},"]
+        if owned.get(pk):
+            parts.append(
+                "These actions you own from thematic audits are due or overdue:\n"
+                + "\n".join(_reminder_line(a, today) for a in owned[pk])
+            )
+        if led.get(pk):
+            parts.append(
+                "These actions of thematic audits you lead are overdue:\n"
+                + "\n".join(_reminder_line(a, today) for a in led[pk])
+            )
+        notify.tell([person], "Thematic audit actions due or overdue", "\n\n".join(parts))
+    return {
+        "people": len(people),
+        "reminders": sum(len(v) for v in owned.values()) + sum(len(v) for v in led.values()),
+    }

@@ -17,6 +17,7 @@ from caseaudit.cases.models import CohortDefinition
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import add_months
+from caseaudit.core.working_days import add_working_days
 from caseaudit.thematic import actions
 from caseaudit.thematic.choices import (
     ActionStatus,
@@ -338,6 +339,15 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             finding=finding,
             by=inspection,
         )  # overdue
+        actions.add_action(
+            yos,
+            action="Share the YOT plan at every child in need review",
+            intended_outcome="Both plans are read together",
+            owner=manager,
+            due_date=add_working_days(today, 3),
+            finding=finding,
+            by=inspection,
+        )  # due within the week: the home page and `caseaudit remind` say so
         actions.add_action(
             yos,
             action="Joint supervision for workers sharing a child",

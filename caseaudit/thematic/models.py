@@ -264,3 +264,25 @@ class PlanAction(models.Model):
     def is_overdue_on(self, day) -> bool:
         # The rule ``querysets.overdue_q`` puts in SQL.
         return self.status in ActionStatus.open() and self.due_date < day
+
+
+class ActionReminder(models.Model):
+    """An email reminding someone of an action due or overdue: one per action, person and day,
+    so running the reminders again the same day sends nothing twice."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    # Why they were told: they own it, or they lead the thematic audit and it is overdue.
+    as_lead = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "recipient", "sent_on"], name="one_reminder_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.action} on {self.sent_on}"

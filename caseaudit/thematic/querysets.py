@@ -10,6 +10,7 @@ from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
+from caseaudit.core.working_days import add_working_days
 from caseaudit.thematic.choices import ActionStatus, ThematicStatus
 
 
@@ -31,9 +32,27 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(status__in=ActionStatus.open(), due_date__lt=today or clock.today())
 
 
+# An action is "due" from this many working days before its due date: the home page and the
+# reminder emails say so, one rule for both.
+DUE_SOON_WORKING_DAYS = 5
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    """Not done, and due today or within ``DUE_SOON_WORKING_DAYS`` working days."""
+    today = today or clock.today()
+    return Q(
+        status__in=ActionStatus.open(),
+        due_date__gte=today,
+        due_date__lte=add_working_days(today, DUE_SOON_WORKING_DAYS),
+    )
+
+
 class PlanActionQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None):
         return self.filter(overdue_q(today))
+
+    def due_soon(self, today: datetime.date | None = None):
+        return self.filter(due_soon_q(today))
 
     def visible_to(self, user):
         """Actions of the thematic audits the person may see, and actions they own."""

@@ -64,7 +64,7 @@ def test_a_team_manager_sees_only_their_actions_and_their_audits(client_for, peo
     assert theirs.action in listed and own.action not in listed and "Overdue" in listed
     assert client.get(reverse("thematic:update_action", args=[own.pk])).status_code == 404
     home = client.get(reverse("home")).content.decode()
-    assert "You own 1 open action from thematic audits, 1 of them overdue" in home
+    assert "You own 1 open action from thematic audits: 1 overdue." in home
     response = client.post(
         reverse("thematic:update_action", args=[theirs.pk]),
         {"status": "done", "evidence": "All 14 plans reviewed"},
