@@ -1,6 +1,7 @@
 """Who may see which thematic audits and actions, and when an action is overdue."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,7 @@ from caseaudit.audits.models import Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.working_days import add_working_days
-from caseaudit.thematic.choices import ActionStatus, ThematicStatus
+from caseaudit.thematic.choices import ActionStatus, SampleStatus, ThematicStatus
 
 
 class ThematicAuditQuerySet(models.QuerySet):
@@ -108,3 +109,41 @@ def forward_plan(user) -> dict:
             )
         ),
     }
+
+
+@dataclass(frozen=True)
+class TeamProgress:
+    team: str
+    sampled: int
+    allocated: int
+    completed: int
+
+
+def team_progress(thematic_audit) -> list[TeamProgress]:
+    """For each team of the confirmed sample: children sampled, audits allocated and audits
+    completed (submitted or moderated, as the programme counts them), in one query."""
+    from caseaudit.thematic.models import SampledChild
+
+    rows = (
+        SampledChild.objects.filter(
+            sample__thematic_audit=thematic_audit, sample__status=SampleStatus.CONFIRMED
+        )
+        .order_by()
+        .values("team__name")
+        .annotate(
+            sampled=models.Count("pk"),
+            allocated=models.Count("audit"),
+            completed=models.Count("audit", filter=Q(audit__status__in=AuditStatus.completed())),
+        )
+        .order_by("team__name")
+    )
+    return [
+        TeamProgress(row["team__name"], row["sampled"], row["allocated"], row["completed"])
+        for row in rows
+    ]
+
+
+def days_remaining(thematic_audit, today: datetime.date | None = None) -> int:
+    """Calendar days from today to the end of the thematic audit's period (negative once it
+    has passed)."""
+    return (thematic_audit.period_end - (today or clock.today())).days

@@ -30,8 +30,14 @@ from caseaudit.thematic.forms import (
     ThematicAuditForm,
 )
 from caseaudit.thematic.models import Finding, PlanAction, SampledChild, ThematicAudit
+from caseaudit.thematic.querysets import (
+    TeamProgress,
+    days_remaining,
+    overdue_q,
+    rating_distribution,
+    team_progress,
+)
 from caseaudit.thematic.querysets import forward_plan as plan_of
-from caseaudit.thematic.querysets import overdue_q, rating_distribution
 
 lead_only = guards.requires(permissions.can_lead_thematic_audits)
 
@@ -150,6 +156,8 @@ def detail(request, pk: int):
         finding.actions_total = len(answered)
         finding.may_close = rules.move_finding(FindingStatus.CLOSED)(user, finding)
     plan = list(thematic_audit.actions.select_related("owner", "finding"))
+    progress = team_progress(thematic_audit)
+    remaining = days_remaining(thematic_audit)
     next_status = rules.NEXT_STATUS.get(thematic_audit.status)
     return render(
         request,
@@ -161,6 +169,15 @@ def detail(request, pk: int):
             "sample_confirmed": sample is not None and sample.status == SampleStatus.CONFIRMED,
             "unallocated": sum(1 for row in sampled if row.audit_id is None),
             "ratings": rating_distribution(thematic_audit),
+            "progress": progress,
+            "progress_total": TeamProgress(
+                "All teams",
+                sum(p.sampled for p in progress),
+                sum(p.allocated for p in progress),
+                sum(p.completed for p in progress),
+            ),
+            "days_remaining": remaining,
+            "days_past": -remaining,
             "consultations": thematic_audit.consultations.all(),
             "findings": findings,
             "recommendations": thematic_audit.recommendations.all(),
