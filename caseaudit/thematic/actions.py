@@ -28,6 +28,7 @@ from caseaudit.thematic.choices import (
     ActionStatus,
     FindingKind,
     FindingStatus,
+    FindingTheme,
     SampleMethod,
     SampleStatus,
     Severity,
@@ -388,9 +389,11 @@ def audits_of(thematic_audit):
 
 @transaction.atomic
 def add_finding(
-    thematic_audit, *, kind, summary, detail="", severity="", evidence=(), by
+    thematic_audit, *, kind, summary, detail="", theme="", severity="", evidence=(), by
 ) -> Finding:
     _record(thematic_audit, by)
+    if theme and theme not in FindingTheme.values:
+        raise ValidationError({"theme": "Select the theme from the list"})
     if not (summary or "").strip():
         raise ValidationError({"summary": "Enter the finding"})
     if kind == FindingKind.IMPROVEMENT and not severity:
@@ -408,6 +411,7 @@ def add_finding(
         kind=kind,
         summary=summary.strip(),
         detail=detail,
+        theme=theme or "",
         severity=severity if kind == FindingKind.IMPROVEMENT else "",
         created_by=by,
     )

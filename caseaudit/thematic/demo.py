@@ -179,6 +179,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             stability,
             kind=FindingKind.STRENGTH,
             summary="Children's views are sought before a move",
+            theme="voice",
             evidence=audits[:3],
             by=qa,
         )
@@ -186,6 +187,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             stability,
             kind=FindingKind.IMPROVEMENT,
             summary="Stability meetings are rarely held before a placement ends",
+            theme="stability",
             severity="high",
             evidence=audits[3:7],
             by=qa,
@@ -296,6 +298,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             yos,
             kind=FindingKind.IMPROVEMENT,
             summary="Plans are made separately and rarely shared",
+            theme="planning",
             severity="high",
             evidence=audits[:5],
             by=inspection,
@@ -304,6 +307,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             yos,
             kind=FindingKind.STRENGTH,
             summary="Relationships with YOT workers are strong",
+            theme="multi_agency",
             evidence=audits[5:7],
             by=inspection,
         )
@@ -311,6 +315,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             yos,
             kind=FindingKind.IMPROVEMENT,
             summary="Court reports are late",
+            theme="multi_agency",
             severity="low",
             evidence=audits[7:8],
             by=inspection,
@@ -406,10 +411,20 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             fgc,
             kind=FindingKind.IMPROVEMENT,
             summary="FGCs are offered only once a child is on a plan",
+            theme="family",
             severity="medium",
             evidence=audits[:2],
             by=qa,
         )  # identified: not yet confirmed
+        actions.add_finding(
+            fgc,
+            kind=FindingKind.IMPROVEMENT,
+            summary="Plans do not say who in the family network does what",
+            theme="planning",  # as the youth offending audit found: shown as recurring
+            severity="medium",
+            evidence=audits[2:3],
+            by=qa,
+        )
 
     # 4. Independent chairs: planned for next month, its sample a preview (two per team; the
     # chair of a case is not in Annex A).

@@ -16,6 +16,7 @@ from caseaudit.thematic.choices import (
     ConsulteeRole,
     FindingKind,
     FindingStatus,
+    FindingTheme,
     SampleMethod,
     Severity,
 )
@@ -205,6 +206,13 @@ class FindingForm(forms.Form):
         label="Finding", max_length=300, error_messages={"required": "Enter the finding"}
     )
     detail = _text("Detail")
+    theme = forms.ChoiceField(
+        label="Theme (optional)",
+        help_text="A finding with the same theme and kind in another thematic audit is shown "
+        "as recurring.",
+        choices=[("", "Not given"), *FindingTheme.choices],
+        required=False,
+    )
     severity = forms.ChoiceField(
         label="Severity (for an area for improvement)",
         choices=Severity.choices,
@@ -229,6 +237,7 @@ class FindingForm(forms.Form):
             Field.radios("kind", legend_size=Size.SMALL),
             "summary",
             "detail",
+            "theme",
             Field.radios("severity", legend_size=Size.SMALL),
             Field.checkboxes("evidence", legend_size=Size.SMALL),
             button="Add the finding",

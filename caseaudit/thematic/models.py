@@ -16,6 +16,7 @@ from caseaudit.thematic.choices import (
     ConsulteeRole,
     FindingKind,
     FindingStatus,
+    FindingTheme,
     SampleMethod,
     SampleStatus,
     Severity,
@@ -183,6 +184,8 @@ class Finding(models.Model):
     kind = models.CharField(max_length=15, choices=FindingKind.choices)
     summary = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    # Blank: not said, and so never counted as recurring.
+    theme = models.CharField(max_length=20, choices=FindingTheme.choices, blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
     status = models.CharField(
         max_length=15, choices=FindingStatus.choices, default=FindingStatus.IDENTIFIED
@@ -204,6 +207,7 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["theme", "kind"])]
 
     def __str__(self) -> str:
         return self.summary

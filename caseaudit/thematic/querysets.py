@@ -12,7 +12,7 @@ from caseaudit.audits.models import Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.working_days import add_working_days
-from caseaudit.thematic.choices import ActionStatus, SampleStatus, ThematicStatus
+from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus, ThematicStatus
 
 
 class ThematicAuditQuerySet(models.QuerySet):
@@ -147,3 +147,51 @@ def days_remaining(thematic_audit, today: datetime.date | None = None) -> int:
     """Calendar days from today to the end of the thematic audit's period (negative once it
     has passed)."""
     return (thematic_audit.period_end - (today or clock.today())).days
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    thematic_audit_id: int
+    title: str
+    may_open: bool
+
+
+def recurrences(thematic_audit, findings, user) -> dict[int, list[Recurrence]]:
+    """For each of ``findings`` (of ``thematic_audit``) that recurs, the council's other
+    thematic audits where it recurs, newest first.
+
+    The matching rule: a finding recurs when another thematic audit of the council has a
+    finding of the same kind (strength, or area for improvement) and the same theme, chosen
+    from ``FindingTheme`` when each was recorded, that was not dismissed. Blank themes never
+    match. Wording is not compared: two leads describe the same weakness differently. The
+    monthly programme's practice themes are cohorts of children, not themes of findings, so
+    they are not matched. Two queries, whatever the number of findings; the other audits are
+    linked only where the person may open them."""
+    from caseaudit.thematic.models import Finding, ThematicAudit
+
+    wanted = {(f.kind, f.theme) for f in findings if f.theme}
+    if not wanted:
+        return {}
+    rows = list(
+        Finding.objects.filter(
+            thematic_audit__council_id=thematic_audit.council_id,
+            theme__in={theme for _, theme in wanted},
+        )
+        .exclude(thematic_audit=thematic_audit)
+        .exclude(status=FindingStatus.DISMISSED)
+        .order_by("-thematic_audit__period_start", "thematic_audit__title")
+        .values_list("kind", "theme", "thematic_audit_id", "thematic_audit__title")
+        .distinct()
+    )
+    audit_ids = {row[2] for row in rows}
+    may_open = set(
+        ThematicAudit.objects.visible_to(user).filter(pk__in=audit_ids).values_list("pk", flat=True)
+    )
+    others: dict[tuple[str, str], list[Recurrence]] = {}
+    for kind, theme, audit_id, title in rows:
+        others.setdefault((kind, theme), []).append(
+            Recurrence(audit_id, title, audit_id in may_open)
+        )
+    return {
+        f.pk: others[(f.kind, f.theme)] for f in findings if f.theme and (f.kind, f.theme) in others
+    }

@@ -35,6 +35,7 @@ from caseaudit.thematic.querysets import (
     days_remaining,
     overdue_q,
     rating_distribution,
+    recurrences,
     team_progress,
 )
 from caseaudit.thematic.querysets import forward_plan as plan_of
@@ -146,7 +147,9 @@ def detail(request, pk: int):
         )
     )
     findings = list(findings)
+    recurring = recurrences(thematic_audit, findings, user)
     for finding in findings:
+        finding.recurs_in = recurring.get(finding.pk, [])
         finding.evidence_labels = [labels.get(a.pk, "") for a in finding.evidence_audits]
         finding.may_confirm = rules.move_finding(FindingStatus.CONFIRMED)(user, finding)
         finding.may_dismiss = rules.move_finding(FindingStatus.DISMISSED)(user, finding)

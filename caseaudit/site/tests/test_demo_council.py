@@ -94,3 +94,6 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # Findings at each stage of their life.
     stages = set(Finding.objects.values_list("status", flat=True))
     assert {"identified", "dismissed", "assigned", "closed"} <= stages
+    # A finding on planning recurs across two thematic audits.
+    planning = Finding.objects.filter(theme="planning", kind="improvement")
+    assert planning.values("thematic_audit").distinct().count() >= 2
