@@ -475,6 +475,12 @@ def evaluate(council, conditions: list[Condition], as_at: datetime.date | None =
     return Evaluation(snapshot, day, children)
 
 
+def evaluate_saved(definition, as_at: datetime.date | None = None) -> Evaluation:
+    """A saved cohort (``CohortDefinition``) evaluated: the one rule a thematic audit's sample
+    and a programme month's focus both use."""
+    return evaluate(definition.council, conditions_from_data(definition.conditions), as_at)
+
+
 # --- a cohort's profile ---------------------------------------------------------------------
 
 AGE_BANDS = (("0–5", 0), ("6–12", 6), ("13–17", 13), ("18+", 18))

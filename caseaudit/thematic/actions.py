@@ -19,7 +19,7 @@ from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.allocation import balance, notify_allocated
 from caseaudit.audits.choices import AuditKind
 from caseaudit.audits.models import Audit
-from caseaudit.cases.cohorts import conditions_from_data, evaluate
+from caseaudit.cases.cohorts import evaluate_saved
 from caseaudit.core import clock, guards, transitions
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import add_months
@@ -218,7 +218,7 @@ def draw_sample(
     if seed is None:
         seed = secrets.randbelow(1_000_000) + 1
     cohort = thematic_audit.cohort
-    evaluation = evaluate(thematic_audit.council, conditions_from_data(cohort.conditions), as_at)
+    evaluation = evaluate_saved(cohort, as_at)
     if evaluation.snapshot is None:
         raise ValidationError("There is no case data for the cohort's date. Import it first.")
     cohort_size = evaluation.children.count()
