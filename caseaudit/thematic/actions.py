@@ -438,6 +438,24 @@ def move_finding(finding: Finding, to: str, *, reason: str = "", by) -> Finding:
 
 
 @transaction.atomic
+def set_finding_theme(finding: Finding, *, theme: str, by) -> Finding:
+    """Give a finding its theme (or clear it), for one recorded before themes were, or given
+    the wrong one: while the thematic audit is under way, or its finding still open."""
+    finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
+    if _user(by):
+        guards.check(rules.may_manage(by, finding.thematic_audit), rules.ONLY_THE_LEAD)
+    if theme and theme not in FindingTheme.values:
+        raise ValidationError({"theme": "Select the theme from the list"})
+    if finding.status == FindingStatus.DISMISSED:
+        raise ValidationError("The finding is dismissed: its theme no longer counts.")
+    before = snapshot(finding, fields=["theme"])
+    finding.theme = theme or ""
+    finding.save(update_fields=["theme"])
+    record_change(finding, by=by, action="changed", before=before, after={"theme": finding.theme})
+    return finding
+
+
+@transaction.atomic
 def assign_finding(finding: Finding, *, owner, due_date, severity, by) -> Finding:
     """confirmed → assigned: an area for improvement is given the person who answers for it,
     the date it should be put right by and how severe it is. The owner is told."""

@@ -195,6 +195,16 @@ class ConsultationForm(forms.Form):
         )
 
 
+def _theme_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Theme (optional)",
+        help_text="A finding with the same theme and kind in another thematic audit is shown "
+        "as recurring.",
+        choices=[("", "Not given"), *FindingTheme.choices],
+        required=False,
+    )
+
+
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of finding",
@@ -206,13 +216,7 @@ class FindingForm(forms.Form):
         label="Finding", max_length=300, error_messages={"required": "Enter the finding"}
     )
     detail = _text("Detail")
-    theme = forms.ChoiceField(
-        label="Theme (optional)",
-        help_text="A finding with the same theme and kind in another thematic audit is shown "
-        "as recurring.",
-        choices=[("", "Not given"), *FindingTheme.choices],
-        required=False,
-    )
+    theme = _theme_field()
     severity = forms.ChoiceField(
         label="Severity (for an area for improvement)",
         choices=Severity.choices,
@@ -250,6 +254,14 @@ class DismissForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("reason", button="Dismiss the finding")
+
+
+class ThemeForm(forms.Form):
+    theme = _theme_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("theme", button="Save the theme")
 
 
 class AssignFindingForm(forms.Form):

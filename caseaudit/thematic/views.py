@@ -28,6 +28,7 @@ from caseaudit.thematic.forms import (
     RecommendationForm,
     SampleForm,
     ThematicAuditForm,
+    ThemeForm,
 )
 from caseaudit.thematic.models import Finding, PlanAction, SampledChild, ThematicAudit
 from caseaudit.thematic.querysets import (
@@ -154,6 +155,9 @@ def detail(request, pk: int):
         finding.may_confirm = rules.move_finding(FindingStatus.CONFIRMED)(user, finding)
         finding.may_dismiss = rules.move_finding(FindingStatus.DISMISSED)(user, finding)
         finding.may_assign = rules.move_finding(FindingStatus.ASSIGNED)(user, finding)
+        finding.may_theme = (
+            rules.may_manage(user, thematic_audit) and finding.status != FindingStatus.DISMISSED
+        )
         answered = finding.actions.all()
         finding.actions_done = sum(1 for a in answered if a.status == ActionStatus.DONE)
         finding.actions_total = len(answered)
@@ -379,6 +383,25 @@ def dismiss_finding(request, pk: int, finding_pk: int):
         if done:
             return done
     return _form_page(request, finding.thematic_audit, form, title=f"Dismiss: {finding.summary}")
+
+
+@lead_only
+def finding_theme(request, pk: int, finding_pk: int):
+    finding = _finding(request, pk, finding_pk)
+    thematic_audit = finding.thematic_audit
+    guards.check(rules.may_manage(request.user, thematic_audit), rules.ONLY_THE_LEAD)
+    form = ThemeForm(form_data(request), initial={"theme": finding.theme})
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.set_finding_theme(finding, **form.cleaned_data, by=request.user),
+            success="The finding's theme has been saved.",
+            to=thematic_audit,
+        )
+        if done:
+            return done
+    return _form_page(request, thematic_audit, form, title=f"Theme: {finding.summary}")
 
 
 @lead_only

@@ -4,6 +4,7 @@ linked where the person may open it."""
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from caseaudit.core.history import history_of
 from caseaudit.thematic import actions
@@ -98,3 +99,19 @@ def test_an_unknown_theme_is_refused(thematic):
 
     with pytest.raises(ValidationError):
         _planning(thematic, theme="made_up")
+
+
+def test_the_lead_gives_an_older_finding_its_theme(client_for, thematic, people, earlier):
+    finding = _planning(thematic, theme="")
+    client = client_for(thematic.lead)
+    url = reverse("thematic:finding_theme", args=[thematic.audit.pk, finding.pk])
+    assert url in client.get(thematic.audit.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"theme": "planning"}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.theme == "planning"
+    assert history_of(finding)[0].before == {"theme": ""}
+    assert recurrences(thematic.audit, [finding], people.qa_lead)
+    # A team manager or another lead may not.
+    assert client_for(people.north_manager).get(url).status_code == 403
+    assert client_for(people.area_lead).get(url).status_code == 404
