@@ -16,7 +16,7 @@ from caseaudit.organisation.models import Assignment, Council, Team, Worker
 from caseaudit.performance.models import PracticeEvent, TrackerImport
 from caseaudit.performance.trackers import TRACKERS, every_tracker
 from caseaudit.reports.models import HighlightReport
-from caseaudit.thematic.models import PlanAction, ThematicAudit
+from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -104,3 +104,9 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     their_team = Child.objects.visible_to(manager).filter(allocated_team=manager.scope_team)
     theirs = every_tracker(snapshot, their_team)
     assert any(row.overdue for shown in theirs.values() for row in shown)
+    # Findings at each stage of their life.
+    stages = set(Finding.objects.values_list("status", flat=True))
+    assert {"identified", "dismissed", "assigned", "closed"} <= stages
+    # A finding on planning recurs across two thematic audits.
+    planning = Finding.objects.filter(theme="planning", kind="improvement")
+    assert planning.values("thematic_audit").distinct().count() >= 2
