@@ -17,7 +17,7 @@ from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
-from caseaudit.reports import actions, candidates, formats
+from caseaudit.reports import actions, candidates, formats, kinds
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import (
     Edition,
@@ -27,7 +27,7 @@ from caseaudit.reports.choices import (
     Section,
 )
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
-from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
+from caseaudit.reports.models import Exemplar, HighlightReport, KindReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label, reportable_months
 from caseaudit.reports.render_html import render_body
 from caseaudit.reports.sections import cohort_title
@@ -73,8 +73,28 @@ def index(request):
             ),
             "drafts": reports.filter(status=ReportStatus.DRAFT) if can_publish else [],
             "can_publish": can_publish,
+            "kinds": _kinds_listed(user),
         },
     )
+
+
+def _kinds_listed(user) -> list[dict]:
+    """Each other kind's published reports, and its drafts for those who may prepare it."""
+    found = KindReport.objects.filter(council_id=user.council_id).defer("data", "html")
+    listed = []
+    for kind in kinds.KINDS.values():
+        may_prepare = kind.may_prepare(user)
+        of_kind = found.filter(kind=kind.value)
+        listed.append(
+            {
+                "value": kind.value,
+                "label": kind.label,
+                "may_prepare": may_prepare,
+                "published": of_kind.filter(status=ReportStatus.PUBLISHED),
+                "drafts": of_kind.filter(status=ReportStatus.DRAFT) if may_prepare else [],
+            }
+        )
+    return listed
 
 
 @guards.requires(permissions.can_publish_reports)

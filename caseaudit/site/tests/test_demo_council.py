@@ -13,7 +13,7 @@ from caseaudit.core.models import ChangeRecord
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
-from caseaudit.reports.models import HighlightReport
+from caseaudit.reports.models import HighlightReport, KindReport
 from caseaudit.thematic.models import PlanAction, ThematicAudit
 
 
@@ -91,3 +91,7 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert PlanAction.objects.filter(status="done").exists()
     assert PlanAction.objects.overdue().exists()
     assert ThematicAudit.objects.get(status="complete").rereview_due > timezone.localdate()
+    # The QA lead's thematic overview of the audits that have reported, published once.
+    overview = KindReport.objects.get(kind="thematic")
+    assert overview.status == "published" and overview.files.count() == 8
+    assert "Placement stability" in overview.html and "Youth offending service" in overview.html
