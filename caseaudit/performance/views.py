@@ -62,6 +62,9 @@ def index(request):
             "dates": pages.snapshot_dates(request.user.council),
             "not_in_annex_a": NOT_IN_ANNEX_A,
             "caseloads": caseloads(snapshot),
+            # The select-committee pack (the reports app) is linked to, for those it is for.
+            "may_prepare_pack": permissions.can_prepare_performance_packs(request.user),
+            "may_read_packs": permissions.can_read_reports(request.user),
         },
     )
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from caseaudit.audits.actions import programme
 from caseaudit.audits.models import ProgrammeMonth
+from caseaudit.cases.models import Snapshot
 from caseaudit.reports import actions, candidates
 from caseaudit.reports.choices import ExemplarKind, ReportKind, ReportStatus, Section
 from caseaudit.reports.models import HighlightReport, KindReport
@@ -85,5 +86,23 @@ def publish_thematic_overview(council, *, qa_lead, today: datetime.date) -> Kind
         return None
     draft = actions.start_kind_report(
         council, kind=ReportKind.THEMATIC, parameters={"audits": ids}, by=qa_lead
+    )
+    return actions.publish_kind_report(draft, by=qa_lead, today=today)
+
+
+def publish_select_committee_pack(council, *, qa_lead, today: datetime.date) -> KindReport | None:
+    """Once: the pack for the latest case data, as the QA lead prepares it for the committee."""
+    if KindReport.objects.filter(
+        council=council, kind=ReportKind.COMPENDIUM, status=ReportStatus.PUBLISHED
+    ).exists():
+        return None
+    latest = Snapshot.objects.filter(council=council).order_by("-as_at").first()
+    if latest is None:
+        return None
+    draft = actions.start_kind_report(
+        council,
+        kind=ReportKind.COMPENDIUM,
+        parameters={"as_at": latest.as_at.isoformat()},
+        by=qa_lead,
     )
     return actions.publish_kind_report(draft, by=qa_lead, today=today)

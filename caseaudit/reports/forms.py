@@ -129,3 +129,24 @@ class ThematicAuditsForm(forms.Form):
 
     def parameters(self) -> dict:
         return {"audits": [int(pk) for pk in self.cleaned_data["audits"]]}
+
+
+class PackForm(forms.Form):
+    """The date of the case data a select-committee pack reports."""
+
+    def __init__(self, data=None, *, dates: list[datetime.date]):
+        super().__init__(data)
+        self.fields["as_at"] = forms.ChoiceField(
+            label="Case data as at",
+            help_text="The pack shows the indicators for this date, and their trend up to it.",
+            choices=[(day.isoformat(), f"{day:%-d %B %Y}") for day in dates],
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select the date of the case data",
+                "invalid_choice": "Select a date from the list",
+            },
+        )
+        self.helper = _kind_helper(Field.radios("as_at"), button="Preview the pack")
+
+    def parameters(self) -> dict:
+        return {"as_at": self.cleaned_data["as_at"]}

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from caseaudit.accounts import permissions
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data
+from caseaudit.performance.pages import snapshot_dates
 from caseaudit.reports import actions, formats, kinds
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import Edition, ReportKind, ReportStatus
-from caseaudit.reports.forms import ThematicAuditsForm
+from caseaudit.reports.forms import PackForm, ThematicAuditsForm
 from caseaudit.reports.models import KindReport, ReportFile
 from caseaudit.reports.render_html import render_kind_body
 from caseaudit.reports.views import _file_response
@@ -32,7 +33,7 @@ def _form(kind: kinds.Kind, request):
     if kind.value == ReportKind.THEMATIC:
         audits = ThematicAudit.objects.visible_to(user).order_by("period_start", "title")
         return ThematicAuditsForm(form_data(request), audits=audits)
-    raise Http404("No such kind of report.")
+    return PackForm(form_data(request), dates=snapshot_dates(user.council))
 
 
 def _report(request, pk: int, *, status: str) -> KindReport:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from caseaudit.accounts import permissions
-from caseaudit.reports import thematic_overview
+from caseaudit.performance.indicators import NoSnapshot, snapshot_for
+from caseaudit.reports import compendium_pack, thematic_overview
 from caseaudit.reports.choices import Edition, ReportKind
 from caseaudit.thematic.models import ThematicAudit
 
@@ -56,6 +57,24 @@ def _build_thematic(council, parameters: dict, *, today=None, edition=Edition.PU
     )
 
 
+def _clean_compendium(council, parameters: dict, by=None) -> dict:
+    try:
+        as_at = datetime.date.fromisoformat(str(parameters.get("as_at", "")))
+    except ValueError:
+        raise ValidationError("Choose the date of the case data the pack reports.") from None
+    try:
+        snapshot = snapshot_for(council, as_at)
+    except NoSnapshot as error:
+        raise ValidationError(str(error)) from None
+    return {"as_at": snapshot.as_at.isoformat()}
+
+
+def _build_compendium(council, parameters: dict, *, today=None, edition=Edition.PUBLIC) -> dict:
+    return compendium_pack.build_compendium(
+        council, datetime.date.fromisoformat(parameters["as_at"]), today=today, edition=edition
+    )
+
+
 KINDS: dict[str, Kind] = {
     ReportKind.THEMATIC: Kind(
         value=ReportKind.THEMATIC.value,
@@ -66,6 +85,17 @@ KINDS: dict[str, Kind] = {
         title=lambda parameters: (
             f"Thematic overview report ({len(parameters['audits'])} thematic "
             f"audit{'s' if len(parameters['audits']) != 1 else ''})"
+        ),
+    ),
+    ReportKind.COMPENDIUM: Kind(
+        value=ReportKind.COMPENDIUM.value,
+        label=ReportKind.COMPENDIUM.label,
+        may_prepare=permissions.can_prepare_performance_packs,
+        clean=_clean_compendium,
+        build=_build_compendium,
+        title=lambda parameters: (
+            "Performance information for select committee, case data as at "
+            f"{datetime.date.fromisoformat(parameters['as_at']):%-d %B %Y}"
         ),
     ),
 }

@@ -95,3 +95,7 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     overview = KindReport.objects.get(kind="thematic")
     assert overview.status == "published" and overview.files.count() == 8
     assert "Placement stability" in overview.html and "Youth offending service" in overview.html
+    # And the select-committee pack for the latest case data.
+    pack = KindReport.objects.get(kind="compendium")
+    assert pack.status == "published" and pack.files.count() == 8
+    assert "Children on a child protection plan" in pack.html

@@ -4,25 +4,30 @@ caseaudit report highlight --month 2020-09 [--from 2018-11] --format html|pdf|do
                            --out FILE [--council CODE]
 caseaudit report thematic --audits all|ID[,ID…] --format html|pdf|docx|xlsx --out FILE
                           [--council CODE]
+caseaudit report compendium --as-at YYYY-MM-DD --format html|pdf|docx|xlsx --out FILE
+                            [--council CODE]
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
 from caseaudit.audits.management.commands.programme import month_arg
 from caseaudit.organisation.selection import council_for
+from caseaudit.performance.indicators import NoSnapshot
 from caseaudit.reports import formats
 from caseaudit.reports.build import build_highlight
+from caseaudit.reports.compendium_pack import build_compendium
 from caseaudit.reports.thematic_overview import UnknownAudits, build_thematic
 
 
 class Command(BaseCommand):
-    help = "Build a report (highlight, thematic overview) and write it as HTML, PDF, Word or Excel."
+    help = "Build a report (highlight, thematic, compendium) as HTML, PDF, Word or Excel."
 
     def add_arguments(self, parser):
         reports = parser.add_subparsers(
-            dest="report", required=True, metavar="{highlight,thematic}"
+            dest="report", required=True, metavar="{highlight,thematic,compendium}"
         )
         highlight = reports.add_parser("highlight", help="the monthly audit highlight report")
         highlight.add_argument("--month", required=True, help="the month it is for, YYYY-MM")
@@ -35,6 +40,11 @@ class Command(BaseCommand):
             "--audits", required=True, help='"all", or thematic audit IDs separated by commas'
         )
         self._output_arguments(thematic)
+        compendium = reports.add_parser("compendium", help="the select-committee pack")
+        compendium.add_argument(
+            "--as-at", required=True, dest="as_at", help="the date of the case data, YYYY-MM-DD"
+        )
+        self._output_arguments(compendium)
 
     def _output_arguments(self, parser) -> None:
         parser.add_argument(
@@ -50,6 +60,8 @@ class Command(BaseCommand):
                 data = build_thematic(chosen, _audit_ids(options["audits"]))
             except UnknownAudits as error:
                 raise CommandError(str(error)) from None
+        elif report == "compendium":
+            data = _pack(chosen, options["as_at"])
         else:
             data = self._highlight(chosen, options["month"], options["from_month"])
         content = formats.render(data, fmt)
@@ -66,6 +78,17 @@ class Command(BaseCommand):
         if first > to_month:
             raise CommandError("--from must be the same month as --month or before it.")
         return build_highlight(chosen, from_month=first, to_month=to_month)
+
+
+def _pack(council, text: str):
+    try:
+        as_at = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f'--as-at must be a date as YYYY-MM-DD, not "{text}".') from None
+    try:
+        return build_compendium(council, as_at)
+    except NoSnapshot as error:
+        raise CommandError(str(error)) from None
 
 
 def _audit_ids(text: str) -> list[int] | None:
