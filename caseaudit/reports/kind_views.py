@@ -18,7 +18,7 @@ from caseaudit.reports.choices import Edition, ReportKind, ReportStatus
 from caseaudit.reports.forms import PackForm, ThematicAuditsForm
 from caseaudit.reports.models import KindReport, ReportFile
 from caseaudit.reports.render_html import render_kind_body
-from caseaudit.reports.views import _file_response
+from caseaudit.reports.views import file_response
 from caseaudit.thematic.models import ThematicAudit
 
 
@@ -45,6 +45,14 @@ def _report(request, pk: int, *, status: str) -> KindReport:
     )
 
 
+def _draft(request, pk: int) -> KindReport:
+    """A draft, for the person who started it (or the QA lead): it is built from live data,
+    which another lead's chosen audits may hold and this person may not see."""
+    report = _report(request, pk, status=ReportStatus.DRAFT)
+    guards.check(rules.PUBLISH_KIND_REPORT.who(request.user, report))
+    return report
+
+
 @guards.requires(permissions.can_prepare_a_report)
 def start(request, kind: str):
     chosen = _kind(kind)
@@ -64,8 +72,7 @@ def start(request, kind: str):
 
 @guards.requires(permissions.can_prepare_a_report)
 def draft(request, pk: int):
-    report = _report(request, pk, status=ReportStatus.DRAFT)
-    guards.check(kinds.KINDS[report.kind].may_prepare(request.user))
+    report = _draft(request, pk)
     data = actions.preview_kind(report)
     return render(
         request,
@@ -75,21 +82,23 @@ def draft(request, pk: int):
             "kind": kinds.KINDS[report.kind],
             "body": render_kind_body(data),
             "may_publish": rules.PUBLISH_KIND_REPORT(request.user, report),
+            "may_read_internal": permissions.can_read_internal_reports(request.user),
         },
     )
 
 
 @guards.requires(permissions.can_prepare_a_report)
 def draft_download(request, pk: int, fmt: str):
-    report = _report(request, pk, status=ReportStatus.DRAFT)
-    guards.check(kinds.KINDS[report.kind].may_prepare(request.user))
+    report = _draft(request, pk)
     if fmt not in formats.RENDERINGS:
         raise Http404("No such format.")
     edition = request.GET.get("edition", Edition.PUBLIC)
     if edition not in Edition.values:
         raise Http404("No such edition.")
+    if edition == Edition.INTERNAL:
+        guards.check(permissions.can_read_internal_reports(request.user))
     data = actions.preview_kind(report, edition)
-    return _file_response(
+    return file_response(
         formats.render(data, fmt),
         formats.RENDERINGS[fmt].content_type,
         "draft-" + formats.filename(data, fmt),
@@ -99,7 +108,7 @@ def draft_download(request, pk: int, fmt: str):
 @require_POST
 @guards.requires(permissions.can_prepare_a_report)
 def publish(request, pk: int):
-    report = _report(request, pk, status=ReportStatus.DRAFT)
+    report = _draft(request, pk)
     try:
         actions.publish_kind_report(report, by=request.user)
     except ValidationError as error:
@@ -129,7 +138,7 @@ def report(request, pk: int):
 def download(request, pk: int, fmt: str):
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, kind_report=published, edition=Edition.PUBLIC, format=fmt)
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)
 
 
 @guards.requires(permissions.can_read_internal_reports)
@@ -138,4 +147,4 @@ def download_internal(request, pk: int, fmt: str):
     file = get_object_or_404(
         ReportFile, kind_report=published, edition=Edition.INTERNAL, format=fmt
     )
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)

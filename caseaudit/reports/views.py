@@ -91,7 +91,13 @@ def _kinds_listed(user) -> list[dict]:
                 "label": kind.label,
                 "may_prepare": may_prepare,
                 "published": of_kind.filter(status=ReportStatus.PUBLISHED),
-                "drafts": of_kind.filter(status=ReportStatus.DRAFT) if may_prepare else [],
+                "drafts": [
+                    draft
+                    for draft in of_kind.filter(status=ReportStatus.DRAFT)
+                    if rules.PUBLISH_KIND_REPORT.who(user, draft)
+                ]
+                if may_prepare
+                else [],
             }
         )
     return listed
@@ -148,7 +154,7 @@ def draft_download(request, pk: int, fmt: str):
     if edition not in Edition.values:
         raise Http404("No such edition.")
     data = actions.preview(report, edition)
-    return _file_response(
+    return file_response(
         formats.render(data, fmt),
         formats.RENDERINGS[fmt].content_type,
         "draft-" + formats.filename(data, fmt),
@@ -444,7 +450,7 @@ def report(request, pk: int):
 def download(request, pk: int, fmt: str):
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, edition=Edition.PUBLIC, format=fmt)
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)
 
 
 @guards.requires(permissions.can_read_internal_reports)
@@ -452,10 +458,10 @@ def download_internal(request, pk: int, fmt: str):
     """The internal edition frozen with the published report, every figure as counted."""
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, edition=Edition.INTERNAL, format=fmt)
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)
 
 
-def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if content_type.startswith("text/html") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

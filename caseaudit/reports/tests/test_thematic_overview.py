@@ -441,3 +441,31 @@ def test_building_costs_the_same_queries_for_more_data(thematic, people):
         lambda: build_thematic(small.council, [small.pk]),
         lambda: build_thematic(small.council, [large.pk]),
     )
+
+
+def test_a_draft_is_its_preparers_and_the_qa_leads(client_for, thematic, people):
+    """Another lead's draft is built from audits this lead may not see: refused."""
+    run(thematic, people)
+    theirs = actions.start_kind_report(
+        thematic.audit.council,
+        kind=ReportKind.THEMATIC,
+        parameters={"audits": [thematic.audit.pk]},
+        by=people.qa_lead,
+    )
+    draft_url = reverse("reports:kind_draft", args=[theirs.pk])
+    assert client_for(people.qa_lead).get(draft_url).status_code == 200
+    lead = client_for(thematic.lead)
+    assert lead.get(draft_url).status_code == 403
+    assert lead.post(reverse("reports:kind_publish", args=[theirs.pk])).status_code == 403
+    assert theirs.title not in lead.get(reverse("reports:index")).content.decode()
+    with pytest.raises(PermissionDenied):
+        actions.publish_kind_report(theirs, by=thematic.lead)
+    # Their own draft they preview, the internal edition too (a council-wide inspection lead).
+    mine = actions.start_kind_report(
+        thematic.audit.council,
+        kind=ReportKind.THEMATIC,
+        parameters={"audits": [thematic.audit.pk]},
+        by=thematic.lead,
+    )
+    internal = reverse("reports:kind_draft_download", args=[mine.pk, "html"]) + "?edition=internal"
+    assert lead.get(internal).status_code == 200
