@@ -14,12 +14,9 @@ would: production's redirect to HTTPS and its secure cookies stay exactly as dep
 
 import datetime
 import http.client
-import http.cookies
 import os
 import re
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,65 +24,31 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.served import (  # noqa: E402 (after the path it is found on)
+    BIN,
+    REQUEST_TIMEOUT,
+    Browser,
+    ServeFailed,
+    free_port,
+    fresh_database,
+    production_env,
+    run,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
+
 DATABASE_URL = os.environ.get("SMOKE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/smoke")
 SEED = 1
 # About 500 children: enough for every list to have rows, quick to import.
 SCALE = 0.01
-STEP_TIMEOUT = 600
-REQUEST_TIMEOUT = 30
-STARTUP_TIMEOUT = 60
-
-
-class SmokeFailed(Exception):
-    pass
+SmokeFailed = ServeFailed
 
 
 def step(message: str) -> None:
     print(f"== smoke: {message}", flush=True)
-
-
-def fresh_database(url: str) -> None:
-    """Drop and recreate the smoke database, through the server's maintenance database."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SmokeFailed(f"refusing to drop a database named {name!r}")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def production_env(data_dir: Path) -> dict[str, str]:
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        # Nothing from a developer's or the test suite's environment leaks in.
-        if key not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT"}
-        and not key.startswith(("CASEAUDIT_", "DATABASE_", "SECRET_", "ALLOWED_", "STATIC_"))
-    }
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "caseaudit.settings",
-        "CASEAUDIT_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
-        "CASEAUDIT_LOG_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": DATABASE_URL,
-        "CASEAUDIT_DATA_DIR": str(data_dir),
-        "STATIC_ROOT": str(data_dir / "static"),
-    }
-
-
-def run(env: dict, *args: str) -> None:
-    subprocess.run([*args], cwd=ROOT, env=env, check=True, timeout=STEP_TIMEOUT)  # noqa: S603
 
 
 def build_council() -> None:
@@ -116,49 +79,6 @@ def build_council() -> None:
     (Path(settings.DATA_DIR) / "login").write_text(f"qa.lead\n{DEMO_PASSWORD}\n")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Browser:
-    """Just enough of one: cookies (secure ones too, as behind TLS), and the proxy's header."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.origin = f"https://127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        headers = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in http.cookies.SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response, content
-
-    def get(self, path: str, status: int = 200):
-        response, content = self.request("GET", path)
-        if response.status != status:
-            raise SmokeFailed(f"GET {path} answered {response.status}, not {status}")
-        return response, content.decode("utf-8", "replace")
-
-
 def expect_header(response, name: str, pattern: str, path: str) -> None:
     value = response.headers.get(name) or ""
     if not re.search(pattern, value):
@@ -171,20 +91,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": r"^nosniff$",
     "X-Frame-Options": r"^DENY$",
     "Referrer-Policy": r"same-origin",
+    "Permissions-Policy": r"camera=\(\)",
 }
-
-
-def wait_until_serving(browser: Browser, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SmokeFailed(f"gunicorn exited with status {server.returncode}")
-        try:
-            browser.request("GET", "/account/sign-in/")
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SmokeFailed(f"gunicorn did not answer within {STARTUP_TIMEOUT} s")
 
 
 def check_site(browser: Browser, username: str, password: str) -> None:
@@ -197,17 +105,7 @@ def check_site(browser: Browser, username: str, password: str) -> None:
         raise SmokeFailed(f"plain HTTP answered {redirect.status}, not a redirect to HTTPS")
 
     step("sign in through the form")
-    _, page = browser.get("/account/sign-in/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if token is None or "csrftoken" not in browser.cookies:
-        raise SmokeFailed("the sign-in page has no CSRF token")
-    response, _ = browser.request(
-        "POST",
-        "/account/sign-in/",
-        {"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
-    )
-    if response.status != 302 or "sessionid" not in browser.cookies:
-        raise SmokeFailed(f"signing in answered {response.status}, not a redirect with a session")
+    browser.sign_in(username, password)
 
     step("open pages")
     home, page = browser.get("/")
@@ -240,20 +138,10 @@ def check_site(browser: Browser, username: str, password: str) -> None:
     print(f"   200 {stylesheet[1]} ({len(content):,} characters)", flush=True)
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-
-
 def smoke() -> None:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="caseaudit-smoke-") as folder:
-        env = production_env(Path(folder))
+        env = production_env(Path(folder), DATABASE_URL)
         step(f"fresh database {urllib.parse.urlsplit(DATABASE_URL).path.lstrip('/')}")
         fresh_database(DATABASE_URL)
         step("migrate")
@@ -265,22 +153,7 @@ def smoke() -> None:
 
         port = free_port()
         step(f"start gunicorn on 127.0.0.1:{port}")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "caseaudit.wsgi",
-                f"--bind=127.0.0.1:{port}",
-                "--workers=2",
-                "--timeout=60",
-                "--graceful-timeout=5",
-                # No control socket: nothing here uses it, and it would go in $HOME.
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            # Its own process group, so stopping it stops its workers too.
-            start_new_session=True,
-        )
+        server = start_gunicorn(env, port, workers=2)
         try:
             browser = Browser(port)
             wait_until_serving(browser, server)

@@ -14,6 +14,9 @@
     python -m bench indicators [options]     every performance indicator for one snapshot at
                                              scales 1 and 50 against a floor
                                              (bench/indicators_bench.py; --quick for a small run)
+    python -m bench load [options]           50 signed-in auditors for 60 s under gunicorn on
+                                             PostgreSQL: requests/s, p50/p95/p99, errors, lost
+                                             autosaves (bench/load_bench.py)
 
 Options with no benchmark named are the import benchmark's, as they always were.
 """
@@ -25,6 +28,7 @@ from bench import (
     cohort_bench,
     import_bench,
     indicators_bench,
+    load_bench,
     programme_bench,
     report_bench,
     while_importing,
@@ -37,6 +41,7 @@ BENCHMARKS = {
     "cohort": cohort_bench.run,
     "importing": while_importing.run,
     "indicators": indicators_bench.run,
+    "load": load_bench.run,
 }
 
 

@@ -56,7 +56,7 @@ PRODUCTION = ENVIRONMENT == "production"
 DATA_DIR = Path(env_str("CASEAUDIT_DATA_DIR", str(BASE_DIR / "var")))
 
 # Development only: a fixed key is fine because nothing real is ever stored there.
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105 # nosec B105
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
@@ -285,6 +285,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Without collectstatic (development, the demo): WhiteNoise finds static files where they are.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -292,6 +294,12 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Uploads are size-limited; larger imports go through the command line.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request larger than IMPORT_UPLOAD_MAX_BYTES is refused before any file in it is kept.
+FILE_UPLOAD_HANDLERS = [
+    "caseaudit.core.uploads.RefuseLargeUploads",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Scripts and styles only from caseaudit's own static files: no inline script, so markup
 # injected into a page cannot run (core/middleware.py sends it on every response). Images
@@ -299,6 +307,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# Nothing caseaudit does needs a camera, a microphone, the person's location or payments: a
+# page (or anything injected into one) may not ask for them.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,7 +10,7 @@ from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.models import Area, Assignment, Council, Team
 
 # Shown on the terminal by `make demo`. The demo holds synthetic data only.
-DEMO_PASSWORD = "audit-demo-council"  # noqa: S105
+DEMO_PASSWORD = "audit-demo-council"  # noqa: S105 # nosec B105
 
 
 @dataclass(frozen=True)

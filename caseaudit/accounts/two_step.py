@@ -135,5 +135,5 @@ def reset(user: User, *, by) -> None:
 
 
 def _clear(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(totp_secret="", totp_last_step=None)
+    User.objects.filter(pk=user.pk).update(totp_secret="", totp_last_step=None)  # nosec B106 # clearing the secret
     user.totp_secret, user.totp_last_step = "", None

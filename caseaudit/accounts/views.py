@@ -24,7 +24,7 @@ from caseaudit.core.forms import add_action_errors, form_data
 # enrolled, not yet confirmed.
 PENDING = "two_step_pending"
 PENDING_FOR = datetime.timedelta(minutes=5)
-NEW_SECRET = "two_step_new_secret"  # noqa: S105 (a session key, not a secret)
+NEW_SECRET = "two_step_new_secret"  # noqa: S105 (a session key, not a secret) # nosec B105
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,4 +1,5 @@
 import datetime
+import errno
 import logging
 from pathlib import Path
 
@@ -12,10 +13,17 @@ from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.cohorts import check_conditions
 from caseaudit.cases.models import CohortDefinition, ImportProblem, ImportRun
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.uploads import too_large_message
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".xlsx", ".csv", ".zip")
+# No space left, or the service's disk quota used up: either way the file cannot be kept.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_MESSAGE = (
+    "The file could not be kept for importing: the server has no room for it. Nothing was "
+    "saved. Tell your system administrator, and try again once they have made room."
+)
 
 
 def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> ImportRun:
@@ -24,9 +32,15 @@ def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> Imp
     if suffix not in UPLOAD_SUFFIXES:
         raise ValidationError("The selected file must be an .xlsx workbook, a .csv or a .zip")
     if uploaded.size > settings.IMPORT_UPLOAD_MAX_BYTES:
-        limit = settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"The selected file must be smaller than {limit} MB")
-    stored = uploads.store(uploaded, suffix)
+        raise ValidationError(too_large_message())
+    try:
+        stored = uploads.store(uploaded, suffix)
+    except OSError as error:
+        if error.errno not in DISK_FULL:
+            raise
+        # uploads.store has removed what it had written.
+        logger.error("No room to keep an upload in %s: %s", settings.UPLOAD_DIR, error)
+        raise ValidationError(DISK_FULL_MESSAGE) from error
     try:
         with transaction.atomic():
             run = ImportRun.objects.create(

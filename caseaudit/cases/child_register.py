@@ -165,7 +165,7 @@ class StagingArea:
         with self.writer.cursor() as cursor:
             names = ", ".join(quote(column) for column in list_columns)
             cursor.execute(
-                f"CREATE {kind} TABLE {table}{options} AS SELECT {names} "  # noqa: S608 (our own tables)
+                f"CREATE {kind} TABLE {table}{options} AS SELECT {names} "  # noqa: S608 (our own tables) # nosec B608
                 f"FROM {quote(list_table)} WHERE 1 = 0"
             )
             for name in added:
@@ -201,7 +201,7 @@ class StagingArea:
             for column in id_columns:
                 quoted = self.writer.ops.quote_name(column)
                 cursor.execute(
-                    f"UPDATE {table} SET {quoted} = CASE {quoted} {cases} END "  # noqa: S608
+                    f"UPDATE {table} SET {quoted} = CASE {quoted} {cases} END "  # noqa: S608 # nosec B608
                     f"WHERE {quoted} < 0"
                 )
 
@@ -212,7 +212,7 @@ class StagingArea:
         moved = _with_snapshot(columns, snapshot_id, quote)
         with self.db.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {quote(list_table)} ({names}) SELECT {moved} FROM {table}"  # noqa: S608
+                f"INSERT INTO {quote(list_table)} ({names}) SELECT {moved} FROM {table}"  # noqa: S608 # nosec B608
             )
             cursor.execute(f"DROP TABLE {table}")
 
@@ -352,14 +352,14 @@ class ChildRegister:
             # What the summary says needs doing, in one pass over it.
             fills = " OR ".join(f"(known_{n} IS NULL AND {n} IS NOT NULL)" for n in given)
             cursor.execute(
-                "SELECT SUM(CASE WHEN rows > 1 THEN 1 ELSE 0 END), "  # noqa: S608
+                "SELECT SUM(CASE WHEN rows > 1 THEN 1 ELSE 0 END), "  # noqa: S608 # nosec B608
                 f"SUM(CASE WHEN NOT is_new AND ({fills or 'FALSE'}) THEN 1 ELSE 0 END), "
                 f"SUM(CASE WHEN {_disagreeing(given)} THEN 1 ELSE 0 END) FROM {_IN_LIST}"
             )
             repeated, lacking, disagreeing = (count or 0 for count in cursor.fetchone())
             values = ", ".join(f"f.{n}" if n in given else "NULL" for n in ATTRIBUTES)
             cursor.execute(
-                f"INSERT INTO {_REGISTER} (la_child_id, id, existed, {', '.join(ATTRIBUTES)}) "  # noqa: S608
+                f"INSERT INTO {_REGISTER} (la_child_id, id, existed, {', '.join(ATTRIBUTES)}) "  # noqa: S608 # nosec B608
                 f"SELECT f.la_child_id, f.id, f.existed, {values} FROM {_IN_LIST} f "
                 "WHERE f.is_new"
             )
@@ -367,7 +367,7 @@ class ChildRegister:
                 kept = ", ".join(f"{n} = COALESCE({_REGISTER}.{n}, f.{n})" for n in given)
                 lacks = " OR ".join(f"(f.known_{n} IS NULL AND f.{n} IS NOT NULL)" for n in given)
                 cursor.execute(
-                    f"UPDATE {_REGISTER} SET {kept} FROM {_IN_LIST} f "  # noqa: S608
+                    f"UPDATE {_REGISTER} SET {kept} FROM {_IN_LIST} f "  # noqa: S608 # nosec B608
                     f"WHERE {_REGISTER}.la_child_id = f.la_child_id AND NOT f.is_new "
                     f"AND ({lacks})"
                 )
@@ -387,7 +387,7 @@ class ChildRegister:
             # In the children's order: a child's rows sit together, as the child's page reads
             # them, and the (snapshot, child) index is filled from one end.
             cursor.execute(
-                f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608
+                f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608 # nosec B608
                 f"SELECT {moved}, f.id FROM {rows.table} s "
                 f"JOIN {_IN_LIST} f ON f.la_child_id = s.la_child_id ORDER BY f.id"
             )
@@ -401,7 +401,7 @@ class ChildRegister:
         with self.db.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {rows.table} ADD COLUMN child_id bigint")
             cursor.execute(
-                f"UPDATE {rows.table} SET child_id = f.id FROM {_IN_LIST} f "  # noqa: S608
+                f"UPDATE {rows.table} SET child_id = f.id FROM {_IN_LIST} f "  # noqa: S608 # nosec B608
                 f"WHERE f.la_child_id = {rows.table}.la_child_id"
             )
             cursor.execute(f"DROP TABLE {_IN_LIST}")
@@ -418,19 +418,19 @@ class ChildRegister:
             # Under the write lock, counting on from the highest id ever used (AUTOINCREMENT
             # never reuses one) is safe: provisional -n becomes that highest id + n.
             cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 # nosec B608
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
                 [table],
             )
             base = int(cursor.fetchone()[0])
-            cursor.execute(f"UPDATE {_REGISTER} SET id = {base} - id WHERE id < 0")  # noqa: S608
+            cursor.execute(f"UPDATE {_REGISTER} SET id = {base} - id WHERE id < 0")  # noqa: S608 # nosec B608
             real = f"CASE WHEN s.child_id < 0 THEN {base} - s.child_id ELSE s.child_id END"
             for rows in self._settled:
                 names = ", ".join(quote(column) for column in rows.list_columns)
                 moved = _with_snapshot(rows.list_columns, snapshot.pk, quote, prefix="s.")
                 # In the children's order, as ``settle`` writes them.
                 cursor.execute(
-                    f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608
+                    f"INSERT INTO {quote(rows.list_table)} ({names}, child_id) "  # noqa: S608 # nosec B608
                     f"SELECT {moved}, {real} AS real_child_id FROM {rows.table} s "
                     "ORDER BY real_child_id"
                 )
@@ -448,7 +448,7 @@ class ChildRegister:
             for name in given
         )
         per_child = (
-            f"SELECT la_child_id, COUNT(*) AS rows, MIN(row_number) AS first_row{aggregates} "  # noqa: S608
+            f"SELECT la_child_id, COUNT(*) AS rows, MIN(row_number) AS first_row{aggregates} "  # noqa: S608 # nosec B608
             f"FROM {rows.table} GROUP BY la_child_id"
         )
         if self.council_had_children:
@@ -464,7 +464,7 @@ class ChildRegister:
             new_id = self._new_id_sql(cursor)
             cursor.execute(f"DROP TABLE IF EXISTS {_IN_LIST}")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {_IN_LIST} AS SELECT g.*, "  # noqa: S608
+                f"CREATE TEMPORARY TABLE {_IN_LIST} AS SELECT g.*, "  # noqa: S608 # nosec B608
                 f"COALESCE(r.id, {stored_id}{new_id}) AS id, r.id IS NULL AS is_new, "
                 f"COALESCE(r.existed, {existed}) AS existed{known} FROM ({per_child}) g "
                 f"LEFT JOIN {_REGISTER} r ON r.la_child_id = g.la_child_id {stored} "
@@ -474,7 +474,7 @@ class ChildRegister:
                 f"ORDER BY g.la_child_id{_BYTE_ORDER if self.db.vendor == 'postgresql' else ''}"
             )
             if self._next_id is not None or self.deferred:
-                cursor.execute(f"SELECT COUNT(*) FROM {_IN_LIST}")  # noqa: S608
+                cursor.execute(f"SELECT COUNT(*) FROM {_IN_LIST}")  # noqa: S608 # nosec B608
                 counted = cursor.fetchone()[0]
                 if self.deferred:
                     self._provisional += counted
@@ -488,20 +488,20 @@ class ChildRegister:
             disagree = ", ".join(
                 f"SUM(CASE WHEN {name}_low <> {name}_high THEN 1 ELSE 0 END)" for name in given
             )
-            cursor.execute(f"SELECT {disagree} FROM {_IN_LIST}")  # noqa: S608
+            cursor.execute(f"SELECT {disagree} FROM {_IN_LIST}")  # noqa: S608 # nosec B608
             counts = cursor.fetchone()
             for name, count in zip(given, counts, strict=True):
                 if not count:
                     continue
                 # Where a child's rows disagree, the first row giving a value is the one kept.
                 firsts = (
-                    f"SELECT s.la_child_id, s.{name}, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608
+                    f"SELECT s.la_child_id, s.{name}, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608 # nosec B608
                     f"s.la_child_id ORDER BY s.row_number) AS position FROM {rows.table} s "
                     f"WHERE s.{name} IS NOT NULL AND s.la_child_id IN (SELECT la_child_id "
                     f"FROM {_IN_LIST} WHERE {name}_low <> {name}_high)"
                 )
                 cursor.execute(
-                    f"UPDATE {_IN_LIST} SET {name} = f.{name} FROM ({firsts}) f "  # noqa: S608
+                    f"UPDATE {_IN_LIST} SET {name} = f.{name} FROM ({firsts}) f "  # noqa: S608 # nosec B608
                     f"WHERE f.position = 1 AND {_IN_LIST}.la_child_id = f.la_child_id"
                 )
 
@@ -519,7 +519,7 @@ class ChildRegister:
             # SQLite: the import's transaction holds the database's only write lock, so
             # counting on from the highest id ever used (AUTOINCREMENT never reuses one) is safe.
             cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 # nosec B608
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
                 [table],
             )
@@ -536,7 +536,7 @@ class ChildRegister:
         )
         pairs = ", ".join(f"s.{name}, r.{name}" for name in given)
         total, shown = self._count_and_show(
-            f"FROM {rows.table} s JOIN {_REGISTER} r ON r.la_child_id = s.la_child_id "  # noqa: S608
+            f"FROM {rows.table} s JOIN {_REGISTER} r ON r.la_child_id = s.la_child_id "  # noqa: S608 # nosec B608
             f"WHERE s.la_child_id IN (SELECT la_child_id FROM {_IN_LIST} "
             f"WHERE {_disagreeing(given)}) AND ({differs})",
             f"s.row_number, s.la_child_id, {pairs}",
@@ -549,7 +549,7 @@ class ChildRegister:
         """Rows that repeat an earlier row's child (and key date) in the list."""
         partition = "la_child_id" if key_column is None else f"la_child_id, {key_column}"
         repeated = (
-            f"SELECT row_number, la_child_id, MIN(row_number) OVER (PARTITION BY {partition}) "  # noqa: S608
+            f"SELECT row_number, la_child_id, MIN(row_number) OVER (PARTITION BY {partition}) "  # noqa: S608 # nosec B608
             f"AS first_row FROM {rows.table} "
             f"WHERE la_child_id IN (SELECT la_child_id FROM {_IN_LIST} WHERE rows > 1)"
         )
@@ -584,7 +584,7 @@ class ChildRegister:
                 # Children the council already had are found through their index.
                 cursor.execute("SET LOCAL enable_nestloop = on")
             cursor.execute(
-                f"SELECT COUNT(*), SUM(CASE WHEN existed THEN 0 ELSE 1 END) FROM {_REGISTER}"  # noqa: S608
+                f"SELECT COUNT(*), SUM(CASE WHEN existed THEN 0 ELSE 1 END) FROM {_REGISTER}"  # noqa: S608 # nosec B608
             )
             total, created = cursor.fetchone()
             total, created = total or 0, created or 0
@@ -607,7 +607,7 @@ class ChildRegister:
                 team = worker = "NULL"
                 joined = f"{_REGISTER} s"
             cursor.execute(
-                f"INSERT INTO {child} (id, council_id, la_child_id, gender, ethnicity, "  # noqa: S608
+                f"INSERT INTO {child} (id, council_id, la_child_id, gender, ethnicity, "  # noqa: S608 # nosec B608
                 "date_of_birth, disability, uasc, allocated_team_id, allocated_worker_id, "
                 "last_snapshot_id) "
                 f"SELECT s.id, {council_id}, s.la_child_id, COALESCE(s.gender, ''), "
@@ -621,7 +621,7 @@ class ChildRegister:
                     for name in ATTRIBUTES
                 )
                 cursor.execute(
-                    f"SELECT COUNT(*) FROM {_REGISTER} s JOIN {child} c ON c.id = s.id "  # noqa: S608
+                    f"SELECT COUNT(*) FROM {_REGISTER} s JOIN {child} c ON c.id = s.id "  # noqa: S608 # nosec B608
                     f"WHERE s.existed AND ({changed})"
                 )
                 updated = cursor.fetchone()[0]
@@ -629,14 +629,14 @@ class ChildRegister:
                     f"{name} = COALESCE(s.{name}, {child}.{name})" for name in ATTRIBUTES
                 )
                 cursor.execute(
-                    f"UPDATE {child} SET {keep}, allocated_team_id = a.team_id, "  # noqa: S608
+                    f"UPDATE {child} SET {keep}, allocated_team_id = a.team_id, "  # noqa: S608 # nosec B608
                     f"allocated_worker_id = a.worker_id, last_snapshot_id = {snapshot_id} "
                     f"FROM {joined} WHERE {child}.id = s.id AND s.existed"
                 )
             if is_latest:
                 # Children in no list any more are no longer allocated to anyone.
                 cursor.execute(
-                    f"UPDATE {child} SET allocated_team_id = NULL, allocated_worker_id = NULL "  # noqa: S608
+                    f"UPDATE {child} SET allocated_team_id = NULL, allocated_worker_id = NULL "  # noqa: S608 # nosec B608
                     f"WHERE council_id = {council_id} AND (last_snapshot_id IS NULL OR "
                     f"last_snapshot_id <> {snapshot_id}) AND (allocated_team_id IS NOT NULL "
                     "OR allocated_worker_id IS NOT NULL)"
@@ -662,14 +662,14 @@ def allocation_sql(allocating: Sequence[AllocatingList]) -> str:
         return f"{source.rank} + {ended}"
 
     candidates = " UNION ALL ".join(
-        f"SELECT child_id, allocated_team_id AS team_id, allocated_worker_id AS worker_id, "  # noqa: S608 (our own tables)
+        f"SELECT child_id, allocated_team_id AS team_id, allocated_worker_id AS worker_id, "  # noqa: S608 (our own tables) # nosec B608
         f"{priority(source)} AS priority, row_number FROM {source.table} "
         "WHERE snapshot_id = %s "
         "AND (allocated_team_id IS NOT NULL OR allocated_worker_id IS NOT NULL)"
         for source in allocating
     )
     return (
-        "SELECT child_id, team_id, worker_id FROM (SELECT child_id, team_id, worker_id, "  # noqa: S608
+        "SELECT child_id, team_id, worker_id FROM (SELECT child_id, team_id, worker_id, "  # noqa: S608 # nosec B608
         "ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY priority, row_number) AS position "
         f"FROM ({candidates}) candidates) ranked WHERE position = 1"
     )

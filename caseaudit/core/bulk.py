@@ -39,7 +39,7 @@ def insert_rows(
         placeholders = ", ".join(["%s"] * len(columns))
         prepared = [tuple(_for_sqlite(value) for value in row) for row in rows]
         cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 # nosec B608
             prepared,
         )
         return len(prepared)

@@ -21,7 +21,8 @@ class HtmxMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """``CONTENT_SECURITY_POLICY`` on every response that does not set its own.
+    """``CONTENT_SECURITY_POLICY`` on every response that does not set its own, and
+    ``PERMISSIONS_POLICY`` (the browser features no page may use) on every response.
 
     The policy allows no inline script, so markup injected into a page cannot run. A view may
     send a stricter policy of its own (a report's downloadable HTML runs no script at all).
@@ -33,6 +34,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
 

@@ -51,7 +51,7 @@ def _reseal(
     head = apps.get_model("core", "ChainHead").objects.filter(chain=chain).first()
     connection = schema_editor.connection
     table = connection.ops.quote_name(model._meta.db_table)
-    update = f"UPDATE {table} SET previous_digest = %s, digest = %s WHERE sequence = %s"  # noqa: S608
+    update = f"UPDATE {table} SET previous_digest = %s, digest = %s WHERE sequence = %s"  # noqa: S608 # nosec B608
     # Lifting the triggers also puts them back as they are now: UPDATE and DELETE refused.
     with protection_lifted(connection, [model._meta.db_table]):
         if head is None or head.length == 0:

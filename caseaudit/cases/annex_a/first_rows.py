@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - Excel's own parts, DTDs refused below
+import xml.etree.ElementTree as ET  # noqa: S405 - Excel's own parts, DTDs refused below # nosec B405
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path

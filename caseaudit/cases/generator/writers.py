@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import pickle
+import pickle  # nosec B403 # our own spool file
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -134,7 +134,7 @@ class XlsxReturnWriter:
 
     def _spooled_rows(self, number: int) -> Iterator[list[object]]:
         with (Path(self._spool_dir.name) / f"{number}.spool").open("rb") as handle:
-            unpickler = pickle.Unpickler(handle)  # noqa: S301 (our own spool, just written)
+            unpickler = pickle.Unpickler(handle)  # noqa: S301 (our own spool, just written) # nosec B301
             for _row in range(self._counts[number]):
                 yield unpickler.load()
 

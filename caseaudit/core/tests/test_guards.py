@@ -14,8 +14,8 @@ from caseaudit.accounts.choices import AccessAction
 from caseaudit.accounts.models import AccessLog
 from caseaudit.core import guards
 
-# Pages anyone may open, signed in or not: signing in itself.
-PUBLIC = {"accounts:login", "accounts:sign_in_code"}
+# Pages anyone may open, signed in or not: signing in itself, and the site's icon.
+PUBLIC = {"accounts:login", "accounts:sign_in_code", "favicon"}
 # Django's own pages, with their own permission checks.
 EXCLUDED_NAMESPACES = {"admin"}
 

@@ -31,6 +31,22 @@ def test_every_page_has_the_content_security_policy(client, people):
         assert client.get(url)["Content-Security-Policy"] == POLICY, url
 
 
+def test_every_page_says_which_browser_features_it_may_not_use(client, people):
+    """Permissions-Policy, Referrer-Policy and the other headers Django's SecurityMiddleware
+    sets, signed in or not, on pages and on errors."""
+    client.force_login(people.qa_lead)
+    for url in (reverse("accounts:login"), reverse("home"), "/no-such-page/"):
+        response = client.get(url)
+        policy = dict(
+            feature.strip().split("=") for feature in response["Permissions-Policy"].split(",")
+        )
+        assert {"camera", "microphone", "geolocation", "payment"} <= set(policy), url
+        assert set(policy.values()) == {"()"}, url
+        assert response["Referrer-Policy"] == "same-origin", url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+
+
 def test_pages_for_a_signed_in_person_are_never_stored(client, people):
     client.force_login(people.qa_lead)
     for url in (reverse("home"), reverse("organisation:index"), "/no-such-page/"):

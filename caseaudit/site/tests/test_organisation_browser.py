@@ -117,6 +117,8 @@ def test_if_the_access_log_cannot_be_written_the_page_is_refused(
     assert response.status_code == 500
     assert colleague.name not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+    # Not mistaken for the database being away: that page says to try again shortly.
+    assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
 def test_organisation_pages_cost_the_same_whatever_the_number_of_teams(client, db):
