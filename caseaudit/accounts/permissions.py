@@ -120,6 +120,24 @@ def can_read_internal_reports(user) -> bool:
     )
 
 
+def can_prepare_thematic_reports(user) -> bool:
+    """Choose thematic audits for an overview report, preview and publish it: the leads of
+    thematic audits (an inspection lead from the audits they lead, the QA lead from all)."""
+    return can_lead_thematic_audits(user)
+
+
+def can_prepare_performance_packs(user) -> bool:
+    """Prepare and publish the select-committee performance pack: the QA lead, who publishes
+    the council's other reports."""
+    return can_publish_reports(user)
+
+
+def can_prepare_a_report(user) -> bool:
+    """Any of the report kinds besides the highlight report (the page then asks the kind's
+    own rule)."""
+    return can_prepare_thematic_reports(user) or can_prepare_performance_packs(user)
+
+
 def can_read_reports(user) -> bool:
     """Published highlight reports. They are aggregate, small numbers are suppressed and no
     child is identifiable, so they go to everyone who oversees or does the auditing, and to

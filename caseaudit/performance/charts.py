@@ -72,17 +72,23 @@ def _figure(indicator: Indicator, points):
     return figure
 
 
+def image(indicator: Indicator, points, fmt: str = "svg") -> bytes:
+    """The chart of ``points`` ((date, figure), from ``plotted``) as SVG or PNG bytes: the page
+    and a report's HTML and PDF show the SVG, a Word document the PNG."""
+    buffer = io.BytesIO()
+    with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
+        figure = _figure(indicator, points)
+        try:
+            figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+        finally:
+            pyplot.close(figure)
+    return buffer.getvalue()
+
+
 def trend_src(indicator: Indicator, history) -> str:
     """The chart as a ``data:`` URI for an ``<img>`` (the page's policy allows them), or ""
     when there is nothing to plot."""
     points = plotted(history)
     if not points:
         return ""
-    buffer = io.BytesIO()
-    with pyplot.rc_context({"svg.hashsalt": "caseaudit", "font.family": FONT}):
-        figure = _figure(indicator, points)
-        try:
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        finally:
-            pyplot.close(figure)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/svg+xml;base64," + base64.b64encode(image(indicator, points)).decode("ascii")

@@ -479,12 +479,19 @@ def dashboard(snapshot: Snapshot, figures: dict[str, Figure], user) -> dict[str,
     as its indicator's page publishes it, breakdowns and all."""
     if not permissions.sees_aggregates_only(user):
         return {code: exact(figure) for code, figure in figures.items()}
-    shown: dict[str, Shown] = {}
+    pages = published_pages(snapshot, figures)
+    return {code: pages[code].figure for code in figures}
+
+
+def published_pages(snapshot: Snapshot, figures: dict[str, Figure]) -> dict[str, Page]:
+    """Every indicator in ``figures`` as its page publishes it to an aggregate-only reader,
+    breakdowns and all, each family suppressed together (``published_at``): the dashboard's
+    figures and the select-committee pack's."""
+    pages: dict[str, Page] = {}
     for indicator in (figure.indicator for figure in figures.values()):
-        if indicator.code not in shown:
-            pages = published_at(snapshot, family(indicator), figures)
-            shown.update((code, found.figure) for code, found in pages.items())
-    return {code: shown[code] for code in figures}
+        if indicator.code not in pages:
+            pages.update(published_at(snapshot, family(indicator), figures))
+    return {code: pages[code] for code in figures}
 
 
 def history(

@@ -69,6 +69,9 @@ def index(request):
             "not_in_annex_a": NOT_IN_ANNEX_A,
             "caseloads": caseloads(snapshot),
             "can_see_trackers": permissions.can_see_trackers(request.user),
+            # The select-committee pack (the reports app) is linked to, for those it is for.
+            "may_prepare_pack": permissions.can_prepare_performance_packs(request.user),
+            "may_read_packs": permissions.can_read_reports(request.user),
         },
     )
 

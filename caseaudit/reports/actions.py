@@ -5,7 +5,7 @@ tests call these."""
 import datetime
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +16,7 @@ from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_label
-from caseaudit.reports import formats, periods
+from caseaudit.reports import formats, kinds, periods
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.choices import (
@@ -27,8 +27,8 @@ from caseaudit.reports.choices import (
     ReportStatus,
     Section,
 )
-from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
-from caseaudit.reports.render_html import render_body
+from caseaudit.reports.models import Exemplar, HighlightReport, KindReport, Narrative, ReportFile
+from caseaudit.reports.render_html import render_body, render_kind_body
 from caseaudit.reports.sections import redact_child
 from caseaudit.reports.transitions import REPORT
 
@@ -460,3 +460,87 @@ def remove_exemplar(exemplar: Exemplar, *, by) -> None:
     before = snapshot(exemplar, EXEMPLAR_FIELDS)
     record_change(exemplar, by=by, action="deleted", before=before, after={})
     exemplar.delete()
+
+
+# Every other kind of report (``reports.kinds``) ------------------------------------------------
+
+KIND_REPORT_FIELDS = ["council", "kind", "parameters", "title", "status", "published_by"]
+
+
+@transaction.atomic
+def start_kind_report(council, *, kind: str, parameters: dict, by) -> KindReport:
+    """A draft of ``kind`` covering ``parameters`` (checked by the kind, for ``by``)."""
+    if kind not in kinds.KINDS:
+        raise ValidationError("Choose a kind of report.")
+    chosen = kinds.KINDS[kind]
+    if by is not None and not chosen.may_prepare(by):
+        raise PermissionDenied(f"You cannot prepare a {chosen.label.lower()}.")
+    parameters = chosen.clean(council, parameters, by)
+    report = KindReport.objects.create(
+        council=council,
+        kind=kind,
+        parameters=parameters,
+        title=chosen.title(parameters),
+        created_by=by,
+    )
+    record_change(
+        report,
+        by=by,
+        action="created",
+        after=snapshot(report, KIND_REPORT_FIELDS),
+        reason=f"Draft {chosen.label.lower()} started",
+    )
+    return report
+
+
+def preview_kind(report: KindReport, edition: str = Edition.PUBLIC) -> dict:
+    return kinds.build(report, edition=edition)
+
+
+def publish_kind_report(report: KindReport, *, by, today=None) -> KindReport:
+    """Build the report once more and freeze it, its page and its files (both editions): nothing
+    that happens to the data afterwards changes it. Built and rendered first, outside any
+    transaction; then one short transaction publishes it all or nothing."""
+    report = KindReport.objects.select_related("council").get(pk=report.pk)
+    rules.PUBLISH_KIND_REPORT.check(by, report)
+    editions = {
+        edition: kinds.build(report, edition=edition, today=today)
+        for edition in (Edition.PUBLIC, Edition.INTERNAL)
+    }
+    files = [
+        ReportFile(
+            edition=edition,
+            format=fmt,
+            filename=formats.filename(built, fmt),
+            content_type=formats.RENDERINGS[fmt].content_type,
+            content=(content := formats.render(built, fmt)),
+            size=len(content),
+        )
+        for edition, built in editions.items()
+        for fmt in Format.values
+    ]
+    data = editions[Edition.PUBLIC]
+    with transaction.atomic():
+        before = snapshot(report, KIND_REPORT_FIELDS)
+        report, _ = transitions.move_row(
+            report,
+            ReportStatus.PUBLISHED,
+            transitions=REPORT,
+            data=data,
+            html=render_kind_body(data),
+            title=data["title"],
+            published_by=by,
+            published_at=clock.now(),
+        )
+        for file in files:
+            file.kind_report = report
+        ReportFile.objects.bulk_create(files)
+        record_change(
+            report,
+            by=by,
+            action="changed",
+            before=before,
+            after=snapshot(report, KIND_REPORT_FIELDS),
+            reason="Published",
+        )
+    return report

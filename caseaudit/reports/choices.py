@@ -45,6 +45,14 @@ class ReflectionQuestion(models.TextChoices):
     DO_DIFFERENTLY = "do_differently", "What would you do differently?"
 
 
+class ReportKind(models.TextChoices):
+    """The reports besides the highlight report, each built by its module of ``reports.kinds``
+    into the one document shape (``reports.document``) that every format renders."""
+
+    THEMATIC = "thematic", "Thematic overview report"
+    COMPENDIUM = "compendium", "Select-committee performance pack"
+
+
 class Format(models.TextChoices):
     HTML = "html", "HTML"
     PDF = "pdf", "PDF"

@@ -9,10 +9,13 @@ from django.db import transaction
 
 from caseaudit.audits.actions import programme
 from caseaudit.audits.models import ProgrammeMonth
+from caseaudit.cases.models import Snapshot
 from caseaudit.reports import actions, candidates
-from caseaudit.reports.choices import ExemplarKind, ReportStatus, Section
-from caseaudit.reports.models import HighlightReport
+from caseaudit.reports.choices import ExemplarKind, ReportKind, ReportStatus, Section
+from caseaudit.reports.models import HighlightReport, KindReport
 from caseaudit.reports.periods import STILL_OPEN, reportable_months
+from caseaudit.thematic.choices import ThematicStatus
+from caseaudit.thematic.models import ThematicAudit
 
 NARRATIVE = {
     Section.INTRODUCTION: "This report sets out the findings of last month's case audits, "
@@ -65,3 +68,41 @@ def _choose(audit, **choice) -> None:
         # Any other refusal is a fault in the demo, and must not pass unseen.
         if "already been chosen" not in " ".join(error.messages):
             raise
+
+
+def publish_thematic_overview(council, *, qa_lead, today: datetime.date) -> KindReport | None:
+    """Once: the QA lead's overview of the thematic audits that have reported (the seeds'
+    overview reports cover the audits finished and in reporting)."""
+    if KindReport.objects.filter(
+        council=council, kind=ReportKind.THEMATIC, status=ReportStatus.PUBLISHED
+    ).exists():
+        return None
+    ids = list(
+        ThematicAudit.objects.filter(
+            council=council, status__in=(ThematicStatus.REPORTING, ThematicStatus.COMPLETE)
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return None
+    draft = actions.start_kind_report(
+        council, kind=ReportKind.THEMATIC, parameters={"audits": ids}, by=qa_lead
+    )
+    return actions.publish_kind_report(draft, by=qa_lead, today=today)
+
+
+def publish_select_committee_pack(council, *, qa_lead, today: datetime.date) -> KindReport | None:
+    """Once: the pack for the latest case data, as the QA lead prepares it for the committee."""
+    if KindReport.objects.filter(
+        council=council, kind=ReportKind.COMPENDIUM, status=ReportStatus.PUBLISHED
+    ).exists():
+        return None
+    latest = Snapshot.objects.filter(council=council).order_by("-as_at").first()
+    if latest is None:
+        return None
+    draft = actions.start_kind_report(
+        council,
+        kind=ReportKind.COMPENDIUM,
+        parameters={"as_at": latest.as_at.isoformat()},
+        by=qa_lead,
+    )
+    return actions.publish_kind_report(draft, by=qa_lead, today=today)

@@ -13,10 +13,17 @@ class Rendering:
     extension: str
 
 
-def _html(data: dict) -> bytes:
-    from caseaudit.reports.render_html import render_document
+def is_highlight(data: dict) -> bool:
+    """The highlight report has templates of its own; every other kind is a
+    ``reports.document``."""
+    return data.get("kind", "highlight") == "highlight"
 
-    return render_document(data).encode("utf-8")
+
+def _html(data: dict) -> bytes:
+    from caseaudit.reports.render_html import render_document, render_kind_document
+
+    render = render_document if is_highlight(data) else render_kind_document
+    return render(data).encode("utf-8")
 
 
 def _pdf(data: dict) -> bytes:
@@ -26,9 +33,9 @@ def _pdf(data: dict) -> bytes:
 
 
 def _docx(data: dict) -> bytes:
-    from caseaudit.reports.render_docx import render_docx
+    from caseaudit.reports.render_docx import render_docx, render_kind_docx
 
-    return render_docx(data)
+    return (render_docx if is_highlight(data) else render_kind_docx)(data)
 
 
 def _xlsx(data: dict) -> bytes:
@@ -57,6 +64,9 @@ def render(data: dict, fmt: str) -> bytes:
 
 
 def filename(data: dict, fmt: str) -> str:
+    if not is_highlight(data):
+        internal = "-internal" if data.get("edition") == Edition.INTERNAL else ""
+        return f"{data['slug']}{internal}.{RENDERINGS[fmt].extension}"
     period = data["from"] if data["from"] == data["to"] else f"{data['from']}-to-{data['to']}"
     internal = "-internal" if data.get("edition") == Edition.INTERNAL else ""
     return f"audit-highlight-report-{period}{internal}.{RENDERINGS[fmt].extension}"

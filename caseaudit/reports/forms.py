@@ -3,6 +3,8 @@ live in ``actions``."""
 
 import datetime
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from caseaudit.core.forms import lock_version_field
@@ -92,3 +94,59 @@ class ExemplarForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "The text must be 2,000 characters or fewer"},
     )
+
+
+# Every other kind of report (``reports.kinds``) ------------------------------------------------
+
+
+def _kind_helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields, Button.primary("submit", button))
+    return helper
+
+
+class ThematicAuditsForm(forms.Form):
+    """The thematic audits an overview report covers, from those the person may see."""
+
+    audits = forms.MultipleChoiceField(
+        label="Thematic audits",
+        help_text="Select every thematic audit the report covers.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one thematic audit",
+            "invalid_choice": "Select thematic audits from the list",
+        },
+    )
+
+    def __init__(self, data=None, *, audits):
+        super().__init__(data)
+        self.fields["audits"].choices = [
+            (str(audit.pk), f"{audit.title} ({audit.get_status_display().lower()})")
+            for audit in audits
+        ]
+        self.helper = _kind_helper(Field.checkboxes("audits"), button="Preview the report")
+
+    def parameters(self) -> dict:
+        return {"audits": [int(pk) for pk in self.cleaned_data["audits"]]}
+
+
+class PackForm(forms.Form):
+    """The date of the case data a select-committee pack reports."""
+
+    def __init__(self, data=None, *, dates: list[datetime.date]):
+        super().__init__(data)
+        self.fields["as_at"] = forms.ChoiceField(
+            label="Case data as at",
+            help_text="The pack shows the indicators for this date, and their trend up to it.",
+            choices=[(day.isoformat(), f"{day:%-d %B %Y}") for day in dates],
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select the date of the case data",
+                "invalid_choice": "Select a date from the list",
+            },
+        )
+        self.helper = _kind_helper(Field.radios("as_at"), button="Preview the pack")
+
+    def parameters(self) -> dict:
+        return {"as_at": self.cleaned_data["as_at"]}

@@ -16,6 +16,7 @@ from caseaudit.reports.choices import (
     ExemplarKind,
     Format,
     ReflectionQuestion,
+    ReportKind,
     ReportStatus,
     Section,
 )
@@ -133,11 +134,52 @@ class HighlightReport(models.Model):
         return self.status == ReportStatus.PUBLISHED
 
 
+class KindReport(models.Model):
+    """A thematic overview report or a select-committee pack (``choices.ReportKind``): what it
+    covers (``parameters``: the thematic audits chosen, or the date of the case data), a draft
+    built from live data until published, then frozen like a highlight report: its data, the
+    rendered body and its files never change afterwards."""
+
+    council = models.ForeignKey("organisation.Council", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=15, choices=ReportKind.choices)
+    # ``reports.kinds``: {"audits": [ids]} for a thematic overview, {"as_at": "YYYY-MM-DD"}
+    # for a pack.
+    parameters = models.JSONField(default=dict)
+    title = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    published_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    html = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["council", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
+
+
 class ReportFile(models.Model):
     """A published report's file, stored in the database so every app process serves the same
-    bytes without a shared disk."""
+    bytes without a shared disk: a highlight report's, or a ``KindReport``'s."""
 
-    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="files")
+    report = models.ForeignKey(
+        HighlightReport, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    kind_report = models.ForeignKey(
+        KindReport, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
     edition = models.CharField(max_length=10, choices=Edition.choices, default=Edition.PUBLIC)
     format = models.CharField(max_length=5, choices=Format.choices)
     filename = models.CharField(max_length=200)
@@ -150,7 +192,16 @@ class ReportFile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "edition", "format"], name="one_file_per_edition_and_format"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind_report", "edition", "format"],
+                name="one_kind_file_per_edition_and_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(report__isnull=True, kind_report__isnull=False)
+                | Q(report__isnull=False, kind_report__isnull=True),
+                name="report_file_of_one_report",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ and Heading 2 styles (so Word's navigation pane and contents work), real tables,
 as a picture with alt text and its data table beneath; A4 pages numbered "Page n of m", British
 English for the spelling checker and screen readers, and the document's properties filled in."""
 
+import datetime
 import io
 
 from docx import Document
@@ -294,6 +295,73 @@ def render_docx(data: dict) -> bytes:
             paragraph.add_run(f"{definition['term']}: ").bold = True
             paragraph.add_run(definition["meaning"])
 
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# Every other kind of report (``reports.document``) ---------------------------------------------
+
+
+def _chart_picture(document, chart: dict) -> None:
+    # matplotlib is loaded only when a report with a chart is rendered.
+    from caseaudit.performance import charts as trend_charts
+    from caseaudit.performance.indicators import INDICATORS
+
+    points = [(datetime.date.fromisoformat(day), value) for day, value in chart["points"]]
+    if not points:
+        return
+    png = trend_charts.image(INDICATORS[chart["indicator"]], points, "png")
+    picture = document.add_picture(io.BytesIO(png), width=Inches(6.0))
+    picture._inline.docPr.set("descr", chart["alt"])
+    picture._inline.docPr.set("title", "Trend chart")
+
+
+def render_kind_docx(data: dict) -> bytes:
+    """A ``reports.document`` as Word: the same page set-up, language and table style as the
+    highlight report's, its sections as Heading 1 and their parts as Heading 2."""
+    document = Document()
+    properties = document.core_properties
+    properties.title = data["title"]
+    properties.author = data["council"]
+    properties.subject = data["subject"]
+    properties.category = "Quality assurance"
+    properties.comments = (
+        INTERNAL_WARNING if data.get("edition") == Edition.INTERNAL else SUPPRESSED_NOTE
+    )
+    _british_english(document)
+    _a4_with_page_numbers(document)
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.add_heading(data["title"], level=0)
+    document.add_paragraph(data["council"])
+    document.add_paragraph(f"Figures as at: {data['as_at']}")
+    for text in data["introduction"]:
+        _paragraphs(document, text)
+    for part in data["sections"]:
+        document.add_heading(part["heading"], level=part["level"] - 1)
+        for block in part["blocks"]:
+            match block["type"]:
+                case "paragraph":
+                    _paragraphs(document, block["text"])
+                case "list":
+                    for item in block["items"]:
+                        document.add_paragraph(item, style="List Bullet")
+                case "facts":
+                    for fact in block["facts"]:
+                        paragraph = document.add_paragraph()
+                        paragraph.add_run(f"{fact['term']}: ").bold = True
+                        paragraph.add_run(str(fact["value"]))
+                case "table":
+                    _table(document, block["table"])
+                case "chart":
+                    _chart_picture(document, block["chart"])
+    if data.get("definitions"):
+        document.add_heading("Definitions", level=1)
+        for definition in data["definitions"]:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{definition['term']}: ").bold = True
+            paragraph.add_run(definition["meaning"])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 """The report as HTML: the body for the page, and a whole document for the HTML file and the
 PDF. One template (``reports/highlight/_report.html``) for all three."""
 
+import base64
+import datetime
 from math import ceil
 
 from django.template.loader import render_to_string
@@ -115,3 +117,46 @@ def render_body(data: dict, *, draft: bool = False) -> str:
 
 def render_document(data: dict, *, for_print: bool = False) -> str:
     return render_to_string("reports/highlight/document.html", context(data, for_print=for_print))
+
+
+# Every other kind of report (``reports.document``) ---------------------------------------------
+
+
+def _chart_src(chart: dict) -> str:
+    # matplotlib is loaded only when a report with a chart is rendered.
+    from caseaudit.performance import charts as trend_charts
+    from caseaudit.performance.indicators import INDICATORS
+
+    points = [(datetime.date.fromisoformat(day), value) for day, value in chart["points"]]
+    if not points:
+        return ""
+    svg = trend_charts.image(INDICATORS[chart["indicator"]], points)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def document_context(data: dict, *, for_print: bool = False) -> dict:
+    sections = []
+    for part in data["sections"]:
+        blocks = []
+        for block in part["blocks"]:
+            if block["type"] == "table":
+                block = {**block, "table": printed(block["table"], for_print=for_print)}
+            elif block["type"] == "chart":
+                block = {**block, "src": _chart_src(block["chart"])}
+            blocks.append(block)
+        sections.append({**part, "blocks": blocks})
+    return {
+        "data": data,
+        "sections": sections,
+        "internal_warning": INTERNAL_WARNING if data.get("edition") == Edition.INTERNAL else "",
+    }
+
+
+def render_kind_body(data: dict) -> str:
+    return render_to_string("reports/document/_body.html", document_context(data))
+
+
+def render_kind_document(data: dict, *, for_print: bool = False) -> str:
+    return render_to_string(
+        "reports/document/document.html", document_context(data, for_print=for_print)
+    )

@@ -4,7 +4,8 @@ import logging
 
 import weasyprint
 
-from caseaudit.reports.render_html import render_document
+from caseaudit.reports.formats import is_highlight
+from caseaudit.reports.render_html import render_document, render_kind_document
 
 # WeasyPrint reports each layout step, and fontTools each font table it subsets, at INFO: a
 # dozen lines in the server log for every PDF. Their warnings still come through.
@@ -15,4 +16,5 @@ for name in ("weasyprint.progress", "fontTools.subset", "fontTools.ttLib"):
 def render_pdf(data: dict) -> bytes:
     # Tagged: a structure tree of headings, paragraphs and tables (with their header cells)
     # over the marked content, so a screen reader reads the PDF as it reads the HTML.
-    return weasyprint.HTML(string=render_document(data, for_print=True)).write_pdf(pdf_tags=True)
+    render = render_document if is_highlight(data) else render_kind_document
+    return weasyprint.HTML(string=render(data, for_print=True)).write_pdf(pdf_tags=True)

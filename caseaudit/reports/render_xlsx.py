@@ -13,10 +13,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from caseaudit.reports import document
 from caseaudit.reports.build import ordered_tables
 from caseaudit.reports.choices import Edition
 from caseaudit.reports.definitions import DEFINITIONS, SUPPRESSED_NOTE
-from caseaudit.reports.formats import INTERNAL_WARNING
+from caseaudit.reports.formats import INTERNAL_WARNING, is_highlight
 
 # What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,6 +115,7 @@ def _definitions(sheet, data: dict) -> None:
 
 
 def render_xlsx(data: dict) -> bytes:
+    """Any report's data: the highlight report's tables, or a ``reports.document``'s."""
     workbook = Workbook()
     about = workbook.active
     about.title = "About"
@@ -122,7 +124,8 @@ def render_xlsx(data: dict) -> bytes:
     workbook.properties.creator = safe_text(data["council"])
     taken: set[str] = {"about", "definitions"}
     tables = []
-    for table in ordered_tables(data):
+    shown = ordered_tables(data) if is_highlight(data) else document.tables(data)
+    for table in shown:
         name = _sheet_name(table["sheet"], taken)
         _write_table(workbook.create_sheet(name), table)
         tables.append((name, table))

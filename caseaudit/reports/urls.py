@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from caseaudit.reports import views
+from caseaudit.reports import kind_views, views
 
 app_name = "reports"
 
@@ -29,5 +29,21 @@ urlpatterns = [
         "highlight/<int:pk>/internal/<str:fmt>/",
         views.download_internal,
         name="download_internal",
+    ),
+    # Thematic overview reports and select-committee packs (``reports.kinds``).
+    path("<str:kind>/new/", kind_views.start, name="kind_start"),
+    path("kinds/<int:pk>/draft/", kind_views.draft, name="kind_draft"),
+    path(
+        "kinds/<int:pk>/draft/download/<str:fmt>/",
+        kind_views.draft_download,
+        name="kind_draft_download",
+    ),
+    path("kinds/<int:pk>/publish/", kind_views.publish, name="kind_publish"),
+    path("kinds/<int:pk>/", kind_views.report, name="kind_report"),
+    path("kinds/<int:pk>/download/<str:fmt>/", kind_views.download, name="kind_download"),
+    path(
+        "kinds/<int:pk>/internal/<str:fmt>/",
+        kind_views.download_internal,
+        name="kind_download_internal",
     ),
 ]

@@ -17,7 +17,7 @@ from caseaudit.audits.models import Answer, Audit, Feedback
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data, with_versions
 from caseaudit.core.grades import ORDER
-from caseaudit.reports import actions, candidates, formats
+from caseaudit.reports import actions, candidates, formats, kinds
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import (
     Edition,
@@ -27,7 +27,7 @@ from caseaudit.reports.choices import (
     Section,
 )
 from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, version_name
-from caseaudit.reports.models import Exemplar, HighlightReport, Narrative, ReportFile
+from caseaudit.reports.models import Exemplar, HighlightReport, KindReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label, reportable_months
 from caseaudit.reports.render_html import render_body
 from caseaudit.reports.sections import cohort_title
@@ -73,8 +73,34 @@ def index(request):
             ),
             "drafts": reports.filter(status=ReportStatus.DRAFT) if can_publish else [],
             "can_publish": can_publish,
+            "kinds": _kinds_listed(user),
         },
     )
+
+
+def _kinds_listed(user) -> list[dict]:
+    """Each other kind's published reports, and its drafts for those who may prepare it."""
+    found = KindReport.objects.filter(council_id=user.council_id).defer("data", "html")
+    listed = []
+    for kind in kinds.KINDS.values():
+        may_prepare = kind.may_prepare(user)
+        of_kind = found.filter(kind=kind.value)
+        listed.append(
+            {
+                "value": kind.value,
+                "label": kind.label,
+                "may_prepare": may_prepare,
+                "published": of_kind.filter(status=ReportStatus.PUBLISHED),
+                "drafts": [
+                    draft
+                    for draft in of_kind.filter(status=ReportStatus.DRAFT)
+                    if rules.PUBLISH_KIND_REPORT.who(user, draft)
+                ]
+                if may_prepare
+                else [],
+            }
+        )
+    return listed
 
 
 @guards.requires(permissions.can_publish_reports)
@@ -128,7 +154,7 @@ def draft_download(request, pk: int, fmt: str):
     if edition not in Edition.values:
         raise Http404("No such edition.")
     data = actions.preview(report, edition)
-    return _file_response(
+    return file_response(
         formats.render(data, fmt),
         formats.RENDERINGS[fmt].content_type,
         "draft-" + formats.filename(data, fmt),
@@ -424,7 +450,7 @@ def report(request, pk: int):
 def download(request, pk: int, fmt: str):
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, edition=Edition.PUBLIC, format=fmt)
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)
 
 
 @guards.requires(permissions.can_read_internal_reports)
@@ -432,10 +458,10 @@ def download_internal(request, pk: int, fmt: str):
     """The internal edition frozen with the published report, every figure as counted."""
     published = _report(request, pk, status=ReportStatus.PUBLISHED)
     file = get_object_or_404(ReportFile, report=published, edition=Edition.INTERNAL, format=fmt)
-    return _file_response(bytes(file.content), file.content_type, file.filename)
+    return file_response(bytes(file.content), file.content_type, file.filename)
 
 
-def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if content_type.startswith("text/html") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

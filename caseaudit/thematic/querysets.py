@@ -79,19 +79,30 @@ class PlanActionQuerySet(models.QuerySet):
 def rating_distribution(thematic_audit) -> list[tuple[str, int]]:
     """The overall judgements of the thematic audit's completed audits, best grade first, in
     one query (each grade shown, with none for those no audit was given)."""
+    return rating_distributions([thematic_audit.pk])[thematic_audit.pk]
 
-    counts = dict(
+
+def rating_distributions(thematic_audit_ids) -> dict[int, list[tuple[str, int]]]:
+    """``rating_distribution`` for several thematic audits at once, in one query."""
+    ids = list(thematic_audit_ids)
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    rows = (
         Audit.objects.filter(
-            thematic_case__sample__thematic_audit=thematic_audit,
+            thematic_case__sample__thematic_audit__in=ids,
             status__in=AuditStatus.completed(),
         )
         .exclude(overall_grade="")
         .order_by()
-        .values("overall_grade")
+        .values("thematic_case__sample__thematic_audit", "overall_grade")
         .annotate(n=models.Count("pk"))
-        .values_list("overall_grade", "n")
+        .values_list("thematic_case__sample__thematic_audit", "overall_grade", "n")
     )
-    return [(grade.label, counts.get(grade.value, 0)) for grade in Grade]
+    for pk, grade, n in rows:
+        counts[pk][grade] = n
+    return {
+        pk: [(grade.label, found.get(grade.value, 0)) for grade in Grade]
+        for pk, found in counts.items()
+    }
 
 
 def forward_plan(user) -> dict:

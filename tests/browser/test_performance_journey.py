@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from caseaudit.conftest import PASSWORD
 from caseaudit.performance.tests.test_pages import FEBRUARY, drill_url, load
+from caseaudit.reports.models import KindReport
 
 from .test_journeys import check_page, follow, sign_in
 
@@ -51,6 +52,21 @@ def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(page, pe
     expect(team_row(page, north)).to_contain_text("4")
     expect(team_row(page, south)).to_contain_text("9")
     expect(page.get_by_role("img", name=re.compile("^Line chart of children"))).to_be_visible()
+
+    # The QA lead prepares and publishes the select-committee pack from the dashboard.
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Performance"))
+    )
+    check_page(
+        page, follow(page, page.get_by_role("link", name="Prepare the select-committee pack"))
+    )
+    check_page(page, follow(page, page.get_by_role("button", name="Preview the pack")))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label("29 February 2024").check()
+    check_page(page, follow(page, page.get_by_role("button", name="Preview the pack")))
+    check_page(page, follow(page, page.get_by_role("button", name="Publish this report")))
+    pack = KindReport.objects.get()
+    assert pack.is_published
     follow(page, page.get_by_role("button", name="Sign out"))
 
     # North's team manager: from their team's figure to their team's children, no one else's.
@@ -70,3 +86,15 @@ def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(page, pe
     expect(team_row(page, south)).not_to_contain_text("9")
     expect(page.get_by_role("table", name="By team").get_by_role("link")).to_have_count(0)
     check_page(page, page.goto(drill_url(north)), status=403)
+
+    # They download the published pack from the dashboard's link, small numbers hidden.
+    check_page(page, page.goto("/performance/"))
+    check_page(
+        page, follow(page, page.get_by_role("link", name="Published select-committee packs"))
+    )
+    check_page(page, follow(page, page.get_by_role("link", name=pack.title)))
+    expect(page.get_by_role("table", name=f"{INDICATOR} by area")).to_contain_text("c")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^PDF")).click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    check_page(page, page.goto("/reports/compendium/new/"), status=403)

@@ -16,6 +16,7 @@ from caseaudit.cases.generator import DEFAULT_AS_AT, generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.conftest import PASSWORD, make_user
 from caseaudit.core import clock
+from caseaudit.reports.models import KindReport
 from caseaudit.thematic.models import PlanAction, ThematicAudit
 from caseaudit.tools.models import AuditTool
 
@@ -103,3 +104,27 @@ def test_a_lead_runs_a_thematic_audit_end_to_end(page, people, council, tmp_path
     check_page(page, follow(page, page.get_by_role("button", name="Update the action")))
     assert PlanAction.objects.get().status == "done"
     check_page(page, page.goto(thematic.get_absolute_url()), status=403)
+
+    # The lead publishes an overview report of it from the thematic audits page; an elected
+    # member reads it, and may not prepare one.
+    page.context.clear_cookies()
+    sign_in(page, "inspection.lead", PASSWORD)
+    check_page(page, page.goto("/thematic/"))
+    check_page(page, follow(page, page.get_by_role("link", name="Overview report")))
+    check_page(page, follow(page, page.get_by_role("button", name="Preview the report")))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label(re.compile("Placement stability")).check()
+    check_page(page, follow(page, page.get_by_role("button", name="Preview the report")))
+    expect(page.get_by_role("heading", name="Overall judgements")).to_be_visible()
+    check_page(page, follow(page, page.get_by_role("button", name="Publish this report")))
+    report = KindReport.objects.get()
+    assert report.is_published
+    expect(page.get_by_role("link", name=re.compile("^PDF"))).to_be_visible()
+    page.context.clear_cookies()
+    sign_in(page, "councillor", PASSWORD)
+    check_page(page, page.goto("/reports/"))
+    check_page(page, follow(page, page.get_by_role("link", name=report.title)))
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^Word")).click()
+    assert download.value.suggested_filename.endswith(".docx")
+    check_page(page, page.goto("/reports/thematic/new/"), status=403)

@@ -19,6 +19,7 @@ from caseaudit.audits.choices import (
 from caseaudit.audits.models import Answer, Audit, Feedback, ProgrammeMonth, ReflectionSheet
 from caseaudit.audits.tests.test_compliance import make_children, new_audit, practice_tool
 from caseaudit.core.grades import ORDER
+from caseaudit.thematic.tests.conftest import generated, thematic  # noqa: F401  (fixtures)
 from caseaudit.tools.choices import QuestionKind
 from caseaudit.tools.models import Question
 

@@ -15,7 +15,7 @@ from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
 from caseaudit.performance.models import PracticeEvent, TrackerImport
 from caseaudit.performance.trackers import TRACKERS, every_tracker
-from caseaudit.reports.models import HighlightReport
+from caseaudit.reports.models import HighlightReport, KindReport
 from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
 
 
@@ -110,3 +110,11 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # A finding on planning recurs across two thematic audits.
     planning = Finding.objects.filter(theme="planning", kind="improvement")
     assert planning.values("thematic_audit").distinct().count() >= 2
+    # The QA lead's thematic overview of the audits that have reported, published once.
+    overview = KindReport.objects.get(kind="thematic")
+    assert overview.status == "published" and overview.files.count() == 8
+    assert "Placement stability" in overview.html and "Youth offending service" in overview.html
+    # And the select-committee pack for the latest case data.
+    pack = KindReport.objects.get(kind="compendium")
+    assert pack.status == "published" and pack.files.count() == 8
+    assert "Children on a child protection plan" in pack.html

@@ -2,43 +2,68 @@
 
 caseaudit report highlight --month 2020-09 [--from 2018-11] --format html|pdf|docx|xlsx
                            --out FILE [--council CODE]
+caseaudit report thematic --audits all|ID[,ID…] --format html|pdf|docx|xlsx --out FILE
+                          [--council CODE]
+caseaudit report compendium --as-at YYYY-MM-DD --format html|pdf|docx|xlsx --out FILE
+                            [--council CODE]
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
 from caseaudit.audits.management.commands.programme import month_arg
 from caseaudit.organisation.selection import council_for
+from caseaudit.performance.indicators import NoSnapshot
 from caseaudit.reports import formats
 from caseaudit.reports.build import build_highlight
+from caseaudit.reports.compendium_pack import build_compendium
+from caseaudit.reports.thematic_overview import UnknownAudits, build_thematic
 
 
 class Command(BaseCommand):
-    help = "Build a report (the audit highlight report) and write it as HTML, PDF, Word or Excel."
+    help = "Build a report (highlight, thematic, compendium) as HTML, PDF, Word or Excel."
 
     def add_arguments(self, parser):
-        reports = parser.add_subparsers(dest="report", required=True, metavar="{highlight}")
+        reports = parser.add_subparsers(
+            dest="report", required=True, metavar="{highlight,thematic,compendium}"
+        )
         highlight = reports.add_parser("highlight", help="the monthly audit highlight report")
         highlight.add_argument("--month", required=True, help="the month it is for, YYYY-MM")
         highlight.add_argument(
             "--from", dest="from_month", help="the first month, for a cumulative report (YYYY-MM)"
         )
-        highlight.add_argument(
+        self._output_arguments(highlight)
+        thematic = reports.add_parser("thematic", help="the thematic overview report")
+        thematic.add_argument(
+            "--audits", required=True, help='"all", or thematic audit IDs separated by commas'
+        )
+        self._output_arguments(thematic)
+        compendium = reports.add_parser("compendium", help="the select-committee pack")
+        compendium.add_argument(
+            "--as-at", required=True, dest="as_at", help="the date of the case data, YYYY-MM-DD"
+        )
+        self._output_arguments(compendium)
+
+    def _output_arguments(self, parser) -> None:
+        parser.add_argument(
             "--format", required=True, choices=sorted(formats.RENDERINGS), dest="fmt"
         )
-        highlight.add_argument("--out", required=True, help="the file to write")
-        highlight.add_argument("--council", help="the council's code, if there is more than one")
+        parser.add_argument("--out", required=True, help="the file to write")
+        parser.add_argument("--council", help="the council's code, if there is more than one")
 
-    def handle(
-        self, *args, report: str, month: str, from_month, fmt: str, out: str, council, **options
-    ):
+    def handle(self, *args, report: str, fmt: str, out: str, council, **options):
         chosen = council_for(council)
-        to_month = month_arg(month)
-        first = month_arg(from_month) if from_month else to_month
-        if first > to_month:
-            raise CommandError("--from must be the same month as --month or before it.")
-        data = build_highlight(chosen, from_month=first, to_month=to_month)
+        if report == "thematic":
+            try:
+                data = build_thematic(chosen, _audit_ids(options["audits"]))
+            except UnknownAudits as error:
+                raise CommandError(str(error)) from None
+        elif report == "compendium":
+            data = _pack(chosen, options["as_at"])
+        else:
+            data = self._highlight(chosen, options["month"], options["from_month"])
         content = formats.render(data, fmt)
         path = Path(out)
         try:
@@ -46,3 +71,36 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Could not write {path}: {error.strerror}.") from error
         self.stdout.write(f"Wrote {data['title']} for {chosen} to {path} ({len(content):,} bytes).")
+
+    def _highlight(self, chosen, month: str, from_month):
+        to_month = month_arg(month)
+        first = month_arg(from_month) if from_month else to_month
+        if first > to_month:
+            raise CommandError("--from must be the same month as --month or before it.")
+        return build_highlight(chosen, from_month=first, to_month=to_month)
+
+
+def _pack(council, text: str):
+    try:
+        as_at = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f'--as-at must be a date as YYYY-MM-DD, not "{text}".') from None
+    try:
+        return build_compendium(council, as_at)
+    except NoSnapshot as error:
+        raise CommandError(str(error)) from None
+
+
+def _audit_ids(text: str) -> list[int] | None:
+    """``--audits``: "all" (None), or IDs separated by commas."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise CommandError(
+            f'--audits must be "all" or thematic audit IDs separated by commas, not "{text}".'
+        ) from None
+    if not ids:
+        raise CommandError('--audits must be "all" or thematic audit IDs separated by commas.')
+    return ids

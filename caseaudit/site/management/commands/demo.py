@@ -23,7 +23,11 @@ from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
 from caseaudit.performance.demo import ensure_population, ensure_tracker_events
-from caseaudit.reports.demo import publish_last_month
+from caseaudit.reports.demo import (
+    publish_last_month,
+    publish_select_committee_pack,
+    publish_thematic_overview,
+)
 from caseaudit.thematic.demo import build_thematic_audits
 
 
@@ -103,6 +107,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Ran {built.thematic} thematic audits ({built.audits} of their audits done)."
             )
+        qa_lead = User.objects.get(council=council, username="qa.lead")
+        overview = publish_thematic_overview(council, qa_lead=qa_lead, today=timezone.localdate())
+        if overview is not None:
+            self.stdout.write(f"Published the {overview.title}.")
+        pack = publish_select_committee_pack(council, qa_lead=qa_lead, today=timezone.localdate())
+        if pack is not None:
+            self.stdout.write(f"Published the select-committee pack: {pack.title}.")
 
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
