@@ -1,7 +1,6 @@
 """Text bound for a spreadsheet (CSV or Excel): neutralised so it is never run as a formula
-(DESIGN.md: exports neutralise spreadsheet formulas in text cells). The reports' workbooks
-keep their own copy of this rule in ``reports/render_xlsx.py`` for now; lower layers use this
-one."""
+(DESIGN.md: exports neutralise spreadsheet formulas in text cells). The one rule for every
+export: the reports' workbooks, the action plan's CSV and Excel."""
 
 # What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

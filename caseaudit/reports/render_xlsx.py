@@ -13,21 +13,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from caseaudit.core.spreadsheets import safe_text
 from caseaudit.reports import document
 from caseaudit.reports.build import ordered_tables
 from caseaudit.reports.choices import Edition
 from caseaudit.reports.definitions import DEFINITIONS, SUPPRESSED_NOTE
 from caseaudit.reports.formats import INTERNAL_WARNING, is_highlight
 
-# What a spreadsheet may read as the start of a formula (OWASP's list, with tab and return).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 PERCENT = re.compile(r"^(\d{1,3})%$")
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet shows as written: a leading apostrophe before a formula start."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def _write(sheet, row: int, column: int, value, *, bold: bool = False) -> None:

@@ -49,7 +49,7 @@ from caseaudit.thematic.models import (
 )
 from caseaudit.thematic.querysets import overdue_q, rating_distributions
 
-PUBLISHED_FINDINGS = (FindingStatus.CONFIRMED, FindingStatus.CLOSED)
+PUBLISHED_FINDINGS = FindingStatus.confirmed()
 # How far an action has got, as the report says it: "overdue" is derived (never stored).
 PROGRESS = ("Done", "In progress", "Overdue", "Not started")
 

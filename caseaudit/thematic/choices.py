@@ -81,6 +81,12 @@ class FindingStatus(models.TextChoices):
         """A finding actions may still answer."""
         return [cls.IDENTIFIED, cls.CONFIRMED, cls.ASSIGNED]
 
+    @classmethod
+    def confirmed(cls) -> list[str]:
+        """A finding the lead has confirmed, whatever has happened since: what a report of the
+        audit may publish (not one still only identified, nor one dismissed)."""
+        return [cls.CONFIRMED, cls.ASSIGNED, cls.CLOSED]
+
 
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"

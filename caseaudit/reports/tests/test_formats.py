@@ -12,11 +12,11 @@ from docx.oxml.ns import qn
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import SVGImage
 
+from caseaudit.core.spreadsheets import safe_text
 from caseaudit.organisation.models import Area, Team
 from caseaudit.reports import charts, formats
 from caseaudit.reports.build import build_highlight, ordered_tables
 from caseaudit.reports.render_html import render_document
-from caseaudit.reports.render_xlsx import safe_text
 from caseaudit.reports.tests.conftest import JAN, MAR, TODAY, make_programme
 
 pytestmark = pytest.mark.django_db

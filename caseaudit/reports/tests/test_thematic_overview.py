@@ -63,6 +63,14 @@ def run(thematic, people, *, size: int = 12, extra_findings: int = 0, audit=None
         audit, kind=FindingKind.IMPROVEMENT, summary="Plans lag moves", severity="high", by=lead
     )
     thematic_actions.move_finding(gap, FindingStatus.CONFIRMED, by=lead)
+    # Confirmed, then given an owner: still a finding of the audit, so it is published.
+    thematic_actions.assign_finding(
+        gap,
+        owner=people.north_manager,
+        due_date=clock.today() + datetime.timedelta(days=30),
+        severity="high",
+        by=lead,
+    )
     dismissed = thematic_actions.add_finding(
         audit, kind=FindingKind.IMPROVEMENT, summary="Dismissed idea", severity="low", by=lead
     )
