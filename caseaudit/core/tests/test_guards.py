@@ -15,7 +15,7 @@ from caseaudit.accounts.models import AccessLog
 from caseaudit.core import guards
 
 # Pages anyone may open, signed in or not: signing in itself.
-PUBLIC = {"accounts:login", "accounts:sign_in_code"}
+PUBLIC = {"accounts:login", "accounts:sign_in_code", "accounts:sso_start", "accounts:sso_callback"}
 # Django's own pages, with their own permission checks.
 EXCLUDED_NAMESPACES = {"admin"}
 
