@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from caseaudit.accounts import sso
+from caseaudit.accounts import actions, sso
 from caseaudit.accounts.models import User
 
 
@@ -110,8 +110,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         if len({user.pk for user in matches}) > 1:
             raise sso.Refused(sso.AMBIGUOUS_PERSON, f"several accounts for {addresses}", who=person)
         user = matches[0]
-        user.sso_tenant, user.sso_subject = tenant, subject
-        user.save(update_fields=["sso_tenant", "sso_subject"])
+        actions.link_single_sign_on(user, tenant=tenant, subject=subject)
         return user
 
     def get_user(self, user_id):

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -169,7 +170,21 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+def _local_passwords_only(view):
+    """A page about caseaudit's own password or code: refused while local passwords are off
+    (people sign in through their council's provider, which does both)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            raise PermissionDenied("Local passwords are turned off.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @method_decorator(guards.open_to_signed_in, name="dispatch")
+@method_decorator(_local_passwords_only, name="dispatch")
 class ChangePasswordView(auth_views.PasswordChangeView):
     template_name = "accounts/change_password.html"
     form_class = ChangePasswordForm
@@ -186,11 +201,13 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 def account(request):
     context = profile(request.user)
     context["two_step_on"] = two_step.is_enabled(request.user)
+    context["local_passwords"] = settings.LOCAL_PASSWORDS
     return render(request, "accounts/account.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @guards.open_to_signed_in
+@_local_passwords_only
 def two_step_on(request):
     """Turn on two-step sign-in: the new secret as text and as a QR code, and a code to
     show the app has it. The secret stays in the session until then."""
@@ -218,6 +235,7 @@ def two_step_on(request):
 
 @require_http_methods(["GET", "POST"])
 @guards.open_to_signed_in
+@_local_passwords_only
 def two_step_off(request):
     if not two_step.is_enabled(request.user):
         return redirect("accounts:two_step_on")

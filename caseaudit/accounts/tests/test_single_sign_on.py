@@ -8,12 +8,13 @@ import pytest
 import requests
 from django.urls import reverse
 
-from caseaudit.accounts import sso
+from caseaudit.accounts import actions, sso
 from caseaudit.accounts.choices import AccessAction
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.accounts.tests import oidc_provider
 from caseaudit.accounts.tests.oidc_provider import CLIENT_ID, TENANT
 from caseaudit.conftest import PASSWORD
+from caseaudit.core.models import ChangeRecord
 from caseaudit.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,47 @@ def test_a_provider_that_cannot_be_reached_is_a_refusal_not_an_error(
     assert response.status_code == 503
     assert "cannot be reached" in response.content.decode()
     assert [entry.record_id for entry in _refusals()] == [sso.PROVIDER_UNAVAILABLE]
+
+
+def test_linking_and_unlinking_keep_history(client, provider, qa_lead):
+    administrator = UserFactory(username="admin.person", is_superuser=True, is_staff=True)
+    _sign_in(client, provider, _entra_claims())
+    linked = ChangeRecord.objects.filter(record_type="accounts.user", record_id=str(qa_lead.pk))
+    assert [(entry.reason, entry.after) for entry in linked] == [
+        ("Linked at their first single sign-on", {"single_sign_on": f"{TENANT} {OID}"})
+    ]
+    qa_lead.refresh_from_db()
+    assert actions.unlink_single_sign_on(qa_lead, by=administrator)
+    qa_lead.refresh_from_db()
+    assert (qa_lead.sso_tenant, qa_lead.sso_subject) == (None, None)
+    assert linked.all().count() == 2
+    assert linked.all().latest("sequence").username == "admin.person"
+    assert not actions.unlink_single_sign_on(qa_lead, by=administrator)
+
+
+def test_the_admin_shows_the_link_and_can_undo_it(client, provider, qa_lead):
+    administrator = UserFactory(username="admin.person", is_superuser=True, is_staff=True)
+    qa_lead.sso_tenant, qa_lead.sso_subject = TENANT, OID
+    qa_lead.save()
+    client.force_login(administrator)
+    change = reverse("admin:accounts_user_change", args=[qa_lead.pk])
+    assert OID in client.get(change).content.decode()
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "unlink_single_sign_on", "_selected_action": [qa_lead.pk]},
+    )
+    qa_lead.refresh_from_db()
+    assert qa_lead.sso_subject is None
+
+
+def test_with_local_passwords_off_no_page_offers_a_password_or_code(client, qa_lead, settings):
+    settings.LOCAL_PASSWORDS = False
+    client.force_login(qa_lead)
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert "Change your password" not in page
+    assert "Two-step sign-in" not in page
+    for name in ("change_password", "two_step_on", "two_step_off"):
+        assert client.get(reverse(f"accounts:{name}")).status_code == 403, name
+    settings.LOCAL_PASSWORDS = True
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert "Change your password" in page
