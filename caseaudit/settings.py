@@ -249,6 +249,13 @@ def production_refusals() -> list[str]:
             "Single sign-on is half configured: set CASEAUDIT_OIDC_ISSUER, "
             "CASEAUDIT_OIDC_CLIENT_ID and CASEAUDIT_OIDC_CLIENT_SECRET together."
         )
+    elif SSO_ENABLED and not all(
+        url.startswith("https://") for url in (OIDC_ISSUER, OIDC_DISCOVERY_URL or "https://")
+    ):
+        refusals.append(
+            "CASEAUDIT_OIDC_ISSUER and CASEAUDIT_OIDC_DISCOVERY_URL must be https:// addresses: "
+            "the provider's keys and tokens must not travel in the clear."
+        )
     elif not SSO_ENABLED and not LOCAL_PASSWORDS:
         refusals.append(
             "Nobody could sign in: configure single sign-on (CASEAUDIT_OIDC_ISSUER, "

@@ -40,7 +40,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         self.UserModel = User
 
     def authenticate(self, request, **kwargs):
-        if request is None or not sso.enabled():
+        # Only the callback view passes a nonce: a password sign-in (or anything else that
+        # calls authenticate) never reaches the provider, whatever its query string says.
+        if request is None or not sso.enabled() or "nonce" not in kwargs:
             return None
         if not (request.GET.get("code") and request.GET.get("state")):
             return None

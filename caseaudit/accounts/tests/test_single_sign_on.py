@@ -312,3 +312,14 @@ def test_with_local_passwords_off_no_page_offers_a_password_or_code(client, qa_l
     settings.LOCAL_PASSWORDS = True
     page = client.get(reverse("accounts:account")).content.decode()
     assert "Change your password" in page
+
+
+def test_a_password_sign_in_never_reaches_the_provider(client, provider, qa_lead):
+    # A code and state in the sign-in page's address are not a callback: the password decides.
+    response = client.post(
+        reverse("accounts:login") + "?code=some-code&state=some-state",
+        {"username": qa_lead.username, "password": "not-the-password"},
+    )
+    assert response.status_code == 200
+    assert provider.token_requests == []
+    assert _refusals() == []

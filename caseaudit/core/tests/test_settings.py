@@ -33,6 +33,7 @@ INHERITED = {
     "CASEAUDIT_OIDC_CLIENT_ID",
     "CASEAUDIT_OIDC_CLIENT_SECRET",
     "CASEAUDIT_OIDC_TENANTS",
+    "CASEAUDIT_OIDC_DISCOVERY_URL",
 }
 STRONG_KEY = "x7!" + "k9#q2$w" * 8
 PRODUCTION = {
@@ -96,6 +97,11 @@ def test_production_starts_with_settings_it_can_trust():
         ({"CASEAUDIT_LOCAL_PASSWORDS": None}, "Nobody could sign in"),
         ({"CASEAUDIT_LOCAL_PASSWORDS": "off"}, "Nobody could sign in"),
         ({**SSO, "CASEAUDIT_OIDC_CLIENT_SECRET": None}, "Single sign-on is half configured"),
+        ({**SSO, "CASEAUDIT_OIDC_ISSUER": "http://idp.example.org"}, "must be https://"),
+        (
+            {**SSO, "CASEAUDIT_OIDC_DISCOVERY_URL": "http://idp.example.org/.well-known/x"},
+            "must be https://",
+        ),
     ],
 )
 def test_production_refuses_settings_that_would_expose_or_lose_data(change, refusal):
