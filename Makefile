@@ -38,6 +38,7 @@ lint: install
 
 # pytest exits 5 when it collects no tests, and make fails on it like any other failure.
 test-sqlite: install
+	@echo "== SQLite"
 	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
 
 # Runs only when DATABASE_URL names a PostgreSQL database (CI sets it).
@@ -48,7 +49,11 @@ test-postgres: install
 		echo "== PostgreSQL: skipped (DATABASE_URL is not set)"; \
 	fi
 
-test: lint test-sqlite test-postgres
+# The two databases' suites run side by side: the PostgreSQL one spends much of its time
+# waiting on the server, which the SQLite one fills. Each target's output is printed whole
+# when it ends (--output-sync), so the two do not interleave.
+test: lint
+	@$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 # caseaudit as production runs it: collectstatic, gunicorn, sign in, pages (.ci/production-smoke).
 # Needs PostgreSQL; SMOKE_DATABASE_URL names the database it drops and recreates.

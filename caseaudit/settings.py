@@ -335,6 +335,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Without collectstatic (development, the demo): WhiteNoise finds static files where they are.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -342,6 +344,12 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Uploads are size-limited; larger imports go through the command line.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request larger than IMPORT_UPLOAD_MAX_BYTES is refused before any file in it is kept.
+FILE_UPLOAD_HANDLERS = [
+    "caseaudit.core.uploads.RefuseLargeUploads",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Scripts and styles only from caseaudit's own static files: no inline script, so markup
 # injected into a page cannot run (core/middleware.py sends it on every response). Images

@@ -14,6 +14,8 @@ urlpatterns = [
     path("reports/", include("caseaudit.reports.urls")),
     path("performance/", include("caseaudit.performance.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says, signed in or not.
+    path("favicon.ico", site_views.favicon, name="favicon"),
 ]
 
 handler400 = "caseaudit.core.views.bad_request"

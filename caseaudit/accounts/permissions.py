@@ -182,3 +182,16 @@ def can_own_thematic_actions(user) -> bool:
     """Anyone on the staff may own an action of a thematic audit's plan (a team manager, a
     service manager): they see the actions they own, and nothing else of the audit."""
     return _active(user) and user.role in STAFF_ROLES
+
+
+def can_see_trackers(user) -> bool:
+    """The practice-standard trackers: lists of children, so those who may see children's
+    records (each sees only the children their scope gives them). Never elected members, who
+    see aggregates only."""
+    return can_see_child_records(user)
+
+
+def can_import_tracker_events(user) -> bool:
+    """Import the tracker events CSV (events for any child of the council): those who import
+    the council's Annex A case data."""
+    return can_import_case_data(user)

@@ -13,6 +13,7 @@ from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.cohorts import check_conditions
 from caseaudit.cases.models import CohortDefinition, ImportProblem, ImportRun
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.uploads import too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,7 @@ def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> Imp
     if suffix not in UPLOAD_SUFFIXES:
         raise ValidationError("The selected file must be an .xlsx workbook, a .csv or a .zip")
     if uploaded.size > settings.IMPORT_UPLOAD_MAX_BYTES:
-        limit = settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"The selected file must be smaller than {limit} MB")
+        raise ValidationError(too_large_message())
     try:
         stored = uploads.store(uploaded, suffix)
     except OSError as error:

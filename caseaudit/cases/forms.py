@@ -24,8 +24,11 @@ class ImportForm(forms.Form):
         require_all_fields=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refused: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if refused:
+            # The upload was stopped before it was kept (core.uploads): say why, not "select".
+            self.fields["file"].error_messages["required"] = refused
         self.helper = FormHelper()
         self.helper.layout = Layout("file", "as_at", Button.primary("submit", "Import"))
         self.helper.form_tag = False

@@ -25,20 +25,34 @@ def grant_child_visibility(grant: ChildGrant) -> ChildGrant:
     return grant
 
 
+def _allocated_q(user) -> Q | None:
+    """The children allocated within the person's scope: to them, with own-cases scope."""
+    if user.scope == Scope.OWN:
+        return Q(allocated_worker_id=user.worker_id) if user.worker_id else None
+    return scope_q(
+        user,
+        council="council_id",
+        area="allocated_team__area_id",
+        service="allocated_team__service_id",
+        team="allocated_team_id",
+    )
+
+
 class ChildQuerySet(models.QuerySet):
+    def allocated_within_scope(self, user):
+        """Of these children, those allocated within the person's scope, leaving out what
+        other apps grant (an auditor's audits of other teams' children): for lists about the
+        practice a person manages, such as the practice-standard trackers. Chain it after
+        ``visible_to``, which stays the rule for what a person may see."""
+        q = _allocated_q(user) if can_see_child_records(user) else None
+        if q is None:
+            return self.none()
+        return self.filter(q, council_id=user.council_id)
+
     def visible_to(self, user):
         if not can_see_child_records(user):
             return self.none()
-        if user.scope == Scope.OWN:
-            q = Q(allocated_worker_id=user.worker_id) if user.worker_id else None
-        else:
-            q = scope_q(
-                user,
-                council="council_id",
-                area="allocated_team__area_id",
-                service="allocated_team__service_id",
-                team="allocated_team_id",
-            )
+        q = _allocated_q(user)
         for grant in _grants:
             granted = grant(user)
             if granted is not None:

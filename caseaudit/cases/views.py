@@ -23,12 +23,13 @@ from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
 from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data, id_param
+from caseaudit.core.uploads import refusal
 
 
 @guards.requires(permissions.can_import_case_data)
 def imports(request):
     council = request.user.council
-    form = ImportForm(form_data(request), request.FILES or None)
+    form = ImportForm(form_data(request), request.FILES or None, refused=refusal(request))
     if request.method == "POST" and form.is_valid():
         try:
             run = request_import(

@@ -1,12 +1,37 @@
 """Every change to the organisation goes through these functions, which keep its history."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
+
+# The DfE's local-authority codes are three digits (936 is Surrey): benchmarks are matched by it.
+COUNCIL_CODE = re.compile(r"\d{3}")
+
+
+@transaction.atomic
+def start_council(*, code: str, name: str, by=None) -> Council:
+    """A new council, on a fresh installation or for another authority: its code and name.
+    Its organisation comes from its first Annex A return and the administrator's pages."""
+    code, name = code.strip(), " ".join(name.split())
+    if not COUNCIL_CODE.fullmatch(code):
+        raise ValidationError(
+            f"The council code must be the DfE's three-digit local-authority code, like 936, "
+            f"not {code!r}."
+        )
+    if not name:
+        raise ValidationError("Give the council's name.")
+    if Council.objects.filter(code=code).exists():
+        raise ValidationError(f"A council with the code {code} already exists.")
+    if Council.objects.filter(name__iexact=name).exists():
+        raise ValidationError(f"A council called {name} already exists.")
+    council = Council.objects.create(code=code, name=name)
+    record_change(council, by=by, action="created", after={"code": code, "name": name})
+    return council
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """What the indicators need besides case data: the child population rates are per 10,000 of."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from caseaudit.performance.choices import Comparator
+from caseaudit.performance.choices import Comparator, TrackerEvent
 
 
 class ChildPopulation(models.Model):
@@ -54,3 +55,56 @@ class Benchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year} {self.get_comparator_display()}: {self.value}"
+
+
+class TrackerImport(models.Model):
+    """One tracker events CSV that added events: who imported it, when, and what it added.
+    The same file again is recognised by its SHA-256 and writes nothing, not even this."""
+
+    council = models.ForeignKey(
+        "organisation.Council", on_delete=models.CASCADE, related_name="tracker_imports"
+    )
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    rows_read = models.PositiveIntegerField()
+    events_added = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "source_sha256"], name="tracker_file_imported_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.events_added} events added)"
+
+
+class PracticeEvent(models.Model):
+    """A dated practice event for a child that Annex A does not carry (a permanence planning
+    meeting, a family group conference, a missing episode, a strategy meeting, a core group),
+    as imported from a tracker events CSV. An event is a fact: importing it again adds
+    nothing, so a child has at most one event of a kind on a day."""
+
+    council = models.ForeignKey("organisation.Council", on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=30, choices=TrackerEvent.choices)
+    date = models.DateField()
+    imported_by = models.ForeignKey(TrackerImport, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["child", "date", "event"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "event", "date"], name="one_practice_event_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["council", "event", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} on {self.date:%-d %B %Y}"

@@ -6,6 +6,10 @@ app_name = "performance"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Before the indicators' <code>: "trackers" is not an indicator.
+    path("trackers/", views.trackers_overview, name="trackers"),
+    path("trackers/import/", views.import_tracker_events, name="tracker_import"),
+    path("trackers/<slug:code>/", views.tracker, name="tracker"),
     path("<slug:code>/", views.indicator, name="indicator"),
     path("<slug:code>/teams/<int:team_id>/", views.team_children, name="team_children"),
 ]

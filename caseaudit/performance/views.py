@@ -1,16 +1,21 @@
 """The performance compendium on screen: every indicator, one indicator broken down and over
 time, and (scope permitting) the children behind a team's figure."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import guards
+from caseaudit.core.forms import form_data, id_param
 from caseaudit.organisation.models import Team
-from caseaudit.performance import charts, pages, published
+from caseaudit.performance import actions, charts, events, pages, published, trackers
 from caseaudit.performance.caseloads import caseloads
+from caseaudit.performance.choices import TrackerEvent
+from caseaudit.performance.forms import TrackerEventsForm
 from caseaudit.performance.indicators import (
     INDICATORS,
     NOT_IN_ANNEX_A,
@@ -18,6 +23,7 @@ from caseaudit.performance.indicators import (
     counted_rows,
     evaluate,
 )
+from caseaudit.performance.models import TrackerImport
 
 UNIT_TITLES = {"area": "By area", "service": "By service", "team": "By team"}
 
@@ -62,6 +68,7 @@ def index(request):
             "dates": pages.snapshot_dates(request.user.council),
             "not_in_annex_a": NOT_IN_ANNEX_A,
             "caseloads": caseloads(snapshot),
+            "can_see_trackers": permissions.can_see_trackers(request.user),
         },
     )
 
@@ -125,4 +132,117 @@ def team_children(request, code: str, team_id: int):
         request,
         "performance/team_children.html",
         {"snapshot": snapshot, "indicator": chosen, "team": team, "rows": rows},
+    )
+
+
+# --- practice-standard trackers ---------------------------------------------------------------
+
+# Problems listed one by one on the import page; past these, the count of the rest.
+PROBLEMS_LISTED = 50
+TRACKER_PAGE_SIZE = 100
+
+
+@guards.requires(permissions.can_see_trackers)
+def trackers_overview(request):
+    """Each tracker's children and how many are overdue, by team: counts only, of the children
+    the person may see."""
+    snapshot, problem = _snapshot_or_problem(request, "performance/trackers.html")
+    if problem:
+        return problem
+    rows = trackers.every_tracker(snapshot, trackers.children_for(request.user))
+    summary = [
+        (tracker, len(rows[code]), sum(row.overdue for row in rows[code]))
+        for code, tracker in trackers.TRACKERS.items()
+    ]
+    return render(
+        request,
+        "performance/trackers.html",
+        {
+            "snapshot": snapshot,
+            "summary": summary,
+            "teams": trackers.team_counts(rows),
+            "codes": list(trackers.TRACKERS),
+            "dates": pages.snapshot_dates(request.user.council),
+            "can_import": permissions.can_import_tracker_events(request.user),
+        },
+    )
+
+
+@guards.requires(permissions.can_see_trackers)
+def tracker(request, code: str):
+    """One tracker's children that the person may see, by team and overdue or not, in the
+    order asked; the list is access-logged, exactly the children shown."""
+    chosen = trackers.TRACKERS.get(code)
+    if chosen is None:
+        raise Http404("There is no tracker with that name.")
+    snapshot, problem = _snapshot_or_problem(request, "performance/tracker.html", tracker=chosen)
+    if problem:
+        return problem
+    rows = chosen.rows(snapshot, trackers.children_for(request.user))
+    team_id = id_param(request, "team")
+    overdue_only = request.GET.get("overdue") == "yes"
+    sort = request.GET.get("sort") if request.GET.get("sort") in trackers.SORTS else "due"
+    shown = trackers.chosen(rows, team_id=team_id, overdue_only=overdue_only, sort=sort)
+    page = Paginator(shown, TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+    log_list_access(request, Child, ids=[row.child_id for row in page])
+    query = request.GET.copy()
+    query.pop("page", None)
+    teams = sorted({(row.team_id, row.team) for row in rows}, key=lambda team: team[1])
+    return render(
+        request,
+        "performance/tracker.html",
+        {
+            "snapshot": snapshot,
+            "tracker": chosen,
+            "rows": page,
+            "shown": len(shown),
+            "query": query.urlencode(),
+            "tracked": len(rows),
+            "teams": teams,
+            "team_id": team_id,
+            "overdue_only": overdue_only,
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _) in trackers.SORTS.items()],
+            "dates": pages.snapshot_dates(request.user.council),
+        },
+    )
+
+
+@guards.requires(permissions.can_import_tracker_events)
+def import_tracker_events(request):
+    council = request.user.council
+    form = TrackerEventsForm(form_data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > events.MAX_BYTES:
+            form.add_error("file", "The file must be smaller than 5 MB")
+        else:
+            result = actions.import_tracker_events(
+                council, upload.read(), source_name=upload.name, by=request.user
+            )
+            for problem in result.problems[:PROBLEMS_LISTED]:
+                form.add_error("file", str(problem))
+            if len(result.problems) > PROBLEMS_LISTED:
+                more = len(result.problems) - PROBLEMS_LISTED
+                form.add_error("file", f"And {more} more problems: fix these and import again")
+            if not result.problems:
+                if result.same_file:
+                    messages.info(request, f"{upload.name} was imported before: nothing changed.")
+                elif result.added:
+                    messages.success(
+                        request,
+                        f"{upload.name}: {result.added} new event{'s' * (result.added != 1)} "
+                        f"imported from {result.rows_read} row{'s' * (result.rows_read != 1)}.",
+                    )
+                else:
+                    messages.info(
+                        request,
+                        f"{upload.name}: every event in it was already held; nothing changed.",
+                    )
+                return redirect("performance:tracker_import")
+    imports = TrackerImport.objects.filter(council=council).select_related("imported_by")[:10]
+    return render(
+        request,
+        "performance/tracker_import.html",
+        {"form": form, "imports": imports, "events": TrackerEvent.choices},
     )

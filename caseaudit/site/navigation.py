@@ -42,6 +42,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Reports", reverse("reports:index"), "reports"))
     if permissions.can_see_performance(user):
         items.append(NavItem("Performance", reverse("performance:index"), "performance"))
+    if permissions.can_see_trackers(user):
+        items.append(NavItem("Trackers", reverse("performance:trackers"), "performance:trackers"))
     if permissions.can_read_access_log(user):
         items.append(NavItem("Access log", reverse("accounts:access_log"), "accounts:access_log"))
     if permissions.can_administer(user):
@@ -62,6 +64,8 @@ def current_section(request) -> str:
         for section in ("audits:moderation", "audits:compliance", "audits:programme"):
             if match.view_name.startswith(section):
                 return section
+    if match.view_name.startswith(("performance:tracker", "performance:trackers")):
+        return "performance:trackers"
     if match.view_name.startswith("cases:cohort"):
         return "cases:cohorts"
     if match.namespace == "tools":

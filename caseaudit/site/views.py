@@ -1,4 +1,7 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 from caseaudit.accounts.access import log_list_access
 from caseaudit.cases.models import Child
@@ -13,3 +16,11 @@ def home(request):
         # The safeguarding banner names children by their IDs: a list like any other.
         log_list_access(request, Child, ids=[alert.audit.child_id for alert in context["alerts"]])
     return render(request, "site/home.html", context)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links, signed in or not: the icon's
+    static file (its hashed name, in production), looked up when asked for."""
+    return redirect(static("caseaudit/favicon.ico"), permanent=True)

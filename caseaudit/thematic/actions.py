@@ -19,7 +19,7 @@ from caseaudit.audits.actions import notify
 from caseaudit.audits.actions.allocation import balance, notify_allocated
 from caseaudit.audits.choices import AuditKind
 from caseaudit.audits.models import Audit
-from caseaudit.cases.cohorts import conditions_from_data, evaluate
+from caseaudit.cases.cohorts import evaluate_saved
 from caseaudit.core import clock, guards, transitions
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import add_months
@@ -28,11 +28,14 @@ from caseaudit.thematic.choices import (
     ActionStatus,
     FindingKind,
     FindingStatus,
+    FindingTheme,
     SampleMethod,
     SampleStatus,
+    Severity,
     ThematicStatus,
 )
 from caseaudit.thematic.models import (
+    ActionReminder,
     Consultation,
     Finding,
     PlanAction,
@@ -41,6 +44,7 @@ from caseaudit.thematic.models import (
     ThematicAudit,
     ThematicSample,
 )
+from caseaudit.thematic.querysets import due_soon_q, overdue_q
 from caseaudit.thematic.transitions import ACTION, FINDING, SAMPLE, THEMATIC
 from caseaudit.tools.choices import VersionStatus
 
@@ -214,7 +218,7 @@ def draw_sample(
     if seed is None:
         seed = secrets.randbelow(1_000_000) + 1
     cohort = thematic_audit.cohort
-    evaluation = evaluate(thematic_audit.council, conditions_from_data(cohort.conditions), as_at)
+    evaluation = evaluate_saved(cohort, as_at)
     if evaluation.snapshot is None:
         raise ValidationError("There is no case data for the cohort's date. Import it first.")
     cohort_size = evaluation.children.count()
@@ -385,9 +389,11 @@ def audits_of(thematic_audit):
 
 @transaction.atomic
 def add_finding(
-    thematic_audit, *, kind, summary, detail="", severity="", evidence=(), by
+    thematic_audit, *, kind, summary, detail="", theme="", severity="", evidence=(), by
 ) -> Finding:
     _record(thematic_audit, by)
+    if theme and theme not in FindingTheme.values:
+        raise ValidationError({"theme": "Select the theme from the list"})
     if not (summary or "").strip():
         raise ValidationError({"summary": "Enter the finding"})
     if kind == FindingKind.IMPROVEMENT and not severity:
@@ -405,6 +411,7 @@ def add_finding(
         kind=kind,
         summary=summary.strip(),
         detail=detail,
+        theme=theme or "",
         severity=severity if kind == FindingKind.IMPROVEMENT else "",
         created_by=by,
     )
@@ -417,7 +424,7 @@ def add_finding(
 def move_finding(finding: Finding, to: str, *, reason: str = "", by) -> Finding:
     """identified → confirmed → closed, or identified → dismissed, with a reason."""
     finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
-    if to not in FINDING.done:
+    if to not in FINDING.done or to == FindingStatus.ASSIGNED:  # assigning: assign_finding
         raise ValidationError("Choose what to do with the finding")
     rule = rules.move_finding(to)
     _check(rule, by, finding)
@@ -428,6 +435,61 @@ def move_finding(finding: Finding, to: str, *, reason: str = "", by) -> Finding:
             raise ValidationError({"reason": "Enter the reason for dismissing the finding"})
         updates["dismissed_reason"] = reason
     return transitions.move(finding, to, transitions=FINDING, by=by, reason=reason, **updates)
+
+
+@transaction.atomic
+def set_finding_theme(finding: Finding, *, theme: str, by) -> Finding:
+    """Give a finding its theme (or clear it), for one recorded before themes were, or given
+    the wrong one: while the thematic audit is under way, or its finding still open."""
+    finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
+    if _user(by):
+        guards.check(rules.may_manage(by, finding.thematic_audit), rules.ONLY_THE_LEAD)
+    if theme and theme not in FindingTheme.values:
+        raise ValidationError({"theme": "Select the theme from the list"})
+    if finding.status == FindingStatus.DISMISSED:
+        raise ValidationError("The finding is dismissed: its theme no longer counts.")
+    before = snapshot(finding, fields=["theme"])
+    finding.theme = theme or ""
+    finding.save(update_fields=["theme"])
+    record_change(finding, by=by, action="changed", before=before, after={"theme": finding.theme})
+    return finding
+
+
+@transaction.atomic
+def assign_finding(finding: Finding, *, owner, due_date, severity, by) -> Finding:
+    """confirmed → assigned: an area for improvement is given the person who answers for it,
+    the date it should be put right by and how severe it is. The owner is told."""
+    finding = Finding.objects.select_related("thematic_audit").get(pk=finding.pk)
+    _check(rules.move_finding(FindingStatus.ASSIGNED), by, finding)
+    if (
+        owner is None
+        or owner.council_id != finding.thematic_audit.council_id
+        or not permissions.can_own_thematic_actions(owner)
+    ):
+        raise ValidationError({"owner": "Select the owner from the council's staff"})
+    if due_date is None:
+        raise ValidationError({"due_date": "Enter the date the finding is due to be put right"})
+    if due_date < clock.today():
+        raise ValidationError({"due_date": "The due date must be today or in the future"})
+    if severity not in Severity.values:
+        raise ValidationError({"severity": "Select how severe the area for improvement is"})
+    assigned = transitions.move(
+        finding,
+        FindingStatus.ASSIGNED,
+        transitions=FINDING,
+        by=by,
+        owner=owner,
+        due_date=due_date,
+        severity=severity,
+    )
+    notify.tell(
+        [owner],
+        "A finding of a thematic audit is yours to put right",
+        f"Hello {owner.first_name or owner.username},\n\nAn area for improvement from the "
+        f"thematic audit '{finding.thematic_audit.title}' is assigned to you, due by "
+        f"{due_date:%-d %B %Y}.",
+    )
+    return assigned
 
 
 @transaction.atomic
@@ -470,6 +532,12 @@ def add_action(
     for part in (finding, recommendation):
         if part is not None and part.thematic_audit_id != thematic_audit.pk:
             raise ValidationError("Link the action to this thematic audit's findings only")
+    if finding is not None:
+        finding = Finding.objects.get(pk=finding.pk)  # its status now, not as the form read it
+    if finding is not None and finding.status not in FindingStatus.live():
+        raise ValidationError(
+            {"finding": f"The finding is {finding.get_status_display().lower()}: choose another"}
+        )
     plan_action = PlanAction.objects.create(
         thematic_audit=thematic_audit,
         action=action.strip(),
@@ -504,3 +572,80 @@ def update_action(plan_action: PlanAction, *, status: str, evidence: str = "", b
             raise ValidationError({"evidence": "Enter the evidence that the action is complete"})
         updates["completed_on"] = clock.today()
     return transitions.move(plan_action, status, transitions=ACTION, by=by, **updates)
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def _reminder_line(action: PlanAction, today: datetime.date) -> str:
+    when = "overdue" if action.is_overdue_on(today) else "due"
+    text = action.action if len(action.action) <= 120 else action.action[:117] + "..."
+    return (
+        f"- {text} (thematic audit '{action.thematic_audit.title}'): {when}, "
+        f"{action.due_date:%-d %B %Y}"
+    )
+
+
+@transaction.atomic
+def send_reminders(*, today: datetime.date | None = None, council=None) -> dict:
+    """Email each owner their actions due soon or overdue (``querysets.due_soon_q`` and
+    ``overdue_q``, the home page's rules), and each lead the overdue actions of the thematic
+    audits they lead that others own. Run daily (``caseaudit remind``); run again the same day
+    it sends nothing twice: each action, person and day is recorded once
+    (``ActionReminder``), in the same transaction, and the emails go only once that is
+    committed. The emails name no child."""
+    today = today or clock.today()
+    pending = (
+        PlanAction.objects.filter(overdue_q(today) | due_soon_q(today))
+        .select_related("owner__worker", "thematic_audit__lead__worker")
+        .order_by("due_date", "pk")
+    )
+    if council is not None:
+        pending = pending.filter(thematic_audit__council=council)
+    pending = list(pending)
+    already = set(
+        ActionReminder.objects.filter(
+            sent_on=today, action_id__in=[a.pk for a in pending]
+        ).values_list("action_id", "recipient_id")
+    )
+    owned: dict = defaultdict(list)
+    led: dict = defaultdict(list)
+    people = {}
+    for action in pending:
+        owner, lead = action.owner, action.thematic_audit.lead
+        if owner.is_active and (action.pk, owner.pk) not in already:
+            owned[owner.pk].append(action)
+            people[owner.pk] = owner
+        if (
+            action.is_overdue_on(today)
+            and lead.pk != owner.pk
+            and lead.is_active
+            and (action.pk, lead.pk) not in already
+        ):
+            led[lead.pk].append(action)
+            people[lead.pk] = lead
+    ActionReminder.objects.bulk_create(
+        [
+            ActionReminder(action=action, recipient_id=pk, sent_on=today, as_lead=as_lead)
+            for as_lead, lists in ((False, owned), (True, led))
+            for pk, actions_of in lists.items()
+            for action in actions_of
+        ]
+    )
+    for pk, person in people.items():
+        parts = [f"Hello {person.first_name or person.username},"]
+        if owned.get(pk):
+            parts.append(
+                "These actions you own from thematic audits are due or overdue:\n"
+                + "\n".join(_reminder_line(a, today) for a in owned[pk])
+            )
+        if led.get(pk):
+            parts.append(
+                "These actions of thematic audits you lead are overdue:\n"
+                + "\n".join(_reminder_line(a, today) for a in led[pk])
+            )
+        notify.tell([person], "Thematic audit actions due or overdue", "\n\n".join(parts))
+    return {
+        "people": len(people),
+        "reminders": sum(len(v) for v in owned.values()) + sum(len(v) for v in led.values()),
+    }

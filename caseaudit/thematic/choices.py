@@ -40,6 +40,25 @@ class FindingKind(models.TextChoices):
     IMPROVEMENT = "improvement", "Area for improvement"
 
 
+class FindingTheme(models.TextChoices):
+    """What a finding is about, chosen from this list when it is recorded: the matching rule
+    for recurring findings (``querysets.recurrences``). A closed list, not free text or tags,
+    so that two leads naming the same problem differently still match, and nothing matches
+    by accident of wording. The areas follow the headings councils' audit tools and Ofsted's
+    ILACS judgements use."""
+
+    VOICE = "voice", "The child's voice and lived experience"
+    ASSESSMENT = "assessment", "Assessment and analysis of risk"
+    PLANNING = "planning", "Plans and planning"
+    STABILITY = "stability", "Placement stability and permanence"
+    OVERSIGHT = "oversight", "Management oversight and supervision"
+    MULTI_AGENCY = "multi_agency", "Working with partner agencies"
+    EXPLOITATION = "exploitation", "Exploitation and missing episodes"
+    FAMILY = "family", "Family and network involvement"
+    RECORDING = "recording", "Recording and chronologies"
+    TRANSITIONS = "transitions", "Transitions and leaving care"
+
+
 class Severity(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -47,12 +66,20 @@ class Severity(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
-    """identified → confirmed → closed, or identified → dismissed (with a reason)."""
+    """identified → confirmed → assigned (an owner, a due date, a severity) → actions → closed,
+    or identified → dismissed (with a reason). A strength needs no owner: it may close once
+    confirmed."""
 
     IDENTIFIED = "identified", "Identified"
     CONFIRMED = "confirmed", "Confirmed"
     DISMISSED = "dismissed", "Dismissed"
+    ASSIGNED = "assigned", "Assigned"
     CLOSED = "closed", "Closed"
+
+    @classmethod
+    def live(cls) -> list[str]:
+        """A finding actions may still answer."""
+        return [cls.IDENTIFIED, cls.CONFIRMED, cls.ASSIGNED]
 
 
 class ActionStatus(models.TextChoices):

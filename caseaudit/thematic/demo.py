@@ -17,6 +17,7 @@ from caseaudit.cases.models import CohortDefinition
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import add_months
+from caseaudit.core.working_days import add_working_days
 from caseaudit.thematic import actions
 from caseaudit.thematic.choices import (
     ActionStatus,
@@ -178,6 +179,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             stability,
             kind=FindingKind.STRENGTH,
             summary="Children's views are sought before a move",
+            theme="voice",
             evidence=audits[:3],
             by=qa,
         )
@@ -185,6 +187,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             stability,
             kind=FindingKind.IMPROVEMENT,
             summary="Stability meetings are rarely held before a placement ends",
+            theme="stability",
             severity="high",
             evidence=audits[3:7],
             by=qa,
@@ -196,6 +199,9 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
         )
     with clock.set_to(add_months(today, -5)):
         actions.move_on(stability, by=qa)  # to reporting
+        actions.assign_finding(
+            weakness, owner=manager, due_date=add_months(today, -1), severity="high", by=qa
+        )
         first = actions.add_action(
             stability,
             action="Add a stability meeting step to the placement notice workflow",
@@ -239,6 +245,9 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             evidence="Two sessions held; 31 staff attended.",
             by=director,
         )
+        # Its actions done, the area for improvement is closed; so is the strength.
+        actions.move_finding(weakness, FindingStatus.CLOSED, by=qa)
+        actions.move_finding(strength, FindingStatus.CLOSED, by=qa)
 
     # 2. Youth offending service: reporting, with 18% Good, 39% RI and 43% Inadequate.
     began = add_months(today, -3)
@@ -289,6 +298,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             yos,
             kind=FindingKind.IMPROVEMENT,
             summary="Plans are made separately and rarely shared",
+            theme="planning",
             severity="high",
             evidence=audits[:5],
             by=inspection,
@@ -297,9 +307,33 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             yos,
             kind=FindingKind.STRENGTH,
             summary="Relationships with YOT workers are strong",
+            theme="multi_agency",
             evidence=audits[5:7],
             by=inspection,
         )
+        dismissed = actions.add_finding(
+            yos,
+            kind=FindingKind.IMPROVEMENT,
+            summary="Court reports are late",
+            theme="multi_agency",
+            severity="low",
+            evidence=audits[7:8],
+            by=inspection,
+        )
+        actions.move_finding(
+            dismissed,
+            FindingStatus.DISMISSED,
+            reason="Seen in one case only; the court's own delay, not the service's.",
+            by=inspection,
+        )
+        actions.move_finding(finding, FindingStatus.CONFIRMED, by=inspection)
+        actions.assign_finding(
+            finding,
+            owner=manager,
+            due_date=add_months(today, 2),
+            severity="high",
+            by=inspection,
+        )  # assigned, its actions under way; the strength is still only identified
         actions.move_on(yos, by=inspection)  # to reporting
         actions.add_action(
             yos,
@@ -310,6 +344,15 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             finding=finding,
             by=inspection,
         )  # overdue
+        actions.add_action(
+            yos,
+            action="Share the YOT plan at every child in need review",
+            intended_outcome="Both plans are read together",
+            owner=manager,
+            due_date=add_working_days(today, 3),
+            finding=finding,
+            by=inspection,
+        )  # due within the week: the home page and `caseaudit remind` say so
         actions.add_action(
             yos,
             action="Joint supervision for workers sharing a child",
@@ -362,6 +405,24 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
             who="FGC coordinators",
             role=ConsulteeRole.PRACTITIONER,
             held_on=today - datetime.timedelta(days=2),
+            by=qa,
+        )
+        actions.add_finding(
+            fgc,
+            kind=FindingKind.IMPROVEMENT,
+            summary="FGCs are offered only once a child is on a plan",
+            theme="family",
+            severity="medium",
+            evidence=audits[:2],
+            by=qa,
+        )  # identified: not yet confirmed
+        actions.add_finding(
+            fgc,
+            kind=FindingKind.IMPROVEMENT,
+            summary="Plans do not say who in the family network does what",
+            theme="planning",  # as the youth offending audit found: shown as recurring
+            severity="medium",
+            evidence=audits[2:3],
             by=qa,
         )
 

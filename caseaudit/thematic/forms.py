@@ -15,6 +15,8 @@ from caseaudit.thematic.choices import (
     ActionStatus,
     ConsulteeRole,
     FindingKind,
+    FindingStatus,
+    FindingTheme,
     SampleMethod,
     Severity,
 )
@@ -193,6 +195,16 @@ class ConsultationForm(forms.Form):
         )
 
 
+def _theme_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Theme (optional)",
+        help_text="A finding with the same theme and kind in another thematic audit is shown "
+        "as recurring.",
+        choices=[("", "Not given"), *FindingTheme.choices],
+        required=False,
+    )
+
+
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of finding",
@@ -204,6 +216,7 @@ class FindingForm(forms.Form):
         label="Finding", max_length=300, error_messages={"required": "Enter the finding"}
     )
     detail = _text("Detail")
+    theme = _theme_field()
     severity = forms.ChoiceField(
         label="Severity (for an area for improvement)",
         choices=Severity.choices,
@@ -228,6 +241,7 @@ class FindingForm(forms.Form):
             Field.radios("kind", legend_size=Size.SMALL),
             "summary",
             "detail",
+            "theme",
             Field.radios("severity", legend_size=Size.SMALL),
             Field.checkboxes("evidence", legend_size=Size.SMALL),
             button="Add the finding",
@@ -240,6 +254,48 @@ class DismissForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("reason", button="Dismiss the finding")
+
+
+class ThemeForm(forms.Form):
+    theme = _theme_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("theme", button="Save the theme")
+
+
+class AssignFindingForm(forms.Form):
+    owner = _People(
+        label="Owner",
+        queryset=User.objects.none(),
+        empty_label="Choose the owner",
+        error_messages={"required": "Select the owner"},
+    )
+    due_date = DateField(
+        label="Due date", missing="Enter the date the finding is due to be put right"
+    )
+    severity = forms.ChoiceField(
+        label="Severity",
+        choices=Severity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how severe the area for improvement is"},
+    )
+
+    def __init__(self, *args, thematic_audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _staff(thematic_audit)
+        self.helper = _helper(
+            "owner",
+            Field("due_date", legend_size=Size.SMALL),
+            Field.radios("severity", legend_size=Size.SMALL),
+            button="Assign the finding",
+        )
+
+
+def _staff(thematic_audit):
+    return User.objects.filter(
+        council_id=thematic_audit.council_id, is_active=True, role__in=STAFF_ROLES
+    ).order_by("username")
 
 
 class RecommendationForm(forms.Form):
@@ -272,10 +328,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, thematic_audit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            council_id=thematic_audit.council_id, is_active=True, role__in=STAFF_ROLES
-        ).order_by("username")
-        self.fields["finding"].queryset = thematic_audit.findings.all()
+        self.fields["owner"].queryset = _staff(thematic_audit)
+        self.fields["finding"].queryset = thematic_audit.findings.filter(
+            status__in=FindingStatus.live()
+        )
         self.fields["recommendation"].queryset = thematic_audit.recommendations.all()
         self.helper = _helper(
             "action",

@@ -16,6 +16,7 @@ from caseaudit.thematic.choices import (
     ConsulteeRole,
     FindingKind,
     FindingStatus,
+    FindingTheme,
     SampleMethod,
     SampleStatus,
     Severity,
@@ -183,11 +184,22 @@ class Finding(models.Model):
     kind = models.CharField(max_length=15, choices=FindingKind.choices)
     summary = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    # Blank: not said, and so never counted as recurring.
+    theme = models.CharField(max_length=20, choices=FindingTheme.choices, blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
     status = models.CharField(
         max_length=15, choices=FindingStatus.choices, default=FindingStatus.IDENTIFIED
     )
     dismissed_reason = models.TextField(blank=True)
+    # Set when an area for improvement is assigned: who answers for it, and by when.
+    owner = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="thematic_findings_owned",
+    )
+    due_date = models.DateField(null=True, blank=True)
     # The audits that evidence it.
     evidence = models.ManyToManyField("audits.Audit", blank=True, related_name="+")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -195,6 +207,7 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["theme", "kind"])]
 
     def __str__(self) -> str:
         return self.summary
@@ -250,4 +263,30 @@ class PlanAction(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in ActionStatus.open() and self.due_date < clock.today()
+        return self.is_overdue_on(clock.today())
+
+    def is_overdue_on(self, day) -> bool:
+        # The rule ``querysets.overdue_q`` puts in SQL.
+        return self.status in ActionStatus.open() and self.due_date < day
+
+
+class ActionReminder(models.Model):
+    """An email reminding someone of an action due or overdue: one per action, person and day,
+    so running the reminders again the same day sends nothing twice."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    # Why they were told: they own it, or they lead the thematic audit and it is overdue.
+    as_lead = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "recipient", "sent_on"], name="one_reminder_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.action} on {self.sent_on}"

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from caseaudit.accounts import permissions
 from caseaudit.core.guards import Rule
 from caseaudit.core.transitions import status_label
-from caseaudit.thematic.choices import ActionStatus, SampleStatus, ThematicStatus
+from caseaudit.thematic.choices import (
+    ActionStatus,
+    FindingKind,
+    FindingStatus,
+    SampleStatus,
+    ThematicStatus,
+)
 from caseaudit.thematic.transitions import FINDING, THEMATIC, WORKING
 
 ONLY_THE_LEAD = "Only the lead of this thematic audit, or the QA lead, can do this."
@@ -75,12 +81,44 @@ NEXT_STATUS = {
 }
 
 
+def _open_actions(finding) -> bool:
+    """Whether any action answering the finding is not done (or it has none yet)."""
+    # Read through ``all()`` so a page that prefetched the actions asks nothing more.
+    actions = list(finding.actions.all())
+    return not actions or any(action.status in ActionStatus.open() for action in actions)
+
+
+def _may_move_finding(finding, to: str) -> bool:
+    if not FINDING.may(finding.status, to):
+        return False
+    if to == FindingStatus.ASSIGNED:
+        return finding.kind == FindingKind.IMPROVEMENT
+    if to == FindingStatus.CLOSED and finding.kind == FindingKind.IMPROVEMENT:
+        return finding.status == FindingStatus.ASSIGNED and not _open_actions(finding)
+    return True
+
+
+def _finding_refusal(finding, to: str) -> ValidationError:
+    if not FINDING.may(finding.status, to):
+        return FINDING.refusal_to(finding, to)
+    if to == FindingStatus.ASSIGNED:
+        return ValidationError("Only an area for improvement is assigned an owner.")
+    if finding.status != FindingStatus.ASSIGNED:
+        return ValidationError("Assign the area for improvement before closing it.")
+    return ValidationError(
+        "The finding has actions not done yet, or none: it closes once its actions are done."
+    )
+
+
 def move_finding(to: str) -> Rule:
+    """identified → confirmed → assigned → closed (``thematic.transitions.FINDING``), where an
+    area for improvement is assigned before it closes, and closes only once it has actions and
+    every one is done."""
     return Rule(
         who=lambda user, finding: may_manage(user, finding.thematic_audit),
-        when=lambda finding: FINDING.may(finding.status, to),
+        when=lambda finding: _may_move_finding(finding, to),
         not_you=ONLY_THE_LEAD,
-        not_now=lambda finding: FINDING.refusal_to(finding, to),
+        not_now=lambda finding: _finding_refusal(finding, to),
     )
 
 

@@ -1,6 +1,7 @@
 """Who may see which thematic audits and actions, and when an action is overdue."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,8 @@ from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
-from caseaudit.thematic.choices import ActionStatus, ThematicStatus
+from caseaudit.core.working_days import add_working_days
+from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus, ThematicStatus
 
 
 class ThematicAuditQuerySet(models.QuerySet):
@@ -31,9 +33,27 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(status__in=ActionStatus.open(), due_date__lt=today or clock.today())
 
 
+# An action is "due" from this many working days before its due date: the home page and the
+# reminder emails say so, one rule for both.
+DUE_SOON_WORKING_DAYS = 5
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    """Not done, and due today or within ``DUE_SOON_WORKING_DAYS`` working days."""
+    today = today or clock.today()
+    return Q(
+        status__in=ActionStatus.open(),
+        due_date__gte=today,
+        due_date__lte=add_working_days(today, DUE_SOON_WORKING_DAYS),
+    )
+
+
 class PlanActionQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None):
         return self.filter(overdue_q(today))
+
+    def due_soon(self, today: datetime.date | None = None):
+        return self.filter(due_soon_q(today))
 
     def visible_to(self, user):
         """Actions of the thematic audits the person may see, and actions they own."""
@@ -88,4 +108,90 @@ def forward_plan(user) -> dict:
                 "rereview_due", "title"
             )
         ),
+    }
+
+
+@dataclass(frozen=True)
+class TeamProgress:
+    team: str
+    sampled: int
+    allocated: int
+    completed: int
+
+
+def team_progress(thematic_audit) -> list[TeamProgress]:
+    """For each team of the confirmed sample: children sampled, audits allocated and audits
+    completed (submitted or moderated, as the programme counts them), in one query."""
+    from caseaudit.thematic.models import SampledChild
+
+    rows = (
+        SampledChild.objects.filter(
+            sample__thematic_audit=thematic_audit, sample__status=SampleStatus.CONFIRMED
+        )
+        .order_by()
+        .values("team__name")
+        .annotate(
+            sampled=models.Count("pk"),
+            allocated=models.Count("audit"),
+            completed=models.Count("audit", filter=Q(audit__status__in=AuditStatus.completed())),
+        )
+        .order_by("team__name")
+    )
+    return [
+        TeamProgress(row["team__name"], row["sampled"], row["allocated"], row["completed"])
+        for row in rows
+    ]
+
+
+def days_remaining(thematic_audit, today: datetime.date | None = None) -> int:
+    """Calendar days from today to the end of the thematic audit's period (negative once it
+    has passed)."""
+    return (thematic_audit.period_end - (today or clock.today())).days
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    thematic_audit_id: int
+    title: str
+    may_open: bool
+
+
+def recurrences(thematic_audit, findings, user) -> dict[int, list[Recurrence]]:
+    """For each of ``findings`` (of ``thematic_audit``) that recurs, the council's other
+    thematic audits where it recurs, newest first.
+
+    The matching rule: a finding recurs when another thematic audit of the council has a
+    finding of the same kind (strength, or area for improvement) and the same theme, chosen
+    from ``FindingTheme`` when each was recorded, that was not dismissed. Blank themes never
+    match. Wording is not compared: two leads describe the same weakness differently. The
+    monthly programme's practice themes are cohorts of children, not themes of findings, so
+    they are not matched. Two queries, whatever the number of findings; the other audits are
+    linked only where the person may open them."""
+    from caseaudit.thematic.models import Finding, ThematicAudit
+
+    wanted = {(f.kind, f.theme) for f in findings if f.theme}
+    if not wanted:
+        return {}
+    rows = list(
+        Finding.objects.filter(
+            thematic_audit__council_id=thematic_audit.council_id,
+            theme__in={theme for _, theme in wanted},
+        )
+        .exclude(thematic_audit=thematic_audit)
+        .exclude(status=FindingStatus.DISMISSED)
+        .order_by("-thematic_audit__period_start", "thematic_audit__title")
+        .values_list("kind", "theme", "thematic_audit_id", "thematic_audit__title")
+        .distinct()
+    )
+    audit_ids = {row[2] for row in rows}
+    may_open = set(
+        ThematicAudit.objects.visible_to(user).filter(pk__in=audit_ids).values_list("pk", flat=True)
+    )
+    others: dict[tuple[str, str], list[Recurrence]] = {}
+    for kind, theme, audit_id, title in rows:
+        others.setdefault((kind, theme), []).append(
+            Recurrence(audit_id, title, audit_id in may_open)
+        )
+    return {
+        f.pk: others[(f.kind, f.theme)] for f in findings if f.theme and (f.kind, f.theme) in others
     }

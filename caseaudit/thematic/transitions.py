@@ -30,11 +30,15 @@ FINDING = Transitions(
     allowed_from={
         FindingStatus.CONFIRMED: (FindingStatus.IDENTIFIED,),
         FindingStatus.DISMISSED: (FindingStatus.IDENTIFIED,),
-        FindingStatus.CLOSED: (FindingStatus.CONFIRMED,),
+        FindingStatus.ASSIGNED: (FindingStatus.CONFIRMED,),
+        # A strength closes once confirmed; an area for improvement once assigned and its
+        # actions are done (``thematic.permissions.move_finding``).
+        FindingStatus.CLOSED: (FindingStatus.CONFIRMED, FindingStatus.ASSIGNED),
     },
     done={
         FindingStatus.CONFIRMED: "confirmed",
         FindingStatus.DISMISSED: "dismissed",
+        FindingStatus.ASSIGNED: "assigned",
         FindingStatus.CLOSED: "closed",
     },
 )

@@ -22,6 +22,9 @@ urlpatterns = [
     path(
         "<int:pk>/findings/<int:finding_pk>/dismiss/", views.dismiss_finding, name="dismiss_finding"
     ),
+    path("<int:pk>/findings/<int:finding_pk>/assign/", views.assign_finding, name="assign_finding"),
+    path("<int:pk>/findings/<int:finding_pk>/theme/", views.finding_theme, name="finding_theme"),
     path("<int:pk>/recommendations/new/", views.add_recommendation, name="add_recommendation"),
     path("<int:pk>/actions/new/", views.add_action, name="add_action"),
+    path("<int:pk>/action-plan.<str:fmt>", views.export_plan, name="export_plan"),
 ]

@@ -4,7 +4,9 @@ it; what may be done to a record now is asked of ``thematic.permissions``."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
@@ -12,23 +14,32 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
-from caseaudit.thematic import actions
+from caseaudit.thematic import actions, export
 from caseaudit.thematic import permissions as rules
-from caseaudit.thematic.choices import FindingStatus, SampleStatus
+from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus
 from caseaudit.thematic.forms import (
     ActionForm,
     ActionUpdateForm,
     AllocateForm,
+    AssignFindingForm,
     ConsultationForm,
     DismissForm,
     FindingForm,
     RecommendationForm,
     SampleForm,
     ThematicAuditForm,
+    ThemeForm,
 )
 from caseaudit.thematic.models import Finding, PlanAction, SampledChild, ThematicAudit
+from caseaudit.thematic.querysets import (
+    TeamProgress,
+    days_remaining,
+    overdue_q,
+    rating_distribution,
+    recurrences,
+    team_progress,
+)
 from caseaudit.thematic.querysets import forward_plan as plan_of
-from caseaudit.thematic.querysets import overdue_q, rating_distribution
 
 lead_only = guards.requires(permissions.can_lead_thematic_audits)
 
@@ -127,8 +138,8 @@ def detail(request, pk: int):
             )
         )
         log_list_access(request, Child, ids=[row.child_id for row in sampled])
-    findings = thematic_audit.findings.prefetch_related(
-        Prefetch("evidence", to_attr="evidence_audits")
+    findings = thematic_audit.findings.select_related("owner").prefetch_related(
+        Prefetch("evidence", to_attr="evidence_audits"), "actions"
     )
     evidence_ids = {a.pk for f in findings for a in f.evidence_audits}
     labels = dict(
@@ -137,12 +148,23 @@ def detail(request, pk: int):
         )
     )
     findings = list(findings)
+    recurring = recurrences(thematic_audit, findings, user)
     for finding in findings:
+        finding.recurs_in = recurring.get(finding.pk, [])
         finding.evidence_labels = [labels.get(a.pk, "") for a in finding.evidence_audits]
         finding.may_confirm = rules.move_finding(FindingStatus.CONFIRMED)(user, finding)
         finding.may_dismiss = rules.move_finding(FindingStatus.DISMISSED)(user, finding)
+        finding.may_assign = rules.move_finding(FindingStatus.ASSIGNED)(user, finding)
+        finding.may_theme = (
+            rules.may_manage(user, thematic_audit) and finding.status != FindingStatus.DISMISSED
+        )
+        answered = finding.actions.all()
+        finding.actions_done = sum(1 for a in answered if a.status == ActionStatus.DONE)
+        finding.actions_total = len(answered)
         finding.may_close = rules.move_finding(FindingStatus.CLOSED)(user, finding)
     plan = list(thematic_audit.actions.select_related("owner", "finding"))
+    progress = team_progress(thematic_audit)
+    remaining = days_remaining(thematic_audit)
     next_status = rules.NEXT_STATUS.get(thematic_audit.status)
     return render(
         request,
@@ -154,6 +176,15 @@ def detail(request, pk: int):
             "sample_confirmed": sample is not None and sample.status == SampleStatus.CONFIRMED,
             "unallocated": sum(1 for row in sampled if row.audit_id is None),
             "ratings": rating_distribution(thematic_audit),
+            "progress": progress,
+            "progress_total": TeamProgress(
+                "All teams",
+                sum(p.sampled for p in progress),
+                sum(p.allocated for p in progress),
+                sum(p.completed for p in progress),
+            ),
+            "days_remaining": remaining,
+            "days_past": -remaining,
             "consultations": thematic_audit.consultations.all(),
             "findings": findings,
             "recommendations": thematic_audit.recommendations.all(),
@@ -352,6 +383,71 @@ def dismiss_finding(request, pk: int, finding_pk: int):
         if done:
             return done
     return _form_page(request, finding.thematic_audit, form, title=f"Dismiss: {finding.summary}")
+
+
+@lead_only
+def finding_theme(request, pk: int, finding_pk: int):
+    finding = _finding(request, pk, finding_pk)
+    thematic_audit = finding.thematic_audit
+    guards.check(rules.may_manage(request.user, thematic_audit), rules.ONLY_THE_LEAD)
+    form = ThemeForm(form_data(request), initial={"theme": finding.theme})
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.set_finding_theme(finding, **form.cleaned_data, by=request.user),
+            success="The finding's theme has been saved.",
+            to=thematic_audit,
+        )
+        if done:
+            return done
+    return _form_page(request, thematic_audit, form, title=f"Theme: {finding.summary}")
+
+
+@lead_only
+def assign_finding(request, pk: int, finding_pk: int):
+    finding = _finding(request, pk, finding_pk)
+    thematic_audit = finding.thematic_audit
+    guards.check(rules.may_manage(request.user, thematic_audit), rules.ONLY_THE_LEAD)
+    form = AssignFindingForm(
+        form_data(request),
+        thematic_audit=thematic_audit,
+        initial={"severity": finding.severity, "owner": finding.owner_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.assign_finding(finding, **form.cleaned_data, by=request.user),
+            success="The finding has been assigned.",
+            to=thematic_audit,
+        )
+        if done:
+            return done
+    return _form_page(request, thematic_audit, form, title=f"Assign: {finding.summary}")
+
+
+EXPORTS = {
+    "csv": (export.as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        export.as_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@lead_only
+def export_plan(request, pk: int, fmt: str):
+    """The action plan as a download, for whoever may see the thematic audit (its lead, the
+    QA lead). It names no child (``thematic.export``)."""
+    thematic_audit = _thematic(request, pk)
+    if fmt not in EXPORTS:
+        raise Http404
+    render_plan, content_type = EXPORTS[fmt]
+    response = HttpResponse(render_plan(thematic_audit), content_type=content_type)
+    name = slugify(thematic_audit.title) or "thematic-audit"
+    response["Content-Disposition"] = f'attachment; filename="{name}-action-plan.{fmt}"'
+    return response
 
 
 @guards.requires(permissions.can_own_thematic_actions)

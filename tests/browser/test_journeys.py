@@ -32,6 +32,7 @@ RESTRICTED_SECTIONS = {
     "Compliance",
     "Moderation",
     "Reports",
+    "Trackers",
     "Access log",
     "Administration",
 }
@@ -44,13 +45,21 @@ SECTIONS_SEEN = {
         "Compliance",
         "Moderation",
         "Reports",
+        "Trackers",
     },
-    "team.manager": {"Organisation", "Your audits", "Reports"},
-    "social.worker": set(),
-    "inspection.lead": {"Organisation", "Compliance", "Reports"},
-    "director": {"Organisation", "Compliance", "Reports"},
+    "team.manager": {"Organisation", "Your audits", "Reports", "Trackers"},
+    "social.worker": {"Trackers"},
+    "inspection.lead": {"Organisation", "Compliance", "Reports", "Trackers"},
+    "director": {"Organisation", "Compliance", "Reports", "Trackers"},
     "councillor": {"Reports"},
-    "administrator": {"Organisation", "Compliance", "Reports", "Access log", "Administration"},
+    "administrator": {
+        "Organisation",
+        "Compliance",
+        "Reports",
+        "Trackers",
+        "Access log",
+        "Administration",
+    },
 }
 FORBIDDEN = "You do not have access to this page"
 NOT_FOUND = "Page not found"
@@ -146,7 +155,7 @@ def test_every_role_can_use_every_page_in_its_navigation(page, demo_council, log
 
 def test_an_elected_member_is_refused_staff_pages(page, demo_council):
     sign_in(page, "councillor")
-    for path in ("/organisation/", "/account/access-log/", ADMIN):
+    for path in ("/organisation/", "/account/access-log/", "/performance/trackers/", ADMIN):
         check_page(page, page.goto(path), status=403)
         expect(page.locator("h1")).to_have_text(FORBIDDEN)
 

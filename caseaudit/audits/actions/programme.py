@@ -36,6 +36,16 @@ def require_takes_samples(month: ProgrammeMonth) -> None:
         raise ValidationError(f"{month} is closed: it takes no new sample or allocation.")
 
 
+def check_focus(council, cohort_key: str, saved_cohort) -> None:
+    """A month (or a draw) focuses on a practice theme or on a saved cohort, not both."""
+    if cohort_key and saved_cohort is not None:
+        raise ValidationError(
+            {"saved_cohort": "Choose a practice theme or a saved cohort as the focus, not both"}
+        )
+    if saved_cohort is not None and saved_cohort.council_id != council.pk:
+        raise ValidationError({"saved_cohort": "Select one of the council's saved cohorts"})
+
+
 @transaction.atomic
 def create_month(
     council,
@@ -45,6 +55,7 @@ def create_month(
     due_date: datetime.date,
     cohort_key: str = "",
     cohort_params: dict | None = None,
+    saved_cohort=None,
     by,
 ) -> ProgrammeMonth:
     errors: dict[str, str] = {}
@@ -63,6 +74,10 @@ def create_month(
         errors["cohort_key"] = "Choose a cohort from the list."
     if due_date < month:
         errors["due_date"] = "The due date must be on or after the start of the month."
+    try:
+        check_focus(council, cohort_key, saved_cohort)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     created = ProgrammeMonth.objects.create(
@@ -72,6 +87,7 @@ def create_month(
         due_date=due_date,
         cohort_key=cohort_key,
         cohort_params=cohort_params or {},
+        saved_cohort=saved_cohort,
     )
     record_change(created, by=by, action="created")
     return created
@@ -107,7 +123,7 @@ def months_with_counts(council) -> QuerySet[ProgrammeMonth]:
     audits = Audit.objects.filter(compliance.ALLOCATED, month=OuterRef("pk"), kind=AuditKind.AUDIT)
     return (
         ProgrammeMonth.objects.filter(council=council)
-        .select_related("tool_version__tool")
+        .select_related("tool_version__tool", "saved_cohort")
         .annotate(
             sample_size=_count(sampled, "sample__month"),
             allocated=_count(audits, "month"),

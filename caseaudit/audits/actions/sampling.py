@@ -23,11 +23,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from caseaudit.audits.actions.programme import require_takes_samples
+from caseaudit.audits.actions.programme import check_focus, require_takes_samples
 from caseaudit.audits.choices import AuditStatus, SampleStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
 from caseaudit.audits.transitions import SAMPLE
-from caseaudit.cases.cohorts import COHORTS, children_in
+from caseaudit.cases.cohorts import COHORTS, children_in, evaluate_saved
 from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan, Snapshot
 from caseaudit.core import clock, transitions
 from caseaudit.core.history import record_change, snapshot
@@ -66,6 +66,7 @@ def eligible_children(
     *,
     cohort_key: str = "",
     cohort_params: dict | None = None,
+    saved_cohort=None,
     exclude_audited_months: int = 6,
 ) -> QuerySet[Child]:
     council = month.council
@@ -91,6 +92,10 @@ def eligible_children(
     ).exclude(Exists(recently_audited) | Exists(already_sampled))
     if cohort_key:
         cohort = children_in(council, cohort_key, cohort_params)
+        children = children.filter(pk__in=cohort.values("pk"))
+    if saved_cohort is not None:
+        # The saved cohort as at the case data the sample is drawn from.
+        cohort = evaluate_saved(saved_cohort, snapshot.as_at).children
         children = children.filter(pk__in=cohort.values("pk"))
     return children
 
@@ -140,9 +145,12 @@ def draw_sample(
     per_team: int = 1,
     seed: int | None = None,
     cohort_key: str | None = None,
+    saved_cohort=None,
     exclude_audited_months: int = 6,
     by,
 ) -> Sample:
+    """Up to ``per_team`` open cases from each team. The cohort focus is the month's unless
+    the draw names one: a practice theme (``cohort_key``) or a saved cohort, not both."""
     # Lock the month, then its samples: every programme action takes locks in that order.
     month = (
         ProgrammeMonth.objects.select_for_update(of=("self",))
@@ -161,10 +169,12 @@ def draw_sample(
             f"The months to leave out recently audited cases must be between 0 and "
             f"{MAX_EXCLUDED_MONTHS}."
         )
-    if cohort_key is None:
-        cohort_key = month.cohort_key
+    if cohort_key is None and saved_cohort is None:
+        cohort_key, saved_cohort = month.cohort_key, month.saved_cohort
+    cohort_key = cohort_key or ""
     if cohort_key and cohort_key not in COHORTS:
         raise ValidationError("Choose a cohort from the list.")
+    check_focus(month.council, cohort_key, saved_cohort)
     if seed is None:
         seed = secrets.randbelow(1_000_000) + 1
     # The month's own cohort parameters apply when the month's cohort is drawn.
@@ -174,11 +184,14 @@ def draw_sample(
         _latest_snapshot(month.council),
         cohort_key=cohort_key,
         cohort_params=params,
+        saved_cohort=saved_cohort,
         exclude_audited_months=exclude_audited_months,
     )
+    focus_title = saved_cohort.name if saved_cohort else ""
+    focus_title = COHORTS[cohort_key].title if cohort_key else focus_title
     picked = pick(candidates(children), per_team=per_team, seed=seed)
     if not picked:
-        focus = f" in the cohort '{COHORTS[cohort_key].title}'" if cohort_key else ""
+        focus = f" in the cohort '{focus_title}'" if focus_title else ""
         raise ValidationError(
             f"No open case{focus} is eligible for {month}'s sample: every one has been "
             "audited recently, is already sampled, or has no allocated team."
@@ -192,10 +205,11 @@ def draw_sample(
         seed=seed,
         per_team=per_team,
         cohort_key=cohort_key,
+        saved_cohort=saved_cohort,
         exclude_audited_months=exclude_audited_months,
         drawn_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    cohort_title = COHORTS[cohort_key].title if cohort_key else ""
+    cohort_title = focus_title
     chosen_in_team = {}
     for candidate, _ in picked:
         chosen_in_team[candidate.team_id] = chosen_in_team.get(candidate.team_id, 0) + 1

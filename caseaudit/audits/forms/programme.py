@@ -9,6 +9,7 @@ from django import forms
 
 from caseaudit.audits.actions.sampling import MAX_EXCLUDED_MONTHS, MAX_PER_TEAM
 from caseaudit.cases.cohorts import COHORTS
+from caseaudit.cases.models import CohortDefinition
 from caseaudit.tools.choices import ToolKind, VersionStatus
 from caseaudit.tools.models import AuditTool, ToolVersion
 
@@ -17,6 +18,20 @@ NO_COHORT = ("", "No cohort focus: a cross-section of teams")
 
 def cohort_choices() -> list[tuple[str, str]]:
     return [NO_COHORT, *((key, cohort.title) for key, cohort in COHORTS.items())]
+
+
+def saved_cohort_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Or a saved cohort",
+        queryset=CohortDefinition.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="A cohort saved on the cohort builder, instead of a practice theme.",
+    )
+
+
+def _saved_cohorts(council):
+    return CohortDefinition.objects.filter(council=council).order_by("name")
 
 
 def _number(**attrs) -> forms.TextInput:
@@ -113,6 +128,7 @@ class MonthForm(forms.Form):
         required=False,
         help_text="The month's sample is drawn from this cohort unless you choose otherwise.",
     )
+    saved_cohort = saved_cohort_field()
     due_date = DateInputField(
         label="Date the audits are due",
         help_text="For example, 30 4 2026",
@@ -131,6 +147,7 @@ class MonthForm(forms.Form):
             .order_by("tool__name", "-number")
         )
         self.fields["tool_version"].queryset = published
+        self.fields["saved_cohort"].queryset = _saved_cohorts(council)
         # The full practice audit is the usual choice; the light-touch tool is for exceptions.
         practice = published.filter(tool__kind=ToolKind.PRACTICE).first()
         if practice is not None:
@@ -139,6 +156,7 @@ class MonthForm(forms.Form):
             Field("month", legend_size=Size.SMALL),
             "tool_version",
             "cohort_key",
+            "saved_cohort",
             Field("due_date", legend_size=Size.SMALL),
             button="Create the month",
         )
@@ -159,6 +177,7 @@ class DrawForm(forms.Form):
         },
     )
     cohort_key = forms.ChoiceField(label="Cohort", choices=cohort_choices, required=False)
+    saved_cohort = saved_cohort_field()
     exclude_audited_months = forms.IntegerField(
         label="Leave out children audited in the last",
         help_text="Number of months. Children with an audit still open are always left out.",
@@ -187,10 +206,16 @@ class DrawForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["saved_cohort"].queryset = _saved_cohorts(council)
         self.helper = _helper(
-            "per_team", "cohort_key", "exclude_audited_months", "seed", button="Draw a sample"
+            "per_team",
+            "cohort_key",
+            "saved_cohort",
+            "exclude_audited_months",
+            "seed",
+            button="Draw a sample",
         )
 
 

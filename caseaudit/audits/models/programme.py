@@ -34,9 +34,18 @@ class ProgrammeMonth(models.Model):
     tool_version = models.ForeignKey(
         "tools.ToolVersion", on_delete=models.PROTECT, related_name="months"
     )
-    # A named cohort (cases.cohorts.COHORTS) the month focuses on; blank for a cross-section.
+    # The month's focus: a named practice-theme cohort (cases.cohorts.COHORTS), or a cohort a
+    # QA lead saved on the cohort builder, evaluated by the same rule as a thematic audit's
+    # (cases.cohorts.evaluate_saved). Neither: a cross-section.
     cohort_key = models.CharField(max_length=50, blank=True)
     cohort_params = models.JSONField(default=dict, blank=True)
+    saved_cohort = models.ForeignKey(
+        "cases.CohortDefinition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programme_months",
+    )
     due_date = models.DateField()
     notes = models.TextField(blank=True)
 
@@ -45,10 +54,24 @@ class ProgrammeMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "month"], name="one_programme_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="month_starts_on_the_first"),
+            models.CheckConstraint(
+                condition=Q(cohort_key="") | Q(saved_cohort__isnull=True),
+                name="month_one_cohort_focus",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.month:%B %Y}"
+
+    @property
+    def focus_title(self) -> str:
+        """The month's cohort focus in words, or blank for a cross-section."""
+        from caseaudit.cases.cohorts import COHORTS
+
+        if self.saved_cohort_id:
+            return self.saved_cohort.name
+        cohort = COHORTS.get(self.cohort_key)
+        return cohort.title if cohort else ""
 
 
 class Sample(models.Model):
@@ -58,6 +81,13 @@ class Sample(models.Model):
     seed = models.BigIntegerField()
     per_team = models.PositiveSmallIntegerField(default=1)
     cohort_key = models.CharField(max_length=50, blank=True)
+    saved_cohort = models.ForeignKey(
+        "cases.CohortDefinition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     exclude_audited_months = models.PositiveSmallIntegerField(default=6)
     status = models.CharField(max_length=10, choices=SampleStatus.choices, default="draft")
     drawn_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")

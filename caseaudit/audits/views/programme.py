@@ -41,7 +41,7 @@ def _moves_for(month: ProgrammeMonth) -> list[tuple[str, str]]:
 
 def _month(request, pk: int) -> ProgrammeMonth:
     return get_object_or_404(
-        ProgrammeMonth.objects.select_related("tool_version__tool"),
+        ProgrammeMonth.objects.select_related("tool_version__tool", "saved_cohort", "council"),
         pk=pk,
         council_id=request.user.council_id,
     )
@@ -53,11 +53,16 @@ def _sample(request, pk: int) -> Sample:
     )
 
 
+def _focus_of(sample: Sample) -> str:
+    if sample.saved_cohort_id:
+        return sample.saved_cohort.name
+    cohort = COHORTS.get(sample.cohort_key)
+    return cohort.title if cohort else ""
+
+
 @guards.requires(permissions.can_run_programme)
 def overview(request):
     months = list(programme.months_with_counts(request.user.council))
-    for month in months:
-        month.cohort = COHORTS.get(month.cohort_key)
     return render(request, "audits/programme/overview.html", {"months": months})
 
 
@@ -84,7 +89,7 @@ def month_detail(request, pk: int):
 def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
     samples = {
         s.status: s
-        for s in month.samples.select_related("drawn_by", "confirmed_by").filter(
+        for s in month.samples.select_related("drawn_by", "confirmed_by", "saved_cohort").filter(
             status__in=[SampleStatus.DRAFT, SampleStatus.CONFIRMED]
         )
     }
@@ -102,19 +107,20 @@ def _month_page(request, month: ProgrammeMonth, form: DrawForm | None = None):
             case.may_reallocate = audit is not None and rules.REALLOCATE_AUDIT(request.user, audit)
     allocated = any(getattr(case, "audit", None) for case in cases)
     if form is None:
-        initial = {"cohort_key": month.cohort_key}
+        initial = {"cohort_key": month.cohort_key, "saved_cohort": month.saved_cohort_id}
         if sample is not None:
             initial = {
                 "cohort_key": sample.cohort_key,
+                "saved_cohort": sample.saved_cohort_id,
                 "per_team": sample.per_team,
                 "exclude_audited_months": sample.exclude_audited_months,
             }
-        form = DrawForm(initial=initial)
+        form = DrawForm(initial=initial, council=month.council)
     context = {
         "month": month,
-        "cohort": COHORTS.get(month.cohort_key),
+        "focus": month.focus_title,
         "sample": sample,
-        "sample_cohort": COHORTS.get(sample.cohort_key) if sample else None,
+        "sample_focus": _focus_of(sample) if sample else "",
         "cases": cases,
         "allocated": allocated,
         "form": form,
@@ -144,7 +150,7 @@ def month_move(request, pk: int, move: str):
 @guards.requires(permissions.can_run_programme)
 def sample_draw(request, pk: int):
     month = _month(request, pk)
-    form = DrawForm(request.POST)
+    form = DrawForm(request.POST, council=month.council)
     if form.is_valid():
         try:
             sample = sampling.draw_sample(month, **form.cleaned_data, by=request.user)

@@ -255,6 +255,11 @@ def looked_after_record(
     health = None
     if days >= 28 or dice.chance(0.4):
         health = _recently(dice, start, until, (0, 330) if dice.chance(0.9) else (365, 480))
+    if health is not None and 30 <= days <= 90 and start.toordinal() % 5 == 0:
+        # Initial health assessments are often late: about one child in five who came into
+        # care one to three months ago has not had theirs yet. Decided without the dice, so
+        # every other value generated stays as it was.
+        health = None
     dental = None
     if age >= 1 and dice.chance(0.9):
         dental = _recently(dice, start, until, (0, 330) if dice.chance(0.88) else (365, 480))

@@ -145,3 +145,34 @@ def test_as_at_uses_the_case_data_current_on_that_date(imported):
     before = evaluate(imported, conditions, as_at=DEFAULT_AS_AT - datetime.timedelta(days=1))
     assert before.snapshot is None and not before.children.exists()
     assert evaluate(imported, conditions, as_at=DEFAULT_AS_AT).snapshot is not None
+
+
+def test_the_profile_evaluates_the_cohort_once_and_agrees_with_the_children(imported):
+    """One query for all six tables; each table's counts are what reading the children one by
+    one gives."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caseaudit.cases.annex_a.codes import label_for
+    from caseaudit.cases.cohorts import NOT_RECORDED
+
+    evaluation = evaluate(imported, [Condition("cla.ceased_looked_after_date", "blank")])
+    with CaptureQueriesContext(connection) as captured:
+        tables = {table.title: dict(table.rows) for table in profile(evaluation)}
+    # One SELECT (besides the transaction's savepoint and, on PostgreSQL, its JIT setting).
+    selects = [q for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1
+    children = list(evaluation.children.select_related("allocated_team__area"))
+    assert children
+    by_gender = Counter(
+        label_for("gender", c.gender) if c.gender else NOT_RECORDED for c in children
+    )
+    by_area = Counter(
+        c.allocated_team.area.name if c.allocated_team and c.allocated_team.area else NOT_RECORDED
+        for c in children
+    )
+    assert tables["Gender"] == dict(by_gender)
+    assert tables["Area"] == dict(by_area)
+    assert sum(tables["Legal status"].values()) == len(children)

@@ -369,3 +369,36 @@ def test_every_reference_from_list_rows_points_at_a_real_record(council, tmp_pat
         assert not dangling.exists(), (model.__name__, field)
     assert CLAEpisode.objects.filter(child__isnull=False).exists()
     assert Referral.objects.filter(allocated_team__name="A Team Nobody Knew").exists()
+
+
+def test_a_fresh_install_imports_its_first_return_by_naming_its_council(db, tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from django.core.management import CommandError
+
+    from caseaudit.core.models import ChangeRecord
+    from caseaudit.organisation.models import Council
+
+    team = SimpleNamespace(pk=1, name="Northshire Assessment Team 1")
+    spec = SimpleNamespace(teams=[team], practitioners={1: [SimpleNamespace(name="Ann Example")]})
+    path = small_return(tmp_path / "first.xlsx", spec)
+    assert not Council.objects.exists()
+    with pytest.raises(CommandError, match="There is no council yet.*--council-name"):
+        call_command("import", str(path))
+    with pytest.raises(CommandError, match="three-digit"):
+        call_command("import", str(path), "--council", "NS", "--council-name", "Northshire")
+    with pytest.raises(CommandError, match="needs --council"):
+        call_command("import", str(path), "--council-name", "Northshire")
+    assert not Council.objects.exists()
+
+    call_command(
+        "import", str(path), "--as-at", "2024-01-31", "--json",
+        "--council", "977", "--council-name", "Northshire  County Council",
+    )  # fmt: skip
+    council = Council.objects.get()
+    assert (council.code, council.name) == ("977", "Northshire County Council")
+    assert json.loads(capsys.readouterr().out)["children"]["created"] == 12
+    assert ChangeRecord.objects.filter(action="created", record_type="organisation.council")
+    # The next return finds the council by its code; the name is not needed again.
+    call_command("import", str(path), "--as-at", "2024-01-31", "--json", "--council", "977")
+    assert Council.objects.count() == 1

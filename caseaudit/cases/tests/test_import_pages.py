@@ -117,6 +117,36 @@ def test_the_upload_form_explains_its_errors(client_for, people, tmp_path):
     assert not ImportRun.objects.exists()
 
 
+def test_an_upload_over_the_limit_is_refused_before_any_of_it_is_kept(
+    client_for, people, tmp_path, settings, monkeypatch
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.IMPORT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every file kept would go to a temporary file
+    kept = []
+    real_new_file = TemporaryFileUploadHandler.new_file
+
+    def new_file(self, *args, **kwargs):
+        kept.append(args)
+        return real_new_file(self, *args, **kwargs)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", new_file)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"Child Unique ID\n" + b"C1\n" * (1024 * 1024 + 10))  # just over 3 MB
+    page = upload(client_for(people.administrator), big).content.decode()
+    assert "There is a problem" in page
+    assert "The selected file must be smaller than 2 MB" in page
+    assert "Select the Annex A file" not in page
+    assert kept == []
+    assert not ImportRun.objects.exists()
+    # Under the limit, the same form takes it.
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"Child Unique ID\nC1\n")
+    upload(client_for(people.administrator), small)
+    assert len(kept) == 1
+
+
 def test_an_upload_the_disk_has_no_room_for_is_refused_and_nothing_is_left(
     client_for, people, tmp_path, settings, monkeypatch
 ):

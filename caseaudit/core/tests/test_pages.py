@@ -30,3 +30,23 @@ def test_when_the_database_goes_away_the_page_says_so_and_asks_to_try_again(
         assert "Traceback" not in page and "OperationalError" not in page
         # Not an autosave refusal: autosave.js keeps its copy and says it is not saved yet.
         assert "X-Autosave-Status" not in response
+
+
+def test_the_favicon_is_found_signed_in_or_not(client, people):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/caseaudit/favicon.ico"
+    assert finders.find("caseaudit/favicon.ico") and finders.find("caseaudit/favicon.svg")
+    client.force_login(people.qa_lead)
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/caseaudit/favicon.ico"' in page
+
+
+def test_the_demo_serves_through_gunicorn():
+    from caseaudit.site.management.commands.demo import gunicorn_command
+
+    command = gunicorn_command("127.0.0.1:8000")
+    assert command[1:4] == ["-m", "gunicorn", "caseaudit.wsgi"]
+    assert "--bind=127.0.0.1:8000" in command

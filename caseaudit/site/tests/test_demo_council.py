@@ -8,13 +8,15 @@ from django.utils import timezone
 from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, ProgrammeMonth
-from caseaudit.cases.models import Child, ImportRun
+from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.models import ChangeRecord
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
+from caseaudit.performance.models import PracticeEvent, TrackerImport
+from caseaudit.performance.trackers import TRACKERS, every_tracker
 from caseaudit.reports.models import HighlightReport
-from caseaudit.thematic.models import PlanAction, ThematicAudit
+from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -68,6 +70,7 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert (Council.objects.count(), Team.objects.count(), Worker.objects.count()) == counts
     assert ChangeRecord.objects.count() == history
     assert ImportRun.objects.count() == 1
+    assert TrackerImport.objects.count() == 1
 
     # One login per role, each able to sign in, staff logins tied to a fitting worker.
     users = {u.username: u for u in User.objects.all()}
@@ -91,3 +94,19 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     assert PlanAction.objects.filter(status="done").exists()
     assert PlanAction.objects.overdue().exists()
     assert ThematicAudit.objects.get(status="complete").rereview_due > timezone.localdate()
+    # Every practice-standard tracker has children overdue, and the team manager's own team has
+    # some (a family safeguarding team: core groups and family group conferences).
+    snapshot = Snapshot.objects.get()
+    assert PracticeEvent.objects.count() > 500
+    rows = every_tracker(snapshot, Child.objects.all())
+    for code in TRACKERS:
+        assert any(row.overdue for row in rows[code]), code
+    their_team = Child.objects.visible_to(manager).filter(allocated_team=manager.scope_team)
+    theirs = every_tracker(snapshot, their_team)
+    assert any(row.overdue for shown in theirs.values() for row in shown)
+    # Findings at each stage of their life.
+    stages = set(Finding.objects.values_list("status", flat=True))
+    assert {"identified", "dismissed", "assigned", "closed"} <= stages
+    # A finding on planning recurs across two thematic audits.
+    planning = Finding.objects.filter(theme="planning", kind="improvement")
+    assert planning.values("thematic_audit").distinct().count() >= 2

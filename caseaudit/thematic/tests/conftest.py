@@ -12,8 +12,10 @@ from caseaudit.cases.cohorts import Condition
 from caseaudit.cases.generator import DEFAULT_AS_AT, generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.conftest import make_user
+from caseaudit.core import clock
 from caseaudit.organisation.models import Team
 from caseaudit.thematic import actions
+from caseaudit.thematic.choices import FindingKind, SampleMethod
 from caseaudit.tools.models import AuditTool
 
 SCALE = 0.1
@@ -62,3 +64,43 @@ def thematic(council, people, generated):
         by=people.qa_lead,
     )
     return SimpleNamespace(audit=audit, cohort=cohort, lead=inspection_lead, tool=tool)
+
+
+@pytest.fixture
+def running(thematic, people):
+    """A thematic audit with a confirmed sample allocated, a finding and two actions: one
+    owned by the north team manager (overdue), one by the lead."""
+    audit, lead = thematic.audit, thematic.lead
+    sample = actions.draw_sample(audit, method=SampleMethod.RANDOM_N, size=6, seed=11, by=lead)
+    actions.confirm_sample(sample, by=lead)
+    audits = actions.allocate_audits(audit, by=lead)
+    # Done with the bespoke tool, and kept out of the monthly programme's figures.
+    assert {(a.kind, a.tool_version_id, a.month_id) for a in audits} == {
+        ("thematic", thematic.tool.pk, None)
+    }
+    finding = actions.add_finding(
+        audit,
+        kind=FindingKind.IMPROVEMENT,
+        summary="Plans are not updated after moves",
+        severity="high",
+        evidence=audits[:2],
+        by=lead,
+    )
+    theirs = actions.add_action(
+        audit,
+        action="Review every plan after a move",
+        intended_outcome="Plans stay current",
+        owner=people.north_manager,
+        due_date=clock.today() - datetime.timedelta(days=3),
+        finding=finding,
+        by=lead,
+    )
+    own = actions.add_action(
+        audit,
+        action="Re-audit in six months",
+        intended_outcome="Improvement is seen",
+        owner=lead,
+        due_date=clock.today() + datetime.timedelta(days=30),
+        by=lead,
+    )
+    return audit, audits, finding, theirs, own

@@ -4,10 +4,13 @@ import datetime
 import json as jsonlib
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
 from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.importer import import_annex_a
+from caseaudit.organisation.actions import start_council
+from caseaudit.organisation.models import Council
 from caseaudit.organisation.selection import council_for
 
 
@@ -25,10 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("file", help=".xlsx, .csv, a folder of .csv files, or a .zip of them")
         parser.add_argument("--as-at", type=parse_day, help="the date the lists were taken")
         parser.add_argument("--council", help="the council's code, if there is more than one")
+        parser.add_argument(
+            "--council-name",
+            help="with --council, create the council if it does not exist yet (a fresh install)",
+        )
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
 
-    def handle(self, *args, file, as_at, council, json: bool, **options):
-        target = council_for(council)
+    def handle(self, *args, file, as_at, council, council_name, json: bool, **options):
+        target = self._council(council, council_name)
         show_progress = not json and self.stdout.isatty()
 
         def progress(rows: int) -> None:
@@ -45,6 +52,23 @@ class Command(BaseCommand):
             self._describe(summary)
         if summary.refused:
             sys.exit(1)
+
+    def _council(self, code: str | None, name: str | None) -> Council:
+        if name and not code:
+            raise CommandError("--council-name needs --council CODE, the council's DfE code.")
+        if code and name and not Council.objects.filter(code=code).exists():
+            try:
+                council = start_council(code=code, name=name)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            self.stderr.write(f"Created the council {council.name} ({council.code}).")
+            return council
+        if not Council.objects.exists():
+            raise CommandError(
+                "There is no council yet. Name the one this return is for: "
+                "--council CODE --council-name NAME (CODE is its DfE local-authority code)."
+            )
+        return council_for(code)
 
     def _describe(self, summary) -> None:
         write = self.stdout.write

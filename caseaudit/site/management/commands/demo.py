@@ -1,6 +1,7 @@
 """`caseaudit demo`: build the demo council (once) and, with --serve, serve it."""
 
 import datetime
+import os
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from caseaudit.core.months import parse_month
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
-from caseaudit.performance.demo import ensure_population
+from caseaudit.performance.demo import ensure_population, ensure_tracker_events
 from caseaudit.reports.demo import publish_last_month
 from caseaudit.thematic.demo import build_thematic_audits
 
@@ -119,6 +120,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo council, {council.name}, is already built.")
         self._import_case_data(council, seed)
+        added = ensure_tracker_events(council)
+        if added:
+            self.stdout.write(f"Imported {added:,} tracker events (meetings, missing episodes).")
         logins = ensure_demo_logins(council)
         self._build_programme(council, seed, programme_from)
         self._publish_report(council)
@@ -131,12 +135,39 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username.ljust(width)}  {login.description}")
         if serve:
             self.stdout.write("")
-            # Background work (uploaded imports) runs in a worker beside the web server.
-            worker = subprocess.Popen(  # noqa: S603 # nosec B603
-                [sys.executable, "-m", "caseaudit", "db_worker", "--interval", "1"]
-            )
-            try:
-                call_command("runserver", addrport, use_reloader=False)
-            finally:
-                worker.terminate()
-                worker.wait(timeout=10)
+            self._serve(addrport)
+
+    def _serve(self, addrport: str) -> None:
+        """Serve as production does: gunicorn, DEBUG off (GOV.UK error pages, never Django's
+        technical ones), static files from WhiteNoise; the background worker beside it."""
+        env = {**os.environ, "DEBUG": "off"}
+        # Background work (uploaded imports, publishing) runs in a worker beside the server.
+        worker = subprocess.Popen(  # noqa: S603 # nosec B603
+            [sys.executable, "-m", "caseaudit", "db_worker", "--interval", "1"], env=env
+        )
+        server = subprocess.Popen(  # noqa: S603 # nosec B603
+            [*gunicorn_command(addrport)], env=env
+        )
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in (server, worker):
+                process.terminate()
+            for process in (server, worker):
+                process.wait(timeout=15)
+
+
+def gunicorn_command(addrport: str) -> list[str]:
+    """The demo's web server: gunicorn, as the README says production runs it, with fewer
+    workers (SQLite takes one writer at a time)."""
+    return [
+        sys.executable,
+        *("-m", "gunicorn", "caseaudit.wsgi"),
+        f"--bind={addrport}",
+        "--workers=2",
+        "--access-logfile=-",
+        # No control socket: nothing uses it, and it would go in $HOME.
+        "--no-control-socket",
+    ]
