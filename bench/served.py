@@ -65,6 +65,9 @@ def production_env(data_dir: Path, database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "CASEAUDIT_DATA_DIR": str(data_dir),
         "STATIC_ROOT": str(data_dir / "static"),
+        # The smoke test and the load benchmark sign in with passwords (production's default
+        # is single sign-on only).
+        "CASEAUDIT_LOCAL_PASSWORDS": "on",
     }
 
 

@@ -175,6 +175,37 @@ else:
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Signing in (accounts/sso.py, accounts/backends.py) ---
+# Single sign-on through the council's identity provider: Microsoft Entra ID or any OpenID
+# Connect provider. On when the issuer, client id and client secret are all set. The endpoints
+# come from the issuer's discovery document (CASEAUDIT_OIDC_DISCOVERY_URL, by default the
+# issuer's /.well-known/openid-configuration), fetched the first time someone signs in.
+# For Entra, CASEAUDIT_OIDC_TENANTS lists the tenant ids whose people may sign in; the issuer
+# may then be written with {tenantid} (https://login.microsoftonline.com/{tenantid}/v2.0)
+# and each token's issuer must be its own tenant's.
+OIDC_ISSUER = env_str("CASEAUDIT_OIDC_ISSUER")
+OIDC_DISCOVERY_URL = env_str("CASEAUDIT_OIDC_DISCOVERY_URL")
+OIDC_RP_CLIENT_ID = env_str("CASEAUDIT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("CASEAUDIT_OIDC_CLIENT_SECRET")
+OIDC_ALLOWED_TENANTS = env_list("CASEAUDIT_OIDC_TENANTS", [])
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+# How far the clocks of the provider and caseaudit may disagree when checking exp and iat.
+OIDC_LEEWAY_SECONDS = env_int("CASEAUDIT_OIDC_LEEWAY_SECONDS", 60)
+# mozilla-django-oidc's own settings: the ID token's claims are all caseaudit reads (no
+# userinfo call), nobody is created by signing in, and every call to the provider times out.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("CASEAUDIT_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Local usernames and passwords: the embedded default's way in, off in production unless
+# turned on (a council signs in through its identity provider).
+LOCAL_PASSWORDS = env_bool("CASEAUDIT_LOCAL_PASSWORDS", not PRODUCTION)
+AUTHENTICATION_BACKENDS = [
+    "caseaudit.accounts.backends.LocalPasswordBackend",
+    "caseaudit.accounts.backends.SingleSignOnBackend",
+]
+
 
 def production_refusals() -> list[str]:
     """What stops production starting: each would expose children's data or lose it.
@@ -211,6 +242,25 @@ def production_refusals() -> list[str]:
         refusals.append(
             "CASEAUDIT_LOG_KEY is not set and CASEAUDIT_LOG_KEY_FILE names no file: the key "
             "that seals the access log must live outside the database."
+        )
+    sso_settings = (OIDC_ISSUER, OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET)
+    if any(sso_settings) and not all(sso_settings):
+        refusals.append(
+            "Single sign-on is half configured: set CASEAUDIT_OIDC_ISSUER, "
+            "CASEAUDIT_OIDC_CLIENT_ID and CASEAUDIT_OIDC_CLIENT_SECRET together."
+        )
+    elif SSO_ENABLED and not all(
+        url.startswith("https://") for url in (OIDC_ISSUER, OIDC_DISCOVERY_URL or "https://")
+    ):
+        refusals.append(
+            "CASEAUDIT_OIDC_ISSUER and CASEAUDIT_OIDC_DISCOVERY_URL must be https:// addresses: "
+            "the provider's keys and tokens must not travel in the clear."
+        )
+    elif not SSO_ENABLED and not LOCAL_PASSWORDS:
+        refusals.append(
+            "Nobody could sign in: configure single sign-on (CASEAUDIT_OIDC_ISSUER, "
+            "CASEAUDIT_OIDC_CLIENT_ID, CASEAUDIT_OIDC_CLIENT_SECRET) or turn local passwords "
+            "on (CASEAUDIT_LOCAL_PASSWORDS=on)."
         )
     return refusals
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
 from caseaudit.accounts import two_step
-from caseaudit.accounts.actions import deactivate_user
+from caseaudit.accounts.actions import deactivate_user, unlink_single_sign_on
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.core.admin import ConfigurationAdmin
 
@@ -17,7 +17,15 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
         ("Role and scope", {"fields": (*ROLE_AND_SCOPE, "is_active")}),
+        (
+            "Single sign-on",
+            {
+                "fields": ("sso_tenant", "sso_subject"),
+                "description": "Set at the person's first sign-in with their council account.",
+            },
+        ),
     )
+    readonly_fields = ("sso_tenant", "sso_subject")
     # A new account gets its role and scope at once; its council is the administrator's.
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
@@ -25,7 +33,7 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
         ("Role and scope", {"fields": ROLE_AND_SCOPE}),
     )
     autocomplete_fields = ["worker"]
-    actions = ["deactivate", "reset_two_step"]
+    actions = ["deactivate", "reset_two_step", "unlink_single_sign_on"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -57,6 +65,14 @@ class UserAdmin(ConfigurationAdmin, DjangoUserAdmin):
         for user in users:
             two_step.reset(user, by=request.user)
         self.message_user(request, f"Two-step sign-in reset for {len(users)} account(s).")
+
+    @admin.action(
+        description="Unlink single sign-on (the next sign-in links again by email)",
+        permissions=["change"],
+    )
+    def unlink_single_sign_on(self, request, queryset):
+        done = sum(unlink_single_sign_on(user, by=request.user) for user in queryset)
+        self.message_user(request, f"Single sign-on unlinked for {done} account(s).")
 
 
 @admin.register(AccessLog)

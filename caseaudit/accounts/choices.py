@@ -12,3 +12,4 @@ class AccessAction(models.TextChoices):
     LISTED = "listed", "Listed"
     EXPORTED = "exported", "Exported"
     DENIED = "denied", "Refused"
+    SIGNED_IN = "signed_in", "Signed in"

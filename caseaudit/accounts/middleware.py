@@ -17,7 +17,8 @@ class RefusalLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 403:
+        # A refusal its view logged itself, with more to say (a refused single sign-on).
+        if response.status_code == 403 and not getattr(request, "refusal_logged", False):
             try:
                 record_refusal(request)
             except Exception:

@@ -36,6 +36,23 @@ class User(AbstractUser):
     # Not editable: nobody sees the secret after enrolment; administrators can only reset it.
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Single sign-on (accounts/backends.py): who this person is at the council's identity
+    # provider, stored at their first sign-in there and matched alone afterwards. For Entra ID
+    # the object id (oid) and tenant id (tid); for another provider the subject (sub) and the
+    # issuer. Null until then: caseaudit never creates an account from a sign-in.
+    sso_subject = models.CharField(  # noqa: DJ001 (null: unique only once linked)
+        "single sign-on subject", max_length=255, null=True, blank=True, editable=False
+    )
+    sso_tenant = models.CharField(  # noqa: DJ001 (null: unique only once linked)
+        "single sign-on tenant or issuer", max_length=255, null=True, blank=True, editable=False
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sso_tenant", "sso_subject"], name="accounts_user_one_per_sso_identity"
+            )
+        ]
 
     def clean(self):
         super().clean()

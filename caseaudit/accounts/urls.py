@@ -7,6 +7,10 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("sign-in/council/", views.SingleSignOnStartView.as_view(), name="sso_start"),
+    path(
+        "sign-in/council/callback/", views.SingleSignOnCallbackView.as_view(), name="sso_callback"
+    ),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("password/", views.ChangePasswordView.as_view(), name="change_password"),

@@ -1,18 +1,22 @@
 import datetime
+import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
+from mozilla_django_oidc import views as oidc_views
 
-from caseaudit.accounts import permissions, two_step
+from caseaudit.accounts import permissions, sso, two_step
 from caseaudit.accounts.access import client_ip
 from caseaudit.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from caseaudit.accounts.models import AccessLog, User
@@ -33,6 +37,19 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        # With local passwords off there is no form, and a password sent anyway is refused
+        # unread (and the refusal logged, as every 403 is).
+        if request.method == "POST" and not settings.LOCAL_PASSWORDS:
+            raise PermissionDenied("Local passwords are turned off: sign in with single sign-on.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["local_passwords"] = settings.LOCAL_PASSWORDS
+        context["sso_enabled"] = sso.enabled()
+        return context
+
     def form_valid(self, form):
         user = form.get_user()
         if not two_step.is_enabled(user):
@@ -46,6 +63,77 @@ class SignInView(auth_views.LoginView):
             "until": (timezone.now() + PENDING_FOR).isoformat(),
         }
         return redirect("accounts:sign_in_code")
+
+
+def _sso_refused(request, reason: str):
+    return render(
+        request,
+        "accounts/sso_refused.html",
+        {
+            "unknown_person": reason == sso.UNKNOWN_PERSON,
+            "closed": reason == sso.CLOSED_ACCOUNT,
+            "unavailable": reason == sso.PROVIDER_UNAVAILABLE,
+        },
+        # The provider out of reach is no refusal of the person: try again later.
+        status=503 if reason == sso.PROVIDER_UNAVAILABLE else 403,
+    )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SingleSignOnStartView(oidc_views.OIDCAuthenticationRequestView):
+    """ "Sign in with your council account": off to the provider, with a fresh state and
+    nonce kept in the session (mozilla-django-oidc)."""
+
+    def __init__(self, *args, **kwargs):
+        # The provider's endpoints are read when someone starts, not at import.
+        super(oidc_views.OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
+
+    def get(self, request):
+        if not sso.enabled():
+            raise Http404("Single sign-on is not configured.")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = sso.endpoints()["authorization_endpoint"]
+        except sso.Refused as refusal:
+            sso.record_refusal(request, refusal)
+            return _sso_refused(request, refusal.reason)
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SingleSignOnCallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """Back from the provider: the backend checks the code's ID token and finds the person
+    (backends.SingleSignOnBackend). Signed in, or a page that says why not."""
+
+    def get(self, request):
+        if not sso.enabled():
+            raise Http404("Single sign-on is not configured.")
+        try:
+            return super().get(request)
+        except SuspiciousOperation as error:
+            # A state this session never sent: a forged or replayed callback.
+            sso.record_refusal(request, sso.Refused(sso.BAD_STATE, str(error)))
+            return _sso_refused(request, sso.BAD_STATE)
+
+    def login_success(self):
+        response = super().login_success()
+        sso.record_sign_in(self.request, self.user)
+        return response
+
+    def login_failure(self):
+        reason = getattr(self.request, "sso_refusal", None)
+        if reason is None:
+            # Refused before any token: the provider said no (or the person cancelled there),
+            # or the session has no sign-in under way.
+            error = self.request.GET.get("error")
+            refusal = (
+                sso.Refused(sso.PROVIDER_ERROR, error[:100])
+                if error
+                else sso.Refused(sso.BAD_STATE, "no sign-in under way in this session")
+            )
+            sso.record_refusal(self.request, refusal)
+            reason = refusal.reason
+        return _sso_refused(self.request, reason)
 
 
 def _pending_user(request):
@@ -82,7 +170,21 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+def _local_passwords_only(view):
+    """A page about caseaudit's own password or code: refused while local passwords are off
+    (people sign in through their council's provider, which does both)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            raise PermissionDenied("Local passwords are turned off.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @method_decorator(guards.open_to_signed_in, name="dispatch")
+@method_decorator(_local_passwords_only, name="dispatch")
 class ChangePasswordView(auth_views.PasswordChangeView):
     template_name = "accounts/change_password.html"
     form_class = ChangePasswordForm
@@ -99,11 +201,13 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 def account(request):
     context = profile(request.user)
     context["two_step_on"] = two_step.is_enabled(request.user)
+    context["local_passwords"] = settings.LOCAL_PASSWORDS
     return render(request, "accounts/account.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @guards.open_to_signed_in
+@_local_passwords_only
 def two_step_on(request):
     """Turn on two-step sign-in: the new secret as text and as a QR code, and a code to
     show the app has it. The secret stays in the session until then."""
@@ -131,6 +235,7 @@ def two_step_on(request):
 
 @require_http_methods(["GET", "POST"])
 @guards.open_to_signed_in
+@_local_passwords_only
 def two_step_off(request):
     if not two_step.is_enabled(request.user):
         return redirect("accounts:two_step_on")

@@ -14,8 +14,15 @@ from caseaudit.accounts.choices import AccessAction
 from caseaudit.accounts.models import AccessLog
 from caseaudit.core import guards
 
-# Pages anyone may open, signed in or not: signing in itself, and the site's icon.
-PUBLIC = {"accounts:login", "accounts:sign_in_code", "favicon"}
+# Pages anyone may open, signed in or not: signing in itself (with a password or the council's
+# identity provider), and the site's icon.
+PUBLIC = {
+    "accounts:login",
+    "accounts:sign_in_code",
+    "accounts:sso_start",
+    "accounts:sso_callback",
+    "favicon",
+}
 # Django's own pages, with their own permission checks.
 EXCLUDED_NAMESPACES = {"admin"}
 

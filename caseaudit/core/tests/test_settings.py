@@ -28,6 +28,12 @@ INHERITED = {
     "CASEAUDIT_LOG_KEY_FILE",
     "CASEAUDIT_LOG_ANCHOR_FILE",
     "CASEAUDIT_LOG_ANCHOR_SYSLOG",
+    "CASEAUDIT_LOCAL_PASSWORDS",
+    "CASEAUDIT_OIDC_ISSUER",
+    "CASEAUDIT_OIDC_CLIENT_ID",
+    "CASEAUDIT_OIDC_CLIENT_SECRET",
+    "CASEAUDIT_OIDC_TENANTS",
+    "CASEAUDIT_OIDC_DISCOVERY_URL",
 }
 STRONG_KEY = "x7!" + "k9#q2$w" * 8
 PRODUCTION = {
@@ -37,6 +43,13 @@ PRODUCTION = {
     # Never connected to: reading the settings does not open the database.
     "DATABASE_URL": "postgresql://caseaudit@db.example.org:5432/caseaudit",
     "CASEAUDIT_LOG_KEY": "log-" + "p3;v8&z" * 8,
+    "CASEAUDIT_LOCAL_PASSWORDS": "on",
+}
+SSO = {
+    "CASEAUDIT_OIDC_ISSUER": "https://login.microsoftonline.com/{tenantid}/v2.0",
+    "CASEAUDIT_OIDC_CLIENT_ID": "5d1f0c6e-caseaudit",
+    "CASEAUDIT_OIDC_CLIENT_SECRET": "client-secret",
+    "CASEAUDIT_OIDC_TENANTS": "0f3a9c1e-tenant",
 }
 
 
@@ -81,6 +94,14 @@ def test_production_starts_with_settings_it_can_trust():
             {"CASEAUDIT_LOG_KEY": None, "CASEAUDIT_LOG_KEY_FILE": "/nonexistent/log-chain.key"},
             "CASEAUDIT_LOG_KEY is not set",
         ),
+        ({"CASEAUDIT_LOCAL_PASSWORDS": None}, "Nobody could sign in"),
+        ({"CASEAUDIT_LOCAL_PASSWORDS": "off"}, "Nobody could sign in"),
+        ({**SSO, "CASEAUDIT_OIDC_CLIENT_SECRET": None}, "Single sign-on is half configured"),
+        ({**SSO, "CASEAUDIT_OIDC_ISSUER": "http://idp.example.org"}, "must be https://"),
+        (
+            {**SSO, "CASEAUDIT_OIDC_DISCOVERY_URL": "http://idp.example.org/.well-known/x"},
+            "must be https://",
+        ),
     ],
 )
 def test_production_refuses_settings_that_would_expose_or_lose_data(change, refusal):
@@ -89,6 +110,19 @@ def test_production_refuses_settings_that_would_expose_or_lose_data(change, refu
     assert result.returncode != 0
     assert "ImproperlyConfigured: caseaudit refuses to start in production" in result.stderr
     assert refusal in result.stderr
+
+
+def test_production_signs_in_through_single_sign_on_alone():
+    """Local passwords are off by default in production: single sign-on is then the way in."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "CASEAUDIT_LOCAL_PASSWORDS"}
+    result = _run(
+        {**env, **SSO},
+        "-c",
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.LOCAL_PASSWORDS, settings.SSO_ENABLED)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
 
 
 def test_production_lists_every_refusal_at_once():
