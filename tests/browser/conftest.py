@@ -47,6 +47,7 @@ OWN_STATIC_FILES = (
     "govuk-frontend/govuk/govuk-frontend.min.js",
     "caseaudit/caseaudit.css",
     "caseaudit/init.js",
+    "caseaudit/wide-tables.js",
     "htmx/htmx.min.js",
 )
 
