@@ -23,7 +23,12 @@ from caseaudit.accounts.models import User
 from caseaudit.core import clock
 
 from .accessibility import assert_accessible
-from .conftest import FAST_PASSWORD_HASHERS, TIMEOUT_MS, watch_content_security_policy
+from .conftest import (
+    FAST_PASSWORD_HASHERS,
+    TIMEOUT_MS,
+    restore_shipped_tools,
+    watch_content_security_policy,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +76,8 @@ def demo_with_programme(demo_council, settings, tmp_path):
     """The demo council as ``caseaudit demo`` leaves it, with two months of programme: the
     organisation comes from the session's snapshot, the rest is built here."""
     settings.DATA_DIR = tmp_path
+    # An earlier live-server test's flush took the shipped audit tools with it.
+    restore_shipped_tools()
     start = f"{clock.today().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
     call_command("demo", stdout=io.StringIO(), programme_from=start)
     return demo_council
