@@ -30,11 +30,16 @@ function mark(region) {
 // The region narrows with the window; the table widens as its content changes: either may
 // make it scroll, or stop.
 const watcher = typeof ResizeObserver === 'function'
-  ? new ResizeObserver((entries) => entries.forEach((entry) => mark(entry.target.closest('.ca-scroll'))))
+  ? new ResizeObserver((entries) => entries.forEach((entry) => {
+    const region = entry.target.closest(`.${AUTO}`);
+    if (region) mark(region); // gone if htmx has swapped it out
+  }))
   : null;
 
 export function scrollWideTables(root) {
-  for (const table of root.querySelectorAll('table')) {
+  const tables = [...root.querySelectorAll('table')];
+  if (root.matches && root.matches('table')) tables.push(root);
+  for (const table of tables) {
     if (table.closest('.ca-scroll')) continue;
     const region = document.createElement('div');
     region.className = `ca-scroll ${AUTO}`;
