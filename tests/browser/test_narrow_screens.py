@@ -16,6 +16,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from caseaudit.accounts.demo import DEMO_LOGINS
@@ -90,6 +91,13 @@ def signed_in(context, user, base_url: str) -> None:
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
+# Layout is the templates' and the style sheet's, the same whichever database serves them, and
+# this walk over every role's pages takes minutes: it runs once, on SQLite, to keep CI's two
+# suites (which run side by side) inside their time.
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="page layout does not depend on the database; checked on SQLite",
+)
 def test_no_page_scrolls_sideways_at_390_pixels(chromium, live_server, demo_with_programme):
     django_settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     failures, problems, visited = [], [], 0
