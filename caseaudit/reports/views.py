@@ -30,7 +30,7 @@ from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, ver
 from caseaudit.reports.models import Exemplar, HighlightReport, KindReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label, reportable_months
 from caseaudit.reports.render_html import render_body
-from caseaudit.reports.sections import cohort_title
+from caseaudit.reports.sections import CROSS_SECTION, month_focus
 
 CANDIDATES_PER_PAGE = 20
 TABS = {
@@ -258,7 +258,7 @@ def exemplars(request, pk: int):
 def _candidate(tab: str, source) -> dict:
     """One audit's text, as the chooser shows it: a heading and one form per piece of text."""
     audit = source.audit
-    cohort = cohort_title(audit.month.cohort_key if audit.month else "")
+    cohort = month_focus(audit.month) if audit.month else CROSS_SECTION
     month = f"{audit.month.month:%B %Y}" if audit.month else "Re-audit"
     grade = audit.overall_grade
     heading = f"{cohort}, {month}"

@@ -85,8 +85,13 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # Every team manager audits, and the programme has run since ``start``.
     assert User.objects.filter(role="auditor").count() >= 40
     assert ProgrammeMonth.objects.count() == 2 and Audit.objects.count() >= 40
-    # Last month's highlight report is published, once.
-    assert HighlightReport.objects.get().status == "published"
+    # Last month's highlight report is published, once; last month's focus was a cohort the QA
+    # lead saved, and the report's practice themes name it.
+    report = HighlightReport.objects.get()
+    assert report.status == "published"
+    focused = ProgrammeMonth.objects.get(saved_cohort__isnull=False)
+    assert focused.month == report.to_month
+    assert [t["title"] for t in report.data["themes"]] == [focused.saved_cohort.name]
     # Four thematic audits shaped like the seeds', at four stages, with actions some done and
     # some overdue.
     statuses = set(ThematicAudit.objects.values_list("status", flat=True))
