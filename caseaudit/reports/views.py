@@ -400,23 +400,40 @@ def publish(request, pk: int):
 
 @guards.requires(permissions.can_publish_reports)
 def publishing(request, pk: int):
-    """How far the background worker has got; the published report once it is done. The
-    status region asks again every two seconds (htmx) while the work runs."""
     report = get_object_or_404(
         HighlightReport.objects.defer("data", "html"), pk=pk, council_id=request.user.council_id
     )
+    return publishing_page(
+        request,
+        report,
+        title=f"the audit highlight report for {report.period_label}",
+        urls={
+            "status": reverse("reports:publishing", args=[report.pk]),
+            "draft": reverse("reports:draft", args=[report.pk]),
+            "retry": reverse("reports:publish", args=[report.pk]),
+            "published": reverse("reports:report", args=[report.pk]),
+        },
+    )
+
+
+def publishing_page(request, report, *, title: str, urls: dict[str, str], caption: str = ""):
+    """How far the background worker has got publishing ``report`` (any kind: the same page
+    for all); the published report once it is done. The status region asks again every two
+    seconds (htmx) while the work runs. ``urls``: this page ("status"), the draft, where to
+    try again ("retry") and the published report."""
     if report.is_published:
-        messages.success(
-            request, f"The audit highlight report for {report.period_label} is published."
-        )
+        messages.success(request, f"{title[0].upper()}{title[1:]} is published.")
         if request.htmx:
             # A whole page to go to, not a fragment to swap in.
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("reports:report", args=[report.pk])
+            response["HX-Redirect"] = urls["published"]
             return response
-        return redirect("reports:report", pk=report.pk)
+        return redirect(urls["published"])
     context = {
         "report": report,
+        "title": title,
+        "caption": caption,
+        "urls": urls,
         "running": actions.is_publishing(report),
         "steps": actions.PUBLISH_STEPS,
     }
