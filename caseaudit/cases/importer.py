@@ -109,6 +109,9 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     teams_added: list[str] = field(default_factory=list)
     workers_added: list[str] = field(default_factory=list)
+    # Names an older return gave that today's organisation does not know: not added.
+    teams_unknown: list[str] = field(default_factory=list)
+    workers_unknown: list[str] = field(default_factory=list)
     seconds: float = 0.0
     run_id: int | None = None
 
@@ -142,6 +145,8 @@ class ImportSummary:
             },
             "teams_added": self.teams_added,
             "workers_added": self.workers_added,
+            "teams_unknown": self.teams_unknown,
+            "workers_unknown": self.workers_unknown,
             "warnings": self.warnings,
             "errors": self.errors,
             "problems": [
@@ -362,7 +367,8 @@ class _Loader:
         self.summary = summary
         self.staging = staging
         self.snapshot: Snapshot | None = None
-        self.is_latest = True
+        # Only a return at least as recent as every other speaks for today's organisation.
+        self.is_latest = not Snapshot.objects.filter(council=council, as_at__gt=self.as_at).exists()
         # Adding a team or worker needs the import's connection, which may be settling a list
         # (PostgreSQL); deferred, they are added when the snapshot is switched in.
         self.organisation = OrganisationIndex(
@@ -371,6 +377,7 @@ class _Loader:
             by=by,
             before_adding=None if staging.deferred else lambda: self.children.wait(),
             deferred=staging.deferred,
+            adds=self.is_latest,
         )
         # Last: from here its background work must be stopped (``_load`` does).
         self.children = ChildRegister(council, None, staging)
@@ -387,7 +394,8 @@ class _Loader:
         teams and workers the file named and give the rows waiting their ids."""
         self.snapshot, self.is_latest = snapshot, is_latest
         self.children.snapshot = snapshot
-        real = self.organisation.add_deferred()
+        # (SQLite) A newer return imported while this one was read: it adds nothing either.
+        real = self.organisation.add_deferred(adds=is_latest)
         for table, id_columns in self._staged_ids:
             self.staging.renumber(table, id_columns, real)
         for table, list_table, columns in self._plain:
@@ -610,6 +618,25 @@ class _Loader:
         summary.children_unchanged = counts.unchanged
         summary.teams_added = self.organisation.added_teams
         summary.workers_added = self.organisation.added_workers
+        summary.teams_unknown = self.organisation.unknown_teams
+        summary.workers_unknown = self.organisation.unknown_workers
+        newer = "a newer return has been imported, so today's organisation is left as it is"
+        for column, kind, names in (
+            ("Allocated Team", "team", summary.teams_unknown),
+            ("Allocated Worker", "worker", summary.workers_unknown),
+        ):
+            for name in names:
+                summary.note(
+                    Problem(
+                        "warning",
+                        None,
+                        None,
+                        column,
+                        name,
+                        f"The {kind} '{name}' is not known and was not added: {newer}. "
+                        f"Its rows keep the name.",
+                    )
+                )
         for name in summary.teams_added:
             summary.note(
                 Problem(
