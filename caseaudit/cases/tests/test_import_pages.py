@@ -339,3 +339,74 @@ def test_the_page_shows_the_rows_read_while_the_import_runs(
     finished = client.get(reverse("cases:import", args=[run.pk])).content.decode()
     assert f'<dd class="govuk-summary-list__value">{run.rows_read}</dd>' in finished
     assert run.rows_read == sum(run.summary["rows"].values())
+
+
+def _problems(run, count, *, sheet, column, severity="warning", message="Code outside its list."):
+    from caseaudit.cases.models import ImportProblem
+
+    ImportProblem.objects.bulk_create(
+        ImportProblem(
+            run=run,
+            severity=severity,
+            sheet=sheet,
+            row=row,
+            column=column,
+            value=f"v{row}",
+            message=f"{message} (row {row})",
+        )
+        for row in range(2, count + 2)
+    )
+
+
+def test_an_imports_problems_are_grouped_by_rule_under_the_lists_own_names(client_for, people):
+    import re
+
+    run = ImportRun.objects.create(
+        council=people.qa_lead.council,
+        source_name="return.xlsx",
+        status=ImportStatus.LOADED,
+        summary={"rows": {"contacts": 3, "cla": 120}, "warnings": 123, "errors": 1},
+    )
+    _problems(run, 120, sheet="List 8", column="Child's Legal Status")
+    _problems(run, 3, sheet="Contacts", column="Contact Source")
+    _problems(run, 1, sheet="", column="", severity="error", message="The file is odd.")
+    client = client_for(people.qa_lead)
+    url = reverse("cases:import", args=[run.pk])
+    page = client.get(url).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    # A count per rule; errors first; each list named as the Annex A guide names it.
+    by_rule = re.findall(r"Problems by rule.*?</table>", page, re.S)[0]
+    groups = re.findall(
+        r"<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">(.*?)</td>", by_rule
+    )
+    assert groups == ["The whole file", "List 8: Children in care", "List 1: Contacts"]
+    assert "Problems by rule (124)" in text
+    # No internal keys: the rows per list are named too.
+    assert ">cla<" not in page and ">contacts<" not in page
+    assert "List 8: Children in care" in re.findall(r"Rows per list.*?</table>", page, re.S)[0]
+    # The first rule's problems show at first; another rule is a link away, and is paged.
+    assert "The file is odd." in page and "Child&#x27;s Legal Status" in page
+    assert "(row 2)" not in page.replace("The file is odd. (row 2)", "")
+    rule = client.get(url, {"rule": 2}).content.decode()
+    assert "(row 51)" in rule and "(row 52)" not in rule
+    assert "govuk-pagination__list" in rule
+    assert 'href="?rule=2&amp;page=3#problems"' in rule
+    last = client.get(url, {"rule": 2, "page": 3}).content.decode()
+    assert "(row 121)" in last and "(row 51)" not in last
+    assert 'aria-current="page">3<' in last
+    # A rule that does not exist shows the first, never an error.
+    assert client.get(url, {"rule": 99}).status_code == 200
+    assert client.get(url, {"rule": "x", "page": "y"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("administrator", 200), ("qa_lead", 200), ("north_manager", 403), ("social_worker", 403)],
+)
+def test_an_imports_problems_are_for_those_who_import(client_for, people, persona, status):
+    run = ImportRun.objects.create(council=people.qa_lead.council, source_name="r.xlsx")
+    _problems(run, 3, sheet="List 1", column="Contact Source")
+    response = client_for(getattr(people, persona)).get(
+        reverse("cases:import", args=[run.pk]), {"rule": 1, "page": 1}
+    )
+    assert response.status_code == status
