@@ -141,6 +141,17 @@ def quality(request):
     return render(request, "cases/quality.html", {"report": report})
 
 
+@guards.requires(permissions.can_import_case_data)
+def import_quality(request, pk: int):
+    """The data-quality report on the snapshot one import loaded, with its own problems."""
+    run = get_object_or_404(
+        ImportRun.objects.select_related("snapshot"), pk=pk, council=request.user.council
+    )
+    report = quality_report(request.user.council, user=request.user, run=run)
+    log_list_access(request, Child, ids=report.child_pks)
+    return render(request, "cases/quality.html", {"report": report, "import_run": run})
+
+
 @guards.requires(permissions.can_see_child_records)
 def children(request):
     """The children a person may see, newest snapshot first, searchable by LA child ID."""

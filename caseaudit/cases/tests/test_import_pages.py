@@ -221,7 +221,8 @@ def test_another_councils_import_is_not_found(client_for, people):
     assert client.get(reverse("cases:import", args=[run.pk])).status_code == 404
 
 
-def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, tmp_path):
+def quality_return(path, council):
+    """A return with something for every check of the data-quality report."""
     team = council.teams[0].name
     worker = council.practitioners[council.teams[0].pk][0].name
 
@@ -257,7 +258,13 @@ def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, 
             ["3001", "M", "WBRI", "01/01/2015", "9", "01/06/2023", "C2", "Z9", team, worker],
         ],
     }
-    path = make_workbook(tmp_path / "q.xlsx", sheets)
+    return make_workbook(path, sheets)
+
+
+def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, tmp_path):
+    import re
+
+    path = quality_return(tmp_path / "q.xlsx", council)
     summary = import_annex_a(path, council=council.council, as_at=AS_AT)
     assert summary.status == ImportStatus.LOADED, summary.problems
     report = {c.code: c for c in quality_report(council.council).checks}
@@ -273,6 +280,8 @@ def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, 
     page = client_for(people.qa_lead).get(reverse("cases:quality")).content.decode()
     assert "Dates in an impossible order (1)" in page
     assert "2002" in page
+    total = quality_report(council.council).total
+    assert re.search(rf"Total</th>\s*<td[^>]*><strong>{total}</strong>", page)
     assert AccessLog.objects.filter(record_type="cases.child", action="listed").exists()
 
 
@@ -410,3 +419,59 @@ def test_an_imports_problems_are_for_those_who_import(client_for, people, person
         reverse("cases:import", args=[run.pk]), {"rule": 1, "page": 1}
     )
     assert response.status_code == status
+
+
+def test_each_import_links_to_its_own_data_quality_report(client_for, people, council, tmp_path):
+    january = import_annex_a(
+        quality_return(tmp_path / "q.xlsx", council), council=council.council, as_at=AS_AT
+    )
+    february = import_annex_a(
+        small_return(tmp_path / "r.xlsx", council),
+        council=council.council,
+        as_at=datetime.date(2024, 2, 29),
+    )
+    client = client_for(people.qa_lead)
+    own = reverse("cases:import_quality", args=[january.run_id])
+    assert own in client.get(reverse("cases:import", args=[january.run_id])).content.decode()
+    page = client.get(own).content.decode()
+    assert "as at 31 January 2024" in page and "Dates in an impossible order (1)" in page
+    assert "Import of q.xlsx" in page
+    # The latest snapshot's report is February's; each import's is its own.
+    assert "as at 29 February 2024" in client.get(reverse("cases:quality")).content.decode()
+    later = client.get(reverse("cases:import_quality", args=[february.run_id])).content.decode()
+    assert "as at 29 February 2024" in later
+    # A refused import saved nothing to report on, and says so.
+    refused = ImportRun.objects.create(
+        council=council.council, source_name="bad.xlsx", status=ImportStatus.REFUSED
+    )
+    page = client.get(reverse("cases:import_quality", args=[refused.pk])).content.decode()
+    assert "saved no case data" in page
+    other = ImportRun.objects.create(council=people.other.council, source_name="theirs.xlsx")
+    assert client.get(reverse("cases:import_quality", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("administrator", 200), ("qa_lead", 200), ("director", 403), ("social_worker", 403)],
+)
+def test_an_imports_quality_report_is_for_those_who_import(client_for, people, persona, status):
+    run = ImportRun.objects.create(council=people.qa_lead.council, source_name="r.xlsx")
+    url = reverse("cases:import_quality", args=[run.pk])
+    assert client_for(getattr(people, persona)).get(url).status_code == status
+
+
+def test_the_home_pages_warning_count_is_the_quality_reports(client_for, people, council, tmp_path):
+    import re
+
+    summary = import_annex_a(
+        quality_return(tmp_path / "q.xlsx", council), council=council.council, as_at=AS_AT
+    )
+    client = client_for(people.qa_lead)
+    home = client.get(reverse("home")).content.decode()
+    shown = int(re.search(r"with ([\d,]+) data-quality warnings?", home).group(1).replace(",", ""))
+    report = quality_report(council.council, user=people.qa_lead)
+    assert shown == report.total
+    # Not the import's own count of warnings, which counts other things.
+    assert shown != summary.warnings
+    quality = client.get(reverse("cases:quality")).content.decode()
+    assert re.search(rf"Total</th>\s*<td[^>]*><strong>{shown}</strong>", quality)
