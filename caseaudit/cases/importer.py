@@ -56,6 +56,9 @@ from caseaudit.organisation.models import Council
 logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000
+# How often an import says how many rows it has read (to its page, or the command line): per
+# this many rows of a list, and at each list's end; never per row.
+PROGRESS_ROWS = 2000
 # Problems kept per import; beyond this they are counted, not stored (a bad file can have one
 # per cell).
 MAX_STORED_PROBLEMS = 5000
@@ -422,6 +425,10 @@ class _Loader:
         }
         for row in sheet.rows():
             self.summary.rows[key] += 1
+            # Counted as read, whether written or not: a file refused halfway is still read
+            # to its end to report every problem, and its page should be seen to move.
+            if progress and self.summary.rows[key] % PROGRESS_ROWS == 0:
+                progress(self.summary.rows_read)
             for problem in row.problems:
                 self.summary.note(_severity_for_loading(problem, required_headers))
             self._check_birth(sheet.name, row)
@@ -431,8 +438,6 @@ class _Loader:
             if len(batch) >= BATCH_ROWS:
                 self._flush(table, columns, extract, batch, using)
                 batch = []
-                if progress:
-                    progress(self.summary.rows_read)
         if batch and not self.summary.errors:
             self._flush(table, columns, extract, batch, using)
         if staged is not None and not self.summary.errors:

@@ -475,3 +475,29 @@ def test_the_home_pages_warning_count_is_the_quality_reports(client_for, people,
     assert shown != summary.warnings
     quality = client.get(reverse("cases:quality")).content.decode()
     assert re.search(rf"Total</th>\s*<td[^>]*><strong>{shown}</strong>", quality)
+
+
+def test_an_import_says_how_far_it_has_read_every_so_many_rows_not_every_row(
+    council, tmp_path, monkeypatch
+):
+    from caseaudit.cases import importer
+
+    monkeypatch.setattr(importer, "PROGRESS_ROWS", 10)
+    team = council.teams[0].name
+    referrals = [referral(child=str(4000 + i), team=team) for i in range(35)]
+    told = []
+    path = small_return(tmp_path / "r.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *referrals]})
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT, progress=told.append)
+    assert summary.status == ImportStatus.LOADED, summary.problems
+    # Every ten rows of a list, and at each list's end (36 rows: 35 referrals, 1 in care).
+    assert told == [10, 20, 30, 35, 36]
+
+    # A file refused early on is still read to its end, and is seen to be.
+    referrals[3] = referral(child="4003", when="31/02/2020", team=team)
+    told.clear()
+    path = small_return(
+        tmp_path / "bad.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *referrals]}
+    )
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT, progress=told.append)
+    assert summary.status == ImportStatus.REFUSED
+    assert told == [10, 20, 30, 35, 36]
