@@ -283,12 +283,18 @@ def _added_to_organisation(run: ImportRun | None, shown: int) -> QualityCheck:
     check = QualityCheck(
         "unknown_staff",
         "Teams and workers caseaudit did not know",
-        "Added to the organisation on import; place them in the right area, service and team.",
+        "Added to the organisation on import; place them in the right area, service and team. "
+        "An older return adds none: its rows keep the names as written.",
     )
     if run is None:
         return check
-    names = [("Team", n) for n in run.summary.get("teams_added", [])] + [
-        ("Worker", n) for n in run.summary.get("workers_added", [])
+    summary = run.summary
+    names = [
+        *(("Team", n) for n in summary.get("teams_added", [])),
+        *(("Worker", n) for n in summary.get("workers_added", [])),
+        # An older return adds nothing (today's organisation is the newest return's).
+        *(("Team, not added: an older return", n) for n in summary.get("teams_unknown", [])),
+        *(("Worker, not added: an older return", n) for n in summary.get("workers_unknown", [])),
     ]
     check.count = len(names)
     check.rows = [QualityRow("", kind, None, name) for kind, name in names[:shown]]

@@ -244,6 +244,16 @@ def test_an_older_return_leaves_the_organisation_as_it_is(council, tmp_path):
     assert rows["5102"].allocated_worker_name == "Someone Who Left"
     # Today's allocation is February's.
     assert Child.objects.get(la_child_id="5101").allocated_team.name == second
+    # The older snapshot's data-quality report names what it did not add.
+    from caseaudit.cases.models import ImportRun
+    from caseaudit.cases.quality import quality_report
+
+    run = ImportRun.objects.get(pk=summary.run_id)
+    report = {c.code: c for c in quality_report(council.council, run=run).checks}
+    assert [(r.list_label, r.detail) for r in report["unknown_staff"].rows] == [
+        ("Team, not added: an older return", "A Team Long Gone"),
+        ("Worker, not added: an older return", "Someone Who Left"),
+    ]
 
 
 def test_the_latest_return_still_adds_what_it_names(council, tmp_path):
