@@ -433,6 +433,9 @@ def test_each_import_links_to_its_own_data_quality_report(client_for, people, co
     client = client_for(people.qa_lead)
     own = reverse("cases:import_quality", args=[january.run_id])
     assert own in client.get(reverse("cases:import", args=[january.run_id])).content.decode()
+    listed = client.get(reverse("cases:imports")).content.decode()
+    assert own in listed
+    assert reverse("cases:import_quality", args=[february.run_id]) in listed
     page = client.get(own).content.decode()
     assert "as at 31 January 2024" in page and "Dates in an impossible order (1)" in page
     assert "Import of q.xlsx" in page
