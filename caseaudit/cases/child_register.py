@@ -191,12 +191,16 @@ class StagingArea:
                 raise
             cursor.execute("COMMIT")
 
-    def renumber(self, table: str, id_columns: Sequence[str], real: dict[int, int]) -> None:
+    def renumber(self, table: str, id_columns: Sequence[str], real: dict[int, int | None]) -> None:
         """Give a staged table's rows the real ids of the teams and workers that had
-        provisional ones while the file was read (``OrganisationIndex`` when deferred)."""
+        provisional ones while the file was read (``OrganisationIndex`` when deferred); None
+        where nothing was added (the rows keep the name only)."""
         if not real or not id_columns:
             return
-        cases = " ".join(f"WHEN {int(old)} THEN {int(new)}" for old, new in real.items())
+        cases = " ".join(
+            f"WHEN {int(old)} THEN {'NULL' if new is None else int(new)}"
+            for old, new in real.items()
+        )
         with self.writer.cursor() as cursor:
             for column in id_columns:
                 quoted = self.writer.ops.quote_name(column)

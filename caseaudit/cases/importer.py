@@ -56,6 +56,9 @@ from caseaudit.organisation.models import Council
 logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000
+# How often an import says how many rows it has read (to its page, or the command line): per
+# this many rows of a list, and at each list's end; never per row.
+PROGRESS_ROWS = 2000
 # Problems kept per import; beyond this they are counted, not stored (a bad file can have one
 # per cell).
 MAX_STORED_PROBLEMS = 5000
@@ -109,6 +112,9 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     teams_added: list[str] = field(default_factory=list)
     workers_added: list[str] = field(default_factory=list)
+    # Names an older return gave that today's organisation does not know: not added.
+    teams_unknown: list[str] = field(default_factory=list)
+    workers_unknown: list[str] = field(default_factory=list)
     seconds: float = 0.0
     run_id: int | None = None
 
@@ -142,6 +148,8 @@ class ImportSummary:
             },
             "teams_added": self.teams_added,
             "workers_added": self.workers_added,
+            "teams_unknown": self.teams_unknown,
+            "workers_unknown": self.workers_unknown,
             "warnings": self.warnings,
             "errors": self.errors,
             "problems": [
@@ -362,7 +370,8 @@ class _Loader:
         self.summary = summary
         self.staging = staging
         self.snapshot: Snapshot | None = None
-        self.is_latest = True
+        # Only a return at least as recent as every other speaks for today's organisation.
+        self.is_latest = not Snapshot.objects.filter(council=council, as_at__gt=self.as_at).exists()
         # Adding a team or worker needs the import's connection, which may be settling a list
         # (PostgreSQL); deferred, they are added when the snapshot is switched in.
         self.organisation = OrganisationIndex(
@@ -371,6 +380,7 @@ class _Loader:
             by=by,
             before_adding=None if staging.deferred else lambda: self.children.wait(),
             deferred=staging.deferred,
+            adds=self.is_latest,
         )
         # Last: from here its background work must be stopped (``_load`` does).
         self.children = ChildRegister(council, None, staging)
@@ -387,7 +397,8 @@ class _Loader:
         teams and workers the file named and give the rows waiting their ids."""
         self.snapshot, self.is_latest = snapshot, is_latest
         self.children.snapshot = snapshot
-        real = self.organisation.add_deferred()
+        # (SQLite) A newer return imported while this one was read: it adds nothing either.
+        real = self.organisation.add_deferred(adds=is_latest)
         for table, id_columns in self._staged_ids:
             self.staging.renumber(table, id_columns, real)
         for table, list_table, columns in self._plain:
@@ -414,6 +425,10 @@ class _Loader:
         }
         for row in sheet.rows():
             self.summary.rows[key] += 1
+            # Counted as read, whether written or not: a file refused halfway is still read
+            # to its end to report every problem, and its page should be seen to move.
+            if progress and self.summary.rows[key] % PROGRESS_ROWS == 0:
+                progress(self.summary.rows_read)
             for problem in row.problems:
                 self.summary.note(_severity_for_loading(problem, required_headers))
             self._check_birth(sheet.name, row)
@@ -423,8 +438,6 @@ class _Loader:
             if len(batch) >= BATCH_ROWS:
                 self._flush(table, columns, extract, batch, using)
                 batch = []
-                if progress:
-                    progress(self.summary.rows_read)
         if batch and not self.summary.errors:
             self._flush(table, columns, extract, batch, using)
         if staged is not None and not self.summary.errors:
@@ -610,6 +623,25 @@ class _Loader:
         summary.children_unchanged = counts.unchanged
         summary.teams_added = self.organisation.added_teams
         summary.workers_added = self.organisation.added_workers
+        summary.teams_unknown = self.organisation.unknown_teams
+        summary.workers_unknown = self.organisation.unknown_workers
+        newer = "a newer return has been imported, so today's organisation is left as it is"
+        for column, kind, names in (
+            ("Allocated Team", "team", summary.teams_unknown),
+            ("Allocated Worker", "worker", summary.workers_unknown),
+        ):
+            for name in names:
+                summary.note(
+                    Problem(
+                        "warning",
+                        None,
+                        None,
+                        column,
+                        name,
+                        f"The {kind} '{name}' is not known and was not added: {newer}. "
+                        f"Its rows keep the name.",
+                    )
+                )
         for name in summary.teams_added:
             summary.note(
                 Problem(

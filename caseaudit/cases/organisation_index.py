@@ -4,6 +4,11 @@ Case-management systems export the allocated team and worker as names (sometimes
 codes). They are matched loosely (case and spacing folded); a name caseaudit has never seen
 is added to the organisation, countywide, through the organisation actions, and reported as a
 warning so that someone places it properly.
+
+Only a return at least as recent as any the council has imported speaks for today's
+organisation. An older one (a back-filled month) adds nothing and changes nothing: its names
+that match are linked, the rest are kept as written on its rows, with no team or worker, and
+reported (``unknown_teams``, ``unknown_workers``).
 """
 
 import datetime
@@ -44,6 +49,7 @@ class OrganisationIndex:
         by=None,
         before_adding=None,
         deferred: bool = False,
+        adds: bool = True,
     ):
         self.council = council
         self.as_at = as_at
@@ -51,15 +57,21 @@ class OrganisationIndex:
         # Called before a team or worker is written: the importer's connection may be busy.
         self.before_adding = before_adding or (lambda: None)
         self.deferred = deferred
+        # False for a return older than the newest imported: the organisation is left alone.
+        self.adds = adds
         self._to_add: list[Callable[[], int]] = []
         self._real: dict[int, int] = {}
-        self.teams = {name_key(t.name): t.pk for t in Team.objects.filter(council=council)}
-        self.workers: dict[str, int] = {}
+        self.teams: dict[str, int | None] = {
+            name_key(t.name): t.pk for t in Team.objects.filter(council=council)
+        }
+        self.workers: dict[str, int | None] = {}
         for worker in Worker.objects.filter(council=council):
             self.workers[name_key(worker.name)] = worker.pk
             self.workers.setdefault(name_key(worker.staff_id), worker.pk)
         self.added_teams: list[str] = []
         self.added_workers: list[str] = []
+        self.unknown_teams: list[str] = []
+        self.unknown_workers: list[str] = []
         # The same few hundred names repeat on every row: remember each spelling's answer.
         self._team_by_spelling: dict[str, int] = {}
         self._worker_by_spelling: dict[str, int] = {}
@@ -67,31 +79,35 @@ class OrganisationIndex:
     def team_id(self, name: str | None, list_key: str) -> int | None:
         if not name:
             return None
-        known = self._team_by_spelling.get(name)
-        if known is not None:
-            return known
-        self._team_by_spelling[name] = self._team_id(name, list_key)
+        if name not in self._team_by_spelling:
+            self._team_by_spelling[name] = self._team_id(name, list_key)
         return self._team_by_spelling[name]
 
     def worker_id(self, name: str | None, team_id: int | None, *, job_role: str) -> int | None:
         if not name:
             return None
-        known = self._worker_by_spelling.get(name)
-        if known is not None:
-            return known
-        self._worker_by_spelling[name] = self._worker_id(name, team_id, job_role)
+        if name not in self._worker_by_spelling:
+            self._worker_by_spelling[name] = self._worker_id(name, team_id, job_role)
         return self._worker_by_spelling[name]
 
-    def _team_id(self, name: str, list_key: str) -> int:
+    def _team_id(self, name: str, list_key: str) -> int | None:
         key = name_key(name)
         if key not in self.teams:
+            if not self.adds:
+                self.teams[key] = None
+                self.unknown_teams.append(name.strip())
+                return None
             self.teams[key] = self._new(lambda: self._add_team(name.strip(), list_key).pk)
             self.added_teams.append(name.strip())
         return self.teams[key]
 
-    def _worker_id(self, name: str, team_id: int | None, job_role: str) -> int:
+    def _worker_id(self, name: str, team_id: int | None, job_role: str) -> int | None:
         key = name_key(name)
         if key not in self.workers:
+            if not self.adds:
+                self.workers[key] = None
+                self.unknown_workers.append(name.strip())
+                return None
             self.workers[key] = self._new(
                 lambda: self._add_worker(name.strip(), team_id, job_role).pk
             )
@@ -104,9 +120,17 @@ class OrganisationIndex:
         self._to_add.append(add)
         return -len(self._to_add)
 
-    def add_deferred(self) -> dict[int, int]:
+    def add_deferred(self, *, adds: bool = True) -> dict[int, int | None]:
         """Add the teams and workers met while the file was read, in the order met; gives
-        each provisional id's real one."""
+        each provisional id's real one. ``adds`` False: a newer return was imported while this
+        one was read, so nothing is added and the provisional ids come to nothing."""
+        if not adds and self._to_add:
+            self.unknown_teams += self.added_teams
+            self.unknown_workers += self.added_workers
+            self.added_teams, self.added_workers = [], []
+            real = {-number: None for number in range(1, len(self._to_add) + 1)}
+            self._to_add = []
+            return real
         for number, add in enumerate(self._to_add, start=1):
             self._real[-number] = add()
         self._to_add = []

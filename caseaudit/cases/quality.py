@@ -78,6 +78,7 @@ class QualityCheck:
 class QualityReport:
     snapshot: Snapshot | None
     checks: list[QualityCheck]
+    run: ImportRun | None = None
 
     @property
     def total(self) -> int:
@@ -107,24 +108,47 @@ class QualityReport:
         }
 
 
-def quality_report(council, *, user=None, snapshot: Snapshot | None = None) -> QualityReport:
+def quality_report(
+    council,
+    *,
+    user=None,
+    snapshot: Snapshot | None = None,
+    run: ImportRun | None = None,
+    rows: bool = True,
+) -> QualityReport:
+    """The report on ``snapshot`` (the latest by default), or on the snapshot ``run`` loaded
+    with that run's own problems. ``rows`` False: the counts alone (the home page's)."""
+    if run is not None:
+        snapshot = run.snapshot
+        if snapshot is None:
+            return QualityReport(None, [])
     snapshot = snapshot or Snapshot.objects.filter(council=council).order_by("-as_at").first()
     if snapshot is None:
         return QualityReport(None, [])
+    if run is None or run.status != "loaded":
+        # A run that found the file already loaded has no problems of its own.
+        run = _latest_run(snapshot)
+    shown = ROWS_SHOWN if rows else 0
 
     def records(key: str) -> QuerySet:
         queryset = LIST_MODELS[key].objects.filter(snapshot=snapshot)
         return queryset.visible_to(user) if user is not None else queryset
 
     checks = [
-        _dates_in_wrong_order(records),
-        _missing_mandatory(records),
-        _duplicates(records),
-        _cp_without_recent_visit(records, snapshot.as_at),
-        _unreadable_values(snapshot),
-        _added_to_organisation(snapshot),
+        _dates_in_wrong_order(records, shown),
+        _missing_mandatory(records, shown),
+        _duplicates(records, shown),
+        _cp_without_recent_visit(records, snapshot.as_at, shown),
+        _unreadable_values(run, shown),
+        _added_to_organisation(run, shown),
     ]
-    return QualityReport(snapshot, checks)
+    return QualityReport(snapshot, checks, run)
+
+
+def warning_count(council, *, user=None, snapshot: Snapshot | None = None) -> int:
+    """What the data-quality report finds in the snapshot (the latest by default): the one
+    number the home page and the report both give."""
+    return quality_report(council, user=user, snapshot=snapshot, rows=False).total
 
 
 def _row(record, key: str, detail: str) -> QualityRow:
@@ -138,7 +162,7 @@ def _row(record, key: str, detail: str) -> QualityRow:
     )
 
 
-def _dates_in_wrong_order(records) -> QualityCheck:
+def _dates_in_wrong_order(records, shown: int) -> QualityCheck:
     check = QualityCheck(
         "date_order",
         "Dates in an impossible order",
@@ -147,8 +171,8 @@ def _dates_in_wrong_order(records) -> QualityCheck:
     for key, later, earlier, meaning in DATE_ORDER:
         wrong = records(key).filter(**{f"{later}__lt": F(earlier)})
         check.count += wrong.count()
-        if len(check.rows) < ROWS_SHOWN:
-            for record in wrong.select_related("child")[: ROWS_SHOWN - len(check.rows)]:
+        if len(check.rows) < shown:
+            for record in wrong.select_related("child")[: shown - len(check.rows)]:
                 detail = (
                     f"{meaning} ({_d(getattr(record, later))} < {_d(getattr(record, earlier))})"
                 )
@@ -156,7 +180,7 @@ def _dates_in_wrong_order(records) -> QualityCheck:
     return check
 
 
-def _missing_mandatory(records) -> QualityCheck:
+def _missing_mandatory(records, shown: int) -> QualityCheck:
     check = QualityCheck(
         "missing",
         "Open episodes with missing mandatory fields",
@@ -168,7 +192,9 @@ def _missing_mandatory(records) -> QualityCheck:
             blank |= Q(**{name: ""})
         missing = records(model.list_key).filter(open_episode).filter(blank)
         check.count += missing.count()
-        for record in missing.select_related("child")[: max(0, ROWS_SHOWN - len(check.rows))]:
+        if len(check.rows) >= shown:
+            continue
+        for record in missing.select_related("child")[: shown - len(check.rows)]:
             empty = [
                 model._meta.get_field(n).verbose_name for n in fields if not getattr(record, n)
             ]
@@ -176,7 +202,7 @@ def _missing_mandatory(records) -> QualityCheck:
     return check
 
 
-def _duplicates(records) -> QualityCheck:
+def _duplicates(records, shown: int) -> QualityCheck:
     check = QualityCheck(
         "duplicates",
         "Children listed more than once",
@@ -197,7 +223,9 @@ def _duplicates(records) -> QualityCheck:
             .order_by("child__la_child_id")
         )
         check.count += repeated.count()
-        for item in repeated[: max(0, ROWS_SHOWN - len(check.rows))]:
+        if len(check.rows) >= shown:
+            continue
+        for item in repeated[: shown - len(check.rows)]:
             check.rows.append(
                 QualityRow(
                     item["child__la_child_id"],
@@ -210,7 +238,7 @@ def _duplicates(records) -> QualityCheck:
     return check
 
 
-def _cp_without_recent_visit(records, as_at: datetime.date) -> QualityCheck:
+def _cp_without_recent_visit(records, as_at: datetime.date, shown: int) -> QualityCheck:
     cutoff = add_working_days(as_at, -CP_VISIT_WORKING_DAYS)
     check = QualityCheck(
         "cp_visits",
@@ -224,7 +252,7 @@ def _cp_without_recent_visit(records, as_at: datetime.date) -> QualityCheck:
         .filter(Q(last_statutory_visit_date__isnull=True) | Q(last_statutory_visit_date__lt=cutoff))
     )
     check.count = overdue.count()
-    for record in overdue.select_related("child")[:ROWS_SHOWN]:
+    for record in overdue.select_related("child")[:shown] if shown else ():
         last = record.last_statutory_visit_date
         check.rows.append(_row(record, "cp", f"Last visit {_d(last) if last else 'not recorded'}"))
     return check
@@ -234,38 +262,42 @@ def _latest_run(snapshot: Snapshot) -> ImportRun | None:
     return snapshot.runs.filter(status="loaded").order_by("-requested_at").first()
 
 
-def _unreadable_values(snapshot: Snapshot) -> QualityCheck:
+def _unreadable_values(run: ImportRun | None, shown: int) -> QualityCheck:
     check = QualityCheck(
         "unreadable",
         "Codes outside their lists and values that could not be read",
         "These cells were left blank on import; correct them in the case-management system.",
     )
-    run = _latest_run(snapshot)
     if run is None:
         return check
     problems = ImportProblem.objects.filter(run=run, left_blank=True)
     check.count = problems.count()
-    for problem in problems[:ROWS_SHOWN]:
+    for problem in problems[:shown] if shown else ():
         check.rows.append(
             QualityRow("", problem.sheet, problem.row, f"{problem.column}: {problem.message}")
         )
     return check
 
 
-def _added_to_organisation(snapshot: Snapshot) -> QualityCheck:
+def _added_to_organisation(run: ImportRun | None, shown: int) -> QualityCheck:
     check = QualityCheck(
         "unknown_staff",
         "Teams and workers caseaudit did not know",
-        "Added to the organisation on import; place them in the right area, service and team.",
+        "Added to the organisation on import; place them in the right area, service and team. "
+        "An older return adds none: its rows keep the names as written.",
     )
-    run = _latest_run(snapshot)
     if run is None:
         return check
-    names = [("Team", n) for n in run.summary.get("teams_added", [])] + [
-        ("Worker", n) for n in run.summary.get("workers_added", [])
+    summary = run.summary
+    names = [
+        *(("Team", n) for n in summary.get("teams_added", [])),
+        *(("Worker", n) for n in summary.get("workers_added", [])),
+        # An older return adds nothing (today's organisation is the newest return's).
+        *(("Team, not added: an older return", n) for n in summary.get("teams_unknown", [])),
+        *(("Worker, not added: an older return", n) for n in summary.get("workers_unknown", [])),
     ]
     check.count = len(names)
-    check.rows = [QualityRow("", kind, None, name) for kind, name in names[:ROWS_SHOWN]]
+    check.rows = [QualityRow("", kind, None, name) for kind, name in names[:shown]]
     return check
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/quality/", views.import_quality, name="import_quality"),
     path("quality/", views.quality, name="quality"),
     path("children/", views.children, name="children"),
     path("children/<int:pk>/", views.child_detail, name="child"),

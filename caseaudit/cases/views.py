@@ -16,6 +16,7 @@ from caseaudit.cases.actions import (
     save_cohort,
     start_council_with_return,
 )
+from caseaudit.cases.annex_a import LISTS_BY_KEY
 from caseaudit.cases.forms import (
     CohortForm,
     ConditionFormSet,
@@ -24,11 +25,13 @@ from caseaudit.cases.forms import (
     cleaned_conditions,
     condition_initial,
 )
+from caseaudit.cases.import_problems import PROBLEMS_PER_PAGE, problem_groups
 from caseaudit.cases.models import Child, CohortDefinition, ImportRun, Snapshot
 from caseaudit.cases.quality import quality_report
 from caseaudit.cases.records import child_label, current_lists
 from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data, id_param
+from caseaudit.core.pagination import numbered
 from caseaudit.core.uploads import refusal
 
 
@@ -101,8 +104,31 @@ def import_detail(request, pk: int):
         request, action=AccessAction.VIEWED, record_type="cases.importrun", record_id=run.pk
     )
     run.rows_read = progress.rows_read(run)
-    problems = Paginator(run.problems.all(), 100).get_page(request.GET.get("page"))
-    context = {"run": run, "problems": problems, "in_progress": run.status in progress.IN_PROGRESS}
+    groups = problem_groups(run)
+    # One rule's problems at a time (?rule=N), paged.
+    rule = id_param(request, "rule") or 1
+    group = groups[rule - 1] if rule <= len(groups) else (groups[0] if groups else None)
+    problems = pagination = None
+    if group is not None:
+        problems = Paginator(group.problems(run), PROBLEMS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query["rule"] = str(group.number)
+        pagination = numbered(problems, query, anchor="problems")
+    context = {
+        "run": run,
+        "rows": [
+            (LISTS_BY_KEY[key].guide_name if key in LISTS_BY_KEY else key, count)
+            for key, count in (run.summary.get("rows") or {}).items()
+        ],
+        "groups": groups,
+        "group": group,
+        "problems": problems,
+        "pagination": pagination,
+        "problems_stored": sum(g.count for g in groups),
+        "in_progress": run.status in progress.IN_PROGRESS,
+    }
     if request.htmx:
         return render(request, "cases/_import_status.html", context)
     return render(request, "cases/import_detail.html", context)
@@ -113,6 +139,17 @@ def quality(request):
     report = quality_report(request.user.council, user=request.user)
     log_list_access(request, Child, ids=report.child_pks)
     return render(request, "cases/quality.html", {"report": report})
+
+
+@guards.requires(permissions.can_import_case_data)
+def import_quality(request, pk: int):
+    """The data-quality report on the snapshot one import loaded, with its own problems."""
+    run = get_object_or_404(
+        ImportRun.objects.select_related("snapshot"), pk=pk, council=request.user.council
+    )
+    report = quality_report(request.user.council, user=request.user, run=run)
+    log_list_access(request, Child, ids=report.child_pks)
+    return render(request, "cases/quality.html", {"report": report, "import_run": run})
 
 
 @guards.requires(permissions.can_see_child_records)

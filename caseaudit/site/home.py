@@ -8,7 +8,8 @@ from caseaudit.accounts.models import User
 from caseaudit.accounts.profile import profile
 from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
-from caseaudit.cases.models import Child, ImportRun, Snapshot
+from caseaudit.cases.models import Child, Snapshot
+from caseaudit.cases.quality import warning_count
 from caseaudit.core.roles import Role, Scope
 from caseaudit.organisation.models import Area, Assignment, Council, Team, Worker
 from caseaudit.thematic.home import next_steps as thematic_steps
@@ -61,18 +62,12 @@ def next_steps(user) -> list[dict]:
                 }
             )
         else:
-            run = (
-                ImportRun.objects.filter(snapshot=latest, status="loaded")
-                .order_by("-requested_at")
-                .values("summary")
-                .first()
-            )
-            warnings = run["summary"].get("warnings", 0) if run else 0
+            # The data-quality report's own count, so the two never disagree.
+            warnings = warning_count(user.council, user=user, snapshot=latest)
             steps.append(
                 {
                     "text": f"The latest case data is as at {latest.as_at:%-d %B %Y}, with "
-                    f"{warnings:,} data-quality warning{'s' if warnings != 1 else ''} from "
-                    "its import.",
+                    f"{warnings:,} data-quality warning{'s' if warnings != 1 else ''}.",
                     "link": reverse("cases:quality"),
                     "label": "Review data quality",
                 }

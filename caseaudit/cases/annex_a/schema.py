@@ -53,6 +53,11 @@ class ListSpec:
         return f"List {self.number} ({self.title})"
 
     @property
+    def guide_name(self) -> str:
+        """The list as the Annex A guide names it: "List 1: Contacts"."""
+        return f"List {self.number}: {self.title}"
+
+    @property
     def id_field(self) -> str:
         """The field that identifies a record (child, or adopter on List 11)."""
         return next(col.field for col in self.columns if col.kind == "id" and col.required)

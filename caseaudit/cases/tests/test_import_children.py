@@ -194,6 +194,100 @@ def test_an_older_return_loaded_late_leaves_the_current_allocation_alone(council
     assert CINEpisode.objects.filter(child=only_older).count() == 1
 
 
+def organisation() -> list:
+    """The council's organisation, every team, worker and assignment with its attributes."""
+    from caseaudit.organisation.models import Assignment, Service, Team, Worker
+
+    return [
+        list(model.objects.order_by("pk").values()) for model in (Service, Team, Worker, Assignment)
+    ]
+
+
+def test_an_older_return_leaves_the_organisation_as_it_is(council, tmp_path):
+    """A back-filled month adds no team or worker and changes none: the names it shares with
+    today's organisation are linked, the others stay on its rows as written."""
+    first, second = (team.name for team in council.teams)
+    known_worker = council.practitioners[council.teams[0].pk][0].name
+    current = make_workbook(tmp_path / "now.xlsx", {"List 6": [CIN_HEADERS, cin("5101", second)]})
+    load(council, current, as_at=FEBRUARY)
+    before = organisation()
+    older = make_workbook(
+        tmp_path / "old.xlsx",
+        {
+            "List 6": [
+                CIN_HEADERS,
+                cin("5101", first, worker=known_worker),
+                cin("5102", "A Team Long Gone", worker="Someone Who Left"),
+            ]
+        },
+    )
+    summary = load(council, older, as_at=JANUARY)
+    assert organisation() == before
+    assert (summary.teams_added, summary.workers_added) == ([], [])
+    assert summary.teams_unknown == ["A Team Long Gone"]
+    assert summary.workers_unknown == ["Someone Who Left"]
+    assert any(
+        "'A Team Long Gone' is not known and was not added" in p.message for p in summary.problems
+    )
+    # The snapshot's own rows: linked where the name is known, the name kept where it is not.
+    rows = {
+        r.child.la_child_id: r
+        for r in CINEpisode.objects.filter(snapshot__as_at=JANUARY).select_related(
+            "child", "allocated_team", "allocated_worker"
+        )
+    }
+    assert rows["5101"].allocated_team.name == first
+    assert rows["5101"].allocated_worker.name == known_worker
+    assert rows["5102"].allocated_team is None
+    assert rows["5102"].allocated_team_name == "A Team Long Gone"
+    assert rows["5102"].allocated_worker is None
+    assert rows["5102"].allocated_worker_name == "Someone Who Left"
+    # Today's allocation is February's.
+    assert Child.objects.get(la_child_id="5101").allocated_team.name == second
+    # The older snapshot's data-quality report names what it did not add.
+    from caseaudit.cases.models import ImportRun
+    from caseaudit.cases.quality import quality_report
+
+    run = ImportRun.objects.get(pk=summary.run_id)
+    report = {c.code: c for c in quality_report(council.council, run=run).checks}
+    assert [(r.list_label, r.detail) for r in report["unknown_staff"].rows] == [
+        ("Team, not added: an older return", "A Team Long Gone"),
+        ("Worker, not added: an older return", "Someone Who Left"),
+    ]
+
+
+def test_the_latest_return_still_adds_what_it_names(council, tmp_path):
+    first = council.teams[0].name
+    older = make_workbook(tmp_path / "old.xlsx", {"List 6": [CIN_HEADERS, cin("5201", first)]})
+    load(council, older, as_at=JANUARY)
+    newer = make_workbook(
+        tmp_path / "new.xlsx", {"List 6": [CIN_HEADERS, cin("5201", "A Brand New Team")]}
+    )
+    summary = load(council, newer, as_at=FEBRUARY)
+    assert summary.teams_added == ["A Brand New Team"]
+    assert summary.teams_unknown == []
+    assert Child.objects.get(la_child_id="5201").allocated_team.name == "A Brand New Team"
+
+
+def test_a_return_overtaken_while_it_is_read_adds_nothing(council, tmp_path):
+    """(SQLite reads the file before it takes the write lock.) A newer return imported
+    meanwhile makes this one older: the names it would have added are not."""
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL decides in the import's transaction, before the file is read")
+    before = organisation()
+    path = make_workbook(tmp_path / "r.xlsx", {"List 6": [CIN_HEADERS, cin("5301", "Gone Team")]})
+
+    def overtaken(rows):
+        Snapshot.objects.create(council=council.council, as_at=FEBRUARY, rows={})
+
+    summary = import_annex_a(path, council=council.council, as_at=JANUARY, progress=overtaken)
+    assert summary.status == ImportStatus.LOADED, summary.problems
+    assert organisation() == before
+    assert summary.teams_unknown == ["Gone Team"]
+    row = CINEpisode.objects.get(snapshot__as_at=JANUARY)
+    assert (row.allocated_team_id, row.allocated_team_name) == (None, "Gone Team")
+
+
 def test_duplicates_beyond_what_is_stored_are_still_counted(council, tmp_path, monkeypatch):
     team = council.teams[0].name
     rows = [cin("6001", team) for _ in range(6)]

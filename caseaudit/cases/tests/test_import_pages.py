@@ -221,7 +221,8 @@ def test_another_councils_import_is_not_found(client_for, people):
     assert client.get(reverse("cases:import", args=[run.pk])).status_code == 404
 
 
-def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, tmp_path):
+def quality_return(path, council):
+    """A return with something for every check of the data-quality report."""
     team = council.teams[0].name
     worker = council.practitioners[council.teams[0].pk][0].name
 
@@ -257,7 +258,13 @@ def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, 
             ["3001", "M", "WBRI", "01/01/2015", "9", "01/06/2023", "C2", "Z9", team, worker],
         ],
     }
-    path = make_workbook(tmp_path / "q.xlsx", sheets)
+    return make_workbook(path, sheets)
+
+
+def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, tmp_path):
+    import re
+
+    path = quality_return(tmp_path / "q.xlsx", council)
     summary = import_annex_a(path, council=council.council, as_at=AS_AT)
     assert summary.status == ImportStatus.LOADED, summary.problems
     report = {c.code: c for c in quality_report(council.council).checks}
@@ -273,6 +280,8 @@ def test_the_quality_report_finds_what_looks_wrong(client_for, people, council, 
     page = client_for(people.qa_lead).get(reverse("cases:quality")).content.decode()
     assert "Dates in an impossible order (1)" in page
     assert "2002" in page
+    total = quality_report(council.council).total
+    assert re.search(rf"Total</th>\s*<td[^>]*><strong>{total}</strong>", page)
     assert AccessLog.objects.filter(record_type="cases.child", action="listed").exists()
 
 
@@ -339,3 +348,159 @@ def test_the_page_shows_the_rows_read_while_the_import_runs(
     finished = client.get(reverse("cases:import", args=[run.pk])).content.decode()
     assert f'<dd class="govuk-summary-list__value">{run.rows_read}</dd>' in finished
     assert run.rows_read == sum(run.summary["rows"].values())
+
+
+def _problems(run, count, *, sheet, column, severity="warning", message="Code outside its list."):
+    from caseaudit.cases.models import ImportProblem
+
+    ImportProblem.objects.bulk_create(
+        ImportProblem(
+            run=run,
+            severity=severity,
+            sheet=sheet,
+            row=row,
+            column=column,
+            value=f"v{row}",
+            message=f"{message} (row {row})",
+        )
+        for row in range(2, count + 2)
+    )
+
+
+def test_an_imports_problems_are_grouped_by_rule_under_the_lists_own_names(client_for, people):
+    import re
+
+    run = ImportRun.objects.create(
+        council=people.qa_lead.council,
+        source_name="return.xlsx",
+        status=ImportStatus.LOADED,
+        summary={"rows": {"contacts": 3, "cla": 120}, "warnings": 123, "errors": 1},
+    )
+    _problems(run, 120, sheet="List 8", column="Child's Legal Status")
+    _problems(run, 3, sheet="Contacts", column="Contact Source")
+    _problems(run, 1, sheet="", column="", severity="error", message="The file is odd.")
+    client = client_for(people.qa_lead)
+    url = reverse("cases:import", args=[run.pk])
+    page = client.get(url).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    # A count per rule; errors first; each list named as the Annex A guide names it.
+    by_rule = re.findall(r"Problems by rule.*?</table>", page, re.S)[0]
+    groups = re.findall(
+        r"<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">(.*?)</td>", by_rule
+    )
+    assert groups == ["The whole file", "List 8: Children in care", "List 1: Contacts"]
+    assert "Problems by rule (124)" in text
+    # No internal keys: the rows per list are named too.
+    assert ">cla<" not in page and ">contacts<" not in page
+    assert "List 8: Children in care" in re.findall(r"Rows per list.*?</table>", page, re.S)[0]
+    # The first rule's problems show at first; another rule is a link away, and is paged.
+    assert "The file is odd." in page and "Child&#x27;s Legal Status" in page
+    assert "(row 2)" not in page.replace("The file is odd. (row 2)", "")
+    rule = client.get(url, {"rule": 2}).content.decode()
+    assert "(row 51)" in rule and "(row 52)" not in rule
+    assert "govuk-pagination__list" in rule
+    assert 'href="?rule=2&amp;page=3#problems"' in rule
+    last = client.get(url, {"rule": 2, "page": 3}).content.decode()
+    assert "(row 121)" in last and "(row 51)" not in last
+    assert 'aria-current="page">3<' in last
+    # A rule that does not exist shows the first, never an error.
+    assert client.get(url, {"rule": 99}).status_code == 200
+    assert client.get(url, {"rule": "x", "page": "y"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("administrator", 200), ("qa_lead", 200), ("north_manager", 403), ("social_worker", 403)],
+)
+def test_an_imports_problems_are_for_those_who_import(client_for, people, persona, status):
+    run = ImportRun.objects.create(council=people.qa_lead.council, source_name="r.xlsx")
+    _problems(run, 3, sheet="List 1", column="Contact Source")
+    response = client_for(getattr(people, persona)).get(
+        reverse("cases:import", args=[run.pk]), {"rule": 1, "page": 1}
+    )
+    assert response.status_code == status
+
+
+def test_each_import_links_to_its_own_data_quality_report(client_for, people, council, tmp_path):
+    january = import_annex_a(
+        quality_return(tmp_path / "q.xlsx", council), council=council.council, as_at=AS_AT
+    )
+    february = import_annex_a(
+        small_return(tmp_path / "r.xlsx", council),
+        council=council.council,
+        as_at=datetime.date(2024, 2, 29),
+    )
+    client = client_for(people.qa_lead)
+    own = reverse("cases:import_quality", args=[january.run_id])
+    assert own in client.get(reverse("cases:import", args=[january.run_id])).content.decode()
+    listed = client.get(reverse("cases:imports")).content.decode()
+    assert own in listed
+    assert reverse("cases:import_quality", args=[february.run_id]) in listed
+    page = client.get(own).content.decode()
+    assert "as at 31 January 2024" in page and "Dates in an impossible order (1)" in page
+    assert "Import of q.xlsx" in page
+    # The latest snapshot's report is February's; each import's is its own.
+    assert "as at 29 February 2024" in client.get(reverse("cases:quality")).content.decode()
+    later = client.get(reverse("cases:import_quality", args=[february.run_id])).content.decode()
+    assert "as at 29 February 2024" in later
+    # A refused import saved nothing to report on, and says so.
+    refused = ImportRun.objects.create(
+        council=council.council, source_name="bad.xlsx", status=ImportStatus.REFUSED
+    )
+    page = client.get(reverse("cases:import_quality", args=[refused.pk])).content.decode()
+    assert "saved no case data" in page
+    other = ImportRun.objects.create(council=people.other.council, source_name="theirs.xlsx")
+    assert client.get(reverse("cases:import_quality", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("administrator", 200), ("qa_lead", 200), ("director", 403), ("social_worker", 403)],
+)
+def test_an_imports_quality_report_is_for_those_who_import(client_for, people, persona, status):
+    run = ImportRun.objects.create(council=people.qa_lead.council, source_name="r.xlsx")
+    url = reverse("cases:import_quality", args=[run.pk])
+    assert client_for(getattr(people, persona)).get(url).status_code == status
+
+
+def test_the_home_pages_warning_count_is_the_quality_reports(client_for, people, council, tmp_path):
+    import re
+
+    summary = import_annex_a(
+        quality_return(tmp_path / "q.xlsx", council), council=council.council, as_at=AS_AT
+    )
+    client = client_for(people.qa_lead)
+    home = client.get(reverse("home")).content.decode()
+    shown = int(re.search(r"with ([\d,]+) data-quality warnings?", home).group(1).replace(",", ""))
+    report = quality_report(council.council, user=people.qa_lead)
+    assert shown == report.total
+    # Not the import's own count of warnings, which counts other things.
+    assert shown != summary.warnings
+    quality = client.get(reverse("cases:quality")).content.decode()
+    assert re.search(rf"Total</th>\s*<td[^>]*><strong>{shown}</strong>", quality)
+
+
+def test_an_import_says_how_far_it_has_read_every_so_many_rows_not_every_row(
+    council, tmp_path, monkeypatch
+):
+    from caseaudit.cases import importer
+
+    monkeypatch.setattr(importer, "PROGRESS_ROWS", 10)
+    team = council.teams[0].name
+    referrals = [referral(child=str(4000 + i), team=team) for i in range(35)]
+    told = []
+    path = small_return(tmp_path / "r.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *referrals]})
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT, progress=told.append)
+    assert summary.status == ImportStatus.LOADED, summary.problems
+    # Every ten rows of a list, and at each list's end (36 rows: 35 referrals, 1 in care).
+    assert told == [10, 20, 30, 35, 36]
+
+    # A file refused early on is still read to its end, and is seen to be.
+    referrals[3] = referral(child="4003", when="31/02/2020", team=team)
+    told.clear()
+    path = small_return(
+        tmp_path / "bad.xlsx", council, **{"List 3": [REFERRAL_HEADERS, *referrals]}
+    )
+    summary = import_annex_a(path, council=council.council, as_at=AS_AT, progress=told.append)
+    assert summary.status == ImportStatus.REFUSED
+    assert told == [10, 20, 30, 35, 36]
