@@ -10,6 +10,7 @@ from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.roles import Role, Scope
+from caseaudit.inspection.home import next_steps as inspection_steps
 from caseaudit.organisation.models import Area, Assignment, Team, Worker
 from caseaudit.thematic.home import next_steps as thematic_steps
 
@@ -69,6 +70,7 @@ def next_steps(user) -> list[dict]:
             )
     steps += audit_steps(user)
     steps += thematic_steps(user)
+    steps += inspection_steps(user)
     if permissions.can_see_child_records(user) and user.scope != Scope.COUNCIL:
         count = Child.objects.visible_to(user).count()
         steps.append(
