@@ -37,6 +37,7 @@ from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.choices import ActionStatus
 from caseaudit.thematic.transitions import ACTION
 
+REFERENCE_LENGTH = Inspection._meta.get_field("reference").max_length
 ONLY_QA = "Only the QA lead can change inspections and their recommendations."
 ONLY_OWNER = "Only the action's owner or the QA lead can update this action."
 CHANGED_MEANWHILE = (
@@ -77,6 +78,11 @@ def record_inspection(
         raise ValidationError({"kind": "Select the kind of inspection"})
     if ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": "The last day must be the same as or after the first"})
+    reference = (reference or "").strip()
+    if len(reference) > REFERENCE_LENGTH:
+        raise ValidationError(
+            {"reference": f"The report reference must be {REFERENCE_LENGTH} characters or fewer"}
+        )
     if published_on and published_on < started_on:
         raise ValidationError({"published_on": "The report cannot be published before it began"})
     inspection = Inspection.objects.create(
@@ -85,7 +91,7 @@ def record_inspection(
         started_on=started_on,
         ended_on=ended_on,
         published_on=published_on,
-        reference=(reference or "").strip(),
+        reference=reference,
         summary=(summary or "").strip(),
         created_by=_user(by),
     )

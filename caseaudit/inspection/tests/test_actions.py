@@ -73,6 +73,17 @@ def test_a_monitoring_visit_gives_no_judgements(council, people):
         )
 
 
+def test_a_report_reference_too_long_for_the_database_is_refused_in_words(council, people):
+    with pytest.raises(ValidationError, match="100 characters or fewer"):
+        actions.record_inspection(
+            council.council,
+            kind=InspectionKind.STANDARD,
+            started_on=datetime.date(2018, 2, 26),
+            reference="x" * 101,
+            by=people.qa_lead,
+        )
+
+
 def test_only_the_qa_lead_records_inspections(council, people):
     for person in (people.director, people.area_lead, people.outsider):
         with pytest.raises(PermissionDenied):
