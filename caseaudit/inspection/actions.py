@@ -132,6 +132,13 @@ def record_judgement(inspection: Inspection, *, area: JudgementArea, grade: str,
     return judgement
 
 
+@transaction.atomic
+def record_judgements(inspection: Inspection, grades, *, by) -> None:
+    """Several at once, all or none: a form's worth of ``(area, grade)``."""
+    for area, grade in grades:
+        record_judgement(inspection, area=area, grade=grade, by=by)
+
+
 # --- recommendations -------------------------------------------------------------------------
 
 

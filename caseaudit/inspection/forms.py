@@ -9,9 +9,10 @@ from django import forms
 from caseaudit.audits.choices import Rag
 from caseaudit.audits.compliance import reporting_months
 from caseaudit.core.forms import DateField, lock_version_field
+from caseaudit.core.grades import Grade
 from caseaudit.core.months import month_key, month_label, parse_month
 from caseaudit.inspection.actions import staff_of
-from caseaudit.inspection.choices import EvidenceKind
+from caseaudit.inspection.choices import EvidenceKind, InspectionKind
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.choices import FindingStatus
 from caseaudit.thematic.models import Finding, ThematicAudit
@@ -170,3 +171,92 @@ class EvidenceForm(forms.Form):
             if data.get(name):
                 data[name] = parse_month(data[name])
         return data
+
+
+class InspectionForm(forms.Form):
+    """Field names are ``actions.record_inspection``'s keywords."""
+
+    kind = forms.ChoiceField(
+        label="Kind of inspection",
+        choices=InspectionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of inspection"},
+    )
+    started_on = DateField(label="First day", missing="Enter the first day of the inspection")
+    ended_on = DateField(label="Last day (optional)", missing="", required=False)
+    published_on = DateField(label="Report published (optional)", missing="", required=False)
+    reference = forms.CharField(label="Report reference (optional)", max_length=100, required=False)
+    summary = _text("Summary (optional)", "", rows=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field("started_on", legend_size=Size.SMALL),
+            Field("ended_on", legend_size=Size.SMALL),
+            Field("published_on", legend_size=Size.SMALL),
+            "reference",
+            "summary",
+            button="Record the inspection",
+        )
+
+
+NOT_JUDGED = ""
+
+
+class JudgementsForm(forms.Form):
+    """One grade for each judgement area in force when the inspection began."""
+
+    def __init__(self, *args, areas, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        for area in self.areas:
+            self.fields[self.field_name(area)] = forms.ChoiceField(
+                label=area.name,
+                choices=[(NOT_JUDGED, "Not judged"), *Grade.choices],
+                required=False,
+                initial=current.get(area.pk, NOT_JUDGED),
+            )
+        self.helper = _helper(
+            *(self.field_name(area) for area in self.areas), button="Save the judgements"
+        )
+
+    @staticmethod
+    def field_name(area) -> str:
+        return f"area_{area.pk}"
+
+    def grades(self) -> list[tuple[object, str]]:
+        """The areas given a grade, with it."""
+        return [
+            (area, self.cleaned_data[self.field_name(area)])
+            for area in self.areas
+            if self.cleaned_data.get(self.field_name(area))
+        ]
+
+
+class RecommendationForm(forms.Form):
+    number = forms.IntegerField(
+        label="Number",
+        help_text="As the report numbers it.",
+        min_value=1,
+        max_value=999,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the recommendation's number",
+            "invalid": "Enter the number as a whole number, like 4",
+            "min_value": "Enter a number of 1 or more",
+            "max_value": "Enter a number of 999 or less",
+        },
+    )
+    text = _text("Recommendation", "Enter the recommendation", rows=5)
+    area = forms.ModelChoiceField(
+        label="Judgement area (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None",
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.helper = _helper("number", "text", "area", button="Add the recommendation")

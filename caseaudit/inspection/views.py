@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user
@@ -19,7 +20,14 @@ from caseaudit.core.forms import add_action_errors, form_data, with_versions
 from caseaudit.core.versioning import ChangedSinceOpened
 from caseaudit.inspection import actions
 from caseaudit.inspection.choices import EvidenceKind
-from caseaudit.inspection.forms import ActionForm, EvidenceForm, RagForm
+from caseaudit.inspection.forms import (
+    ActionForm,
+    EvidenceForm,
+    InspectionForm,
+    JudgementsForm,
+    RagForm,
+    RecommendationForm,
+)
 from caseaudit.inspection.models import (
     Evidence,
     Inspection,
@@ -60,7 +68,14 @@ def index(request):
         .prefetch_related("judgements__area")
         .order_by("-started_on", "-pk")
     )
-    return render(request, "inspection/index.html", {"inspections": inspections})
+    return render(
+        request,
+        "inspection/index.html",
+        {
+            "inspections": inspections,
+            "may_manage": permissions.can_manage_inspections(request.user),
+        },
+    )
 
 
 @readers
@@ -77,6 +92,7 @@ def detail(request, pk: int):
             "judgements": inspection.judgements.select_related("area"),
             "recommendations": recommendations,
             "rag_counts": _rag_counts(recommendations),
+            "may_manage": permissions.can_manage_inspections(request.user),
         },
     )
 
@@ -273,4 +289,64 @@ def update_action(request, action_pk: int):
             return done
     return _form_page(
         request, None, form, title=f"Update the action: {found}", recommendation_action=found
+    )
+
+
+# Recording an inspection (the QA lead) ------------------------------------------------------
+
+
+@qa_only
+def create(request):
+    form = InspectionForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = actions.record_inspection(
+                request.user.council, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"The {created} has been recorded.")
+            return redirect(created)
+    return _form_page(request, None, form, title="Record an inspection", recording=True)
+
+
+@qa_only
+def judgements(request, pk: int):
+    inspection = _inspection(request, pk)
+    if not inspection.is_graded:
+        raise Http404("This kind of inspection gives no judgements.")
+    current = dict(inspection.judgements.values_list("area_id", "grade"))
+    form = JudgementsForm(form_data(request), areas=actions.areas_for(inspection), current=current)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.record_judgements(inspection, form.grades(), by=request.user),
+            success="The judgements have been saved.",
+            to=inspection,
+        )
+        if done:
+            return done
+    return _form_page(
+        request, None, form, title="Record the judgements", inspection=inspection, recording=True
+    )
+
+
+@qa_only
+def add_recommendation(request, pk: int):
+    inspection = _inspection(request, pk)
+    form = RecommendationForm(form_data(request), areas=actions.areas_for(inspection))
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.add_recommendation(inspection, **form.cleaned_data, by=request.user),
+            success="The recommendation has been added.",
+            to=reverse("inspection:recommendations", args=[inspection.pk]),
+        )
+        if done:
+            return done
+    return _form_page(
+        request, None, form, title="Add a recommendation", inspection=inspection, recording=True
     )

@@ -6,8 +6,14 @@ import pytest
 from django.urls import reverse
 
 from caseaudit.inspection import actions
-from caseaudit.inspection.choices import EvidenceKind, RagKind
-from caseaudit.inspection.models import Evidence, RagStatus, RecommendationAction
+from caseaudit.inspection.choices import EvidenceKind, InspectionKind, RagKind
+from caseaudit.inspection.models import (
+    Evidence,
+    Inspection,
+    JudgementArea,
+    RagStatus,
+    RecommendationAction,
+)
 from caseaudit.testing.queries import page_queries
 from caseaudit.thematic.choices import ActionStatus
 
@@ -220,3 +226,83 @@ def test_a_team_manager_sees_and_updates_the_actions_they_own(client_for, people
     assert mine.status == ActionStatus.DONE
     social = client_for(people.social_worker)
     assert social.get(reverse("inspection:your_actions")).status_code == 403
+
+
+def test_the_qa_lead_records_an_inspection_its_judgements_and_recommendations(
+    client_for, people, council
+):
+    client = client_for(people.qa_lead)
+    assert "Record an inspection" in client.get(reverse("inspection:index")).content.decode()
+    missing = client.post(reverse("inspection:create"), {"kind": InspectionKind.STANDARD})
+    assert "Enter the first day of the inspection" in missing.content.decode()
+    response = client.post(
+        reverse("inspection:create"),
+        {
+            "kind": InspectionKind.STANDARD,
+            "started_on_0": "26",
+            "started_on_1": "2",
+            "started_on_2": "2018",
+            "reference": "SC-NEW",
+        },
+    )
+    assert response.status_code == 302
+    recorded = Inspection.objects.get(reference="SC-NEW")
+    url = reverse("inspection:judgements", args=[recorded.pk])
+    form = client.get(url).content.decode()
+    # The areas in force in February 2018, not those of later frameworks.
+    assert "Adoption performance" in form
+    assert "The experiences and progress of care leavers<" not in form
+    adoption = JudgementArea.objects.get(council=None, name="Adoption performance")
+    overall = JudgementArea.objects.get(council=None, name="Overall effectiveness")
+    response = client.post(url, {f"area_{adoption.pk}": "good", f"area_{overall.pk}": ""})
+    assert response.status_code == 302
+    assert dict(recorded.judgements.values_list("area__name", "grade")) == {
+        "Adoption performance": "good"
+    }
+    add = reverse("inspection:add_recommendation", args=[recorded.pk])
+    response = client.post(add, {"number": "1", "text": "Do better", "area": adoption.pk})
+    assert response.status_code == 302
+    again = client.post(add, {"number": "1", "text": "Again"})
+    assert "There is already a recommendation 1" in again.content.decode()
+    assert recorded.recommendations.count() == 1
+
+
+def test_a_visit_without_grades_has_no_judgements_page(client_for, people, council):
+    visit = actions.record_inspection(
+        council.council,
+        kind=InspectionKind.MONITORING_VISIT,
+        started_on=datetime.date(2019, 1, 10),
+        by=people.qa_lead,
+    )
+    client = client_for(people.qa_lead)
+    assert client.get(reverse("inspection:judgements", args=[visit.pk])).status_code == 404
+    assert "does not grade" in client.get(visit.get_absolute_url()).content.decode()
+
+
+def test_only_the_qa_lead_records(client_for, people, inspection):
+    pk = inspection.inspection.pk
+    for persona in ("director", "area_lead", "councillor", "north_manager"):
+        client = client_for(getattr(people, persona))
+        assert client.get(reverse("inspection:create")).status_code == 403
+        assert client.get(reverse("inspection:judgements", args=[pk])).status_code == 403
+        assert client.get(reverse("inspection:add_recommendation", args=[pk])).status_code == 403
+
+
+def test_an_administrator_keeps_their_councils_own_judgement_areas(client_for, people, council):
+    JudgementArea.objects.create(council=council.council, name="Our local heading")
+    JudgementArea.objects.create(council=people.other.council, name="Their local heading")
+    client = client_for(people.administrator)
+    page = client.get(reverse("admin:inspection_judgementarea_changelist"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Our local heading" in text and "Their local heading" not in text
+    response = client.post(
+        reverse("admin:inspection_judgementarea_add"),
+        {"name": "Next framework: help and protection", "order": "5", "framework": "2027"},
+    )
+    assert response.status_code == 302
+    added = JudgementArea.objects.get(name="Next framework: help and protection")
+    assert added.council == council.council
+    assert client_for(people.qa_lead).get(
+        reverse("admin:inspection_judgementarea_changelist")
+    ).status_code in (302, 403)
