@@ -296,10 +296,11 @@ def link_evidence(recommendation: Recommendation, *, kind: str, note: str = "", 
 # --- the RAG status ----------------------------------------------------------------------------
 
 
-def readings_of(recommendation: Recommendation) -> list[reading.Reading]:
+def readings_of(recommendation: Recommendation, user=None) -> list[reading.Reading]:
+    """The evidence as ``user`` is shown it on its own pages (exact when no one asks)."""
     council = recommendation.inspection.council
     return [
-        reading.read(linked, council)
+        reading.read(linked, council, user)
         for linked in reading.with_relations(recommendation.evidence.all())
     ]
 

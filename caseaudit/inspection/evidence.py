@@ -17,24 +17,35 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from caseaudit.audits.domain_grades import DomainGrades, domain_grades
-from caseaudit.core.months import month_key
+from caseaudit.core import clock
+from caseaudit.core.months import add_months, month_end, month_key
 from caseaudit.inspection.choices import EvidenceKind
+from caseaudit.performance import published
 from caseaudit.performance.indicators import INDICATORS, PERCENT, RATE, Indicator, trend
 
-IMPROVING, WORSENING, NO_CHANGE, TOO_FEW = "improving", "worsening", "no change", "one value only"
+IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"
+# One snapshot only, or the earlier ones withheld from this reader as small numbers.
+TOO_FEW = "no earlier value to compare"
 RISING, FALLING = "rising", "falling"
+
+
+def _number(value) -> float | int | None:
+    """A value to compare, or None: not there, or withheld from this reader (``c``)."""
+    return value if isinstance(value, int | float) else None
 
 
 @dataclass
 class IndicatorReading:
-    """An indicator linked as evidence: its target, its latest value and its trend."""
+    """An indicator linked as evidence: its target, its latest value and its trend. Values are
+    as the reader is shown them on the indicator's own page (``performance.published``):
+    exact for staff, suppressed (``c``) where small for those who see aggregates only."""
 
     indicator: Indicator
     target: Decimal | None
-    values: list[tuple[datetime.date, float | int | None]] = field(default_factory=list)
+    values: list[tuple[datetime.date, object]] = field(default_factory=list)
 
     @property
-    def latest(self) -> float | int | None:
+    def latest(self):
         return self.values[-1][1] if self.values else None
 
     @property
@@ -43,37 +54,50 @@ class IndicatorReading:
 
     @property
     def previous(self) -> float | int | None:
-        known = [value for _, value in self.values[:-1] if value is not None]
+        known = [_number(value) for _, value in self.values[:-1]]
+        known = [value for value in known if value is not None]
         return known[-1] if known else None
 
     @property
     def trend(self) -> str:
         """Since the snapshot before the latest: improving or worsening where the indicator
         has a better direction, rising or falling where it has none (demand)."""
-        if self.latest is None or self.previous is None:
+        latest = _number(self.latest)
+        if latest is None or self.previous is None:
             return TOO_FEW
-        if self.latest == self.previous:
+        if latest == self.previous:
             return NO_CHANGE
-        up = self.latest > self.previous
+        up = latest > self.previous
         if self.indicator.up_is_good is None:
             return RISING if up else FALLING
         return IMPROVING if up == self.indicator.up_is_good else WORSENING
 
     @property
     def target_met(self) -> bool | None:
-        """None when there is no target, no value, or no better direction to judge by."""
-        if self.target is None or self.latest is None or self.indicator.up_is_good is None:
+        """None when there is no target, no value to judge, or no better direction."""
+        latest = _number(self.latest)
+        if self.target is None or latest is None or self.indicator.up_is_good is None:
             return None
-        latest = Decimal(str(self.latest))
+        latest = Decimal(str(latest))
         return latest >= self.target if self.indicator.up_is_good else latest <= self.target
 
     def shown(self, value) -> str:
         return show_value(self.indicator, value)
 
+    @property
+    def latest_shown(self) -> str:
+        return self.shown(self.latest)
+
+    @property
+    def target_shown(self) -> str:
+        return "Not set" if self.target is None else self.shown(self.target)
+
 
 def show_value(indicator: Indicator, value) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):
+        return value  # withheld: "c"
     if indicator.kind == PERCENT:
         return f"{value:.1f}%"
     if indicator.kind == RATE:
@@ -81,18 +105,33 @@ def show_value(indicator: Indicator, value) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
-def read_indicator(council, code: str, target: Decimal | None) -> IndicatorReading | None:
-    """One evaluation per snapshot of case data (a council has one a month), never per row."""
+def indicator_values(council, code: str, user=None) -> list[tuple[datetime.date, object]] | None:
+    """The indicator at each snapshot of case data, oldest first (a council has one a month):
+    as ``user`` is shown it, or exact when no one is asking (the RAG rule). None for a code
+    the library no longer has."""
     indicator = INDICATORS.get(code)
     if indicator is None:
         return None
-    history = trend(council, indicator)
-    return IndicatorReading(indicator, target, [(day, fig.value) for day, fig in history])
+    if user is None:
+        return [(day, figure.value) for day, figure in trend(council, indicator)]
+    return [(day, shown.value) for day, shown in published.history(council, indicator, user)]
+
+
+def read_indicator(council, code: str, target: Decimal | None, user=None):
+    values = indicator_values(council, code, user)
+    if values is None:
+        return None
+    return IndicatorReading(INDICATORS[code], target, values)
+
+
+# Evidence that speaks for a time longer ago than this is flagged stale: what it shows may no
+# longer be so (DESIGN.md C6; a self-evaluation asks "how do we know?" of today's practice).
+STALE_AFTER_MONTHS = 12
 
 
 @dataclass
 class Reading:
-    """One piece of evidence as a page shows it."""
+    """One piece of evidence as a page shows it, and the date it speaks for."""
 
     evidence: object
     title: str
@@ -100,6 +139,14 @@ class Reading:
     detail: str = ""
     domain: DomainGrades | None = None
     indicator: IndicatorReading | None = None
+    as_of: datetime.date | None = None
+
+    def is_stale(self, today: datetime.date) -> bool:
+        return self.as_of is not None and self.as_of < add_months(today, -STALE_AFTER_MONTHS)
+
+    @property
+    def stale(self) -> bool:
+        return self.is_stale(clock.today())
 
 
 def _audit_link(evidence) -> str:
@@ -107,7 +154,7 @@ def _audit_link(evidence) -> str:
     return f"{reverse('audits:compliance')}?{query}"
 
 
-def read(evidence, council) -> Reading:
+def read(evidence, council, user=None) -> Reading:
     """What the evidence says now, with a link to the page it comes from."""
     kind = evidence.kind
     if kind == EvidenceKind.AUDIT_DOMAIN:
@@ -126,6 +173,7 @@ def read(evidence, council) -> Reading:
             _audit_link(evidence),
             detail,
             domain=grades,
+            as_of=month_end(evidence.to_month),
         )
     if kind == EvidenceKind.THEMATIC_AUDIT:
         audit = evidence.thematic_audit
@@ -134,6 +182,7 @@ def read(evidence, council) -> Reading:
             f"Thematic audit: {audit.title}",
             audit.get_absolute_url(),
             audit.get_status_display(),
+            as_of=audit.completed_on or audit.period_end,
         )
     if kind == EvidenceKind.THEMATIC_FINDING:
         finding = evidence.finding
@@ -144,8 +193,9 @@ def read(evidence, council) -> Reading:
             audit.get_absolute_url(),
             f"{finding.get_kind_display()} ({finding.get_status_display().lower()}), "
             f"from '{audit.title}'",
+            as_of=audit.completed_on or audit.period_end,
         )
-    reading = read_indicator(council, evidence.indicator_code, evidence.target)
+    reading = read_indicator(council, evidence.indicator_code, evidence.target, user)
     if reading is None:
         return Reading(evidence, f"Indicator {evidence.indicator_code}", "", "No longer defined")
     return Reading(
@@ -153,6 +203,7 @@ def read(evidence, council) -> Reading:
         f"Indicator: {reading.indicator.name}",
         reverse("performance:indicator", args=[evidence.indicator_code]),
         indicator=reading,
+        as_of=reading.latest_on,
     )
 
 

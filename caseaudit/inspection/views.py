@@ -19,6 +19,7 @@ from caseaudit.core import guards
 from caseaudit.core.forms import add_action_errors, form_data, with_versions
 from caseaudit.core.versioning import ChangedSinceOpened
 from caseaudit.inspection import actions
+from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
     ActionForm,
@@ -34,6 +35,7 @@ from caseaudit.inspection.models import (
     Recommendation,
     RecommendationAction,
 )
+from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.forms import ActionUpdateForm
 from caseaudit.thematic.querysets import overdue_q
 
@@ -97,6 +99,26 @@ def detail(request, pk: int):
     )
 
 
+def _targets(inspection, rows, user) -> dict[int, list]:
+    """Each recommendation's linked indicators: target, latest value and trend, as the person
+    is shown them on the indicator's page. Each indicator is read once, however many
+    recommendations link it."""
+    linked = Evidence.objects.filter(recommendation__in=rows, kind=EvidenceKind.INDICATOR).order_by(
+        "recommendation_id", "pk"
+    )
+    values: dict[str, list | None] = {}
+    found: dict[int, list] = {}
+    for evidence in linked:
+        code = evidence.indicator_code
+        if code not in values:
+            values[code] = reading.indicator_values(inspection.council, code, user)
+        if values[code] is not None:
+            found.setdefault(evidence.recommendation_id, []).append(
+                reading.IndicatorReading(INDICATORS[code], evidence.target, values[code])
+            )
+    return found
+
+
 @readers
 def recommendations(request, pk: int):
     """Every recommendation with its RAG; for staff also its actions done and overdue and its
@@ -107,6 +129,9 @@ def recommendations(request, pk: int):
     if full:
         rows = rows.with_action_counts()
     rows = list(rows)
+    targets = _targets(inspection, rows, request.user)
+    for row in rows:
+        row.targets = targets.get(row.pk, [])
     if full:
         latest = {}
         for linked in (
@@ -131,7 +156,7 @@ def recommendations(request, pk: int):
 
 def _recommendation_page(request, recommendation, rag_form, *, status: int = 200):
     user = request.user
-    readings = actions.readings_of(recommendation)
+    readings = actions.readings_of(recommendation, user)
     action_list = list(recommendation.actions.select_related("owner"))
     proposal = actions.propose_rag(recommendation, readings)
     for action in action_list:
@@ -150,6 +175,7 @@ def _recommendation_page(request, recommendation, rag_form, *, status: int = 200
             "may_manage": permissions.can_manage_inspections(user),
             "rag_form": rag_form,
             "evidence_kinds": EvidenceKind.choices,
+            "stale_months": reading.STALE_AFTER_MONTHS,
         },
         status=status,
     )

@@ -1,14 +1,17 @@
 """Evidence reads the rest of caseaudit as it is now: the audits' grades for a domain, and an
 indicator's values at each snapshot, equal to what the audit and performance pages count."""
 
+import datetime
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Answer
 from caseaudit.cases.models import Snapshot
+from caseaudit.core import clock
 from caseaudit.core.grades import ORDER
 from caseaudit.inspection import actions
 from caseaudit.inspection.choices import EvidenceKind
@@ -86,4 +89,25 @@ def test_an_indicator_with_no_case_data_yet_reads_nothing(council, people, inspe
         by=people.qa_lead,
     )
     shown = read(linked, council.council).indicator
-    assert shown.latest is None and shown.trend == "one value only"
+    assert shown.latest is None and shown.trend == "no earlier value to compare"
+
+
+def test_evidence_older_than_a_year_is_flagged_stale(council, people, inspection, client_for):
+    linked = actions.link_evidence(
+        inspection.recommendations[0],
+        kind=EvidenceKind.AUDIT_DOMAIN,
+        domain_title=DOMAIN,
+        from_month=JAN,
+        to_month=MAR,
+        by=people.qa_lead,
+    )
+    shown = read(linked, council.council)
+    assert shown.as_of == datetime.date(2024, 3, 31)
+    assert not shown.is_stale(datetime.date(2025, 3, 31))
+    assert shown.is_stale(datetime.date(2025, 4, 1))
+    with clock.set_to(datetime.date(2026, 1, 5)):
+        page = client_for(people.qa_lead).get(
+            reverse("inspection:recommendation", args=[inspection.recommendations[0].pk])
+        )
+    assert "Stale" in page.content.decode()
+    assert "more than 12 months ago" in page.content.decode()

@@ -1,6 +1,7 @@
 """The inspection pages: who may open each, what each shows, and the forms on them."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,9 @@ from caseaudit.inspection.models import (
     RagStatus,
     RecommendationAction,
 )
+from caseaudit.performance import published
+from caseaudit.performance.indicators import INDICATORS
+from caseaudit.performance.tests.test_pages import two_months  # noqa: F401
 from caseaudit.testing.queries import page_queries
 from caseaudit.thematic.choices import ActionStatus
 
@@ -190,6 +194,12 @@ def test_the_recommendation_list_costs_the_same_however_many(client_for, people,
     client = client_for(people.qa_lead)
     url = urls(inspection)["recommendations"]
 
+    actions.link_evidence(
+        inspection.recommendations[0],
+        kind=EvidenceKind.INDICATOR,
+        indicator_code="cla_open",
+        by=people.qa_lead,
+    )
     few = page_queries(client, url)
     for number in range(20, 40):
         added = actions.add_recommendation(
@@ -306,3 +316,25 @@ def test_an_administrator_keeps_their_councils_own_judgement_areas(client_for, p
     assert client_for(people.qa_lead).get(
         reverse("admin:inspection_judgementarea_changelist")
     ).status_code in (302, 403)
+
+
+@pytest.mark.usefixtures("two_months")
+def test_members_see_how_close_the_targets_are_as_the_indicator_page_shows_them(
+    client_for, people, inspection, council
+):
+    code = "cp_second_or_subsequent_pct"
+    actions.link_evidence(
+        inspection.recommendations[1],
+        kind=EvidenceKind.INDICATOR,
+        indicator_code=code,
+        target=Decimal("40"),
+        by=people.qa_lead,
+    )
+    url = urls(inspection)["recommendations"]
+    for person in (people.councillor, people.director):
+        text = client_for(person).get(url).content.decode()
+        shown = published.history(council.council, INDICATORS[code], person)[-1][1].value
+        assert f"Second or subsequent child protection plans: {shown:.1f}% against 40.0%" in text
+    # 6 of 13 in January, 7 of 15 in February: lower is better. (A councillor may not be
+    # shown January's figure, whose team breakdown is small numbers: then there is no trend.)
+    assert "46.7% against 40.0%, worsening" in text

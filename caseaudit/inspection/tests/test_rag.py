@@ -108,6 +108,6 @@ def test_lower_is_better_targets_are_met_from_below():
 
 def test_one_value_has_no_trend_and_demand_has_no_target_to_meet():
     single = indicator(HEALTH, [88.0], target=Decimal("90")).indicator
-    assert single.trend == "one value only" and single.target_met is False
+    assert single.trend == "no earlier value to compare" and single.target_met is False
     demand = indicator(INDICATORS["cp_plans_open"], [100, 120], target=Decimal("90")).indicator
     assert demand.trend == "rising" and demand.target_met is None
