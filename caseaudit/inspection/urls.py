@@ -9,6 +9,7 @@ urlpatterns = [
     path("your-actions/", views.your_actions, name="your_actions"),
     path("actions/<int:action_pk>/", views.update_action, name="update_action"),
     path("new/", views.create, name="create"),
+    path("know-ourselves/<int:pk>/", views.know_ourselves, name="know_ourselves"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/judgements/", views.judgements, name="judgements"),
     path("<int:pk>/recommendations/new/", views.add_recommendation, name="add_recommendation"),

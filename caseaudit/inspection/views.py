@@ -8,17 +8,18 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user
 from caseaudit.audits.choices import Rag
-from caseaudit.core import guards
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data, with_versions
 from caseaudit.core.versioning import ChangedSinceOpened
-from caseaudit.inspection import actions
+from caseaudit.inspection import actions, self_evaluation
 from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
@@ -32,6 +33,7 @@ from caseaudit.inspection.forms import (
 from caseaudit.inspection.models import (
     Evidence,
     Inspection,
+    JudgementArea,
     Recommendation,
     RecommendationAction,
 )
@@ -70,12 +72,23 @@ def index(request):
         .prefetch_related("judgements__area")
         .order_by("-started_on", "-pk")
     )
+    user = request.user
+    areas = JudgementArea.objects.none()
+    if permissions.can_see_inspections(user):
+        # Those Ofsted judges now, and any older area the council's recommendations still
+        # answer to.
+        answered = Recommendation.objects.filter(inspection__council_id=user.council_id)
+        areas = JudgementArea.objects.for_council(user.council_id).filter(
+            Q(pk__in=JudgementArea.objects.active_on(clock.today()).values("pk"))
+            | Q(pk__in=answered.values("area_id"))
+        )
     return render(
         request,
         "inspection/index.html",
         {
             "inspections": inspections,
-            "may_manage": permissions.can_manage_inspections(request.user),
+            "may_manage": permissions.can_manage_inspections(user),
+            "areas": areas,
         },
     )
 
@@ -375,4 +388,17 @@ def add_recommendation(request, pk: int):
             return done
     return _form_page(
         request, None, form, title="Add a recommendation", inspection=inspection, recording=True
+    )
+
+
+@staff_readers
+def know_ourselves(request, pk: int):
+    """One judgement area: what we know, how we know it, what we will do."""
+    user = request.user
+    area = get_object_or_404(JudgementArea.objects.for_council(user.council_id), pk=pk)
+    built = self_evaluation.build(user.council, area, user, today=clock.today())
+    return render(
+        request,
+        "inspection/know_ourselves.html",
+        {"built": built, "area": area, "stale_months": reading.STALE_AFTER_MONTHS},
     )

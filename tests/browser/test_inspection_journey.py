@@ -1,6 +1,7 @@
 """Inspection readiness in Chromium, every page checked with axe: the QA lead goes from the
 home page to the inspection, its recommendations and one recommendation, links evidence,
-adds an action and sets the RAG with a rationale; the councillor reads the RAG summary."""
+adds an action and sets the RAG with a rationale, then reads 'know ourselves' for its area;
+the councillor reads the RAG summary."""
 
 import datetime
 import re
@@ -80,6 +81,12 @@ def test_the_qa_lead_sets_a_recommendations_rag(page, people, council):
     expect(page.get_by_text("Tracking has started").first).to_be_visible()
     kinds = set(RagStatus.objects.values_list("kind", flat=True))
     assert kinds == {RagKind.PROPOSED, RagKind.CONFIRMED}
+
+    # Know ourselves for the area the recommendation answers to.
+    check_page(page, page.goto("/inspection/"))
+    area = page.get_by_role("link", name="Children who need help and protection", exact=True)
+    check_page(page, follow(page, area))
+    expect(page.get_by_text("Track every conference's date weekly")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, "councillor", PASSWORD)

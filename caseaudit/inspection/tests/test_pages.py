@@ -338,3 +338,46 @@ def test_members_see_how_close_the_targets_are_as_the_indicator_page_shows_them(
     # 6 of 13 in January, 7 of 15 in February: lower is better. (A councillor may not be
     # shown January's figure, whose team breakdown is small numbers: then there is no trend.)
     assert "46.7% against 40.0%, worsening" in text
+
+
+def test_know_ourselves_pulls_an_areas_evidence_together(client_for, people, inspection):
+    recommendation = inspection.recommendations[0]
+    actions.add_action(
+        recommendation,
+        action="Quarterly oversight re-audit",
+        owner=people.director,
+        due_date=DUE,
+        by=people.qa_lead,
+    )
+    for _ in range(2):  # linked twice, shown once
+        actions.link_evidence(
+            recommendation,
+            kind=EvidenceKind.INDICATOR,
+            indicator_code="icpc_15wd_pct",
+            target=Decimal("85"),
+            by=people.qa_lead,
+        )
+    actions.link_evidence(
+        recommendation,
+        kind=EvidenceKind.AUDIT_DOMAIN,
+        domain_title="Planning and review",
+        from_month=datetime.date(2024, 1, 1),
+        to_month=datetime.date(2024, 3, 1),
+        by=people.qa_lead,
+    )
+    area = recommendation.area
+    index = client_for(people.director).get(reverse("inspection:index")).content.decode()
+    url = reverse("inspection:know_ourselves", args=[area.pk])
+    # The 2018 area is listed because recommendations still answer to it.
+    assert url in index
+    text = client_for(people.director).get(url).content.decode()
+    assert "What do we know about the quality and impact of practice?" in text
+    assert "Audits: Planning and review, January 2024 to March 2024" in text
+    assert text.count("Indicator: Initial child protection conferences") == 1
+    assert "Quarterly oversight re-audit" in text
+    assert "Improve the quality of management oversight" in text
+    assert client_for(people.councillor).get(url).status_code == 403
+    # A national area: another council's QA lead opens it, and sees only their own council's.
+    theirs = client_for(people.outsider).get(url).content.decode()
+    assert "Improve the quality of management oversight" not in theirs
+    assert "No recommendation has been linked to this area." in theirs

@@ -137,6 +137,11 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
         assert "No evidence is linked yet." not in text, recommendation
         assert "Proposed from the evidence" in text and "Confirmed by" in text, recommendation
     assert RecommendationAction.objects.overdue().exists()
+    # 'Know ourselves' for help and protection pulls the evidence of its recommendations.
+    help_and_protection = recommendations[3].area
+    page = client.get(reverse("inspection:know_ourselves", args=[help_and_protection.pk]))
+    assert page.status_code == 200
+    assert "Audits: Supervision and management oversight" in page.content.decode()
     # The team manager owns some of the actions, and sees them on their home page.
     client.force_login(manager)
     assert "answering inspection recommendations" in client.get(reverse("home")).content.decode()
