@@ -162,6 +162,30 @@ def add_recommendation(
     return recommendation
 
 
+@transaction.atomic
+def map_recommendation(recommendation: Recommendation, *, area: JudgementArea | None, by):
+    """Answer the recommendation to another judgement area (the next framework's, say): its
+    actions and evidence go with it. Any area of the council, in force or not; the history
+    keeps the one it had."""
+    _may_manage(by, recommendation.inspection.council_id)
+    council_id = recommendation.inspection.council_id
+    if (
+        area is not None
+        and not JudgementArea.objects.for_council(council_id).filter(pk=area.pk).exists()
+    ):
+        raise ValidationError({"area": "Select one of the council's judgement areas"})
+    current = Recommendation.objects.get(pk=recommendation.pk)
+    if current.area_id == (area.pk if area else None):
+        return current
+    before = snapshot(current, fields=["area"])
+    current.area = area
+    current.save(update_fields=["area"])
+    record_change(
+        current, by=by, action="changed", before=before, after=snapshot(current, ["area"])
+    )
+    return current
+
+
 # --- actions -----------------------------------------------------------------------------------
 
 

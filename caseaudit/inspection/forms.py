@@ -13,6 +13,7 @@ from caseaudit.core.grades import Grade
 from caseaudit.core.months import month_key, month_label, parse_month
 from caseaudit.inspection.actions import staff_of
 from caseaudit.inspection.choices import EvidenceKind, InspectionKind
+from caseaudit.inspection.models import JudgementArea
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.choices import FindingStatus
 from caseaudit.thematic.models import Finding, ThematicAudit
@@ -260,3 +261,23 @@ class RecommendationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         self.helper = _helper("number", "text", "area", button="Add the recommendation")
+
+
+class _Area(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.framework})" if obj.framework else obj.name
+
+
+class AreaForm(forms.Form):
+    area = _Area(
+        label="Judgement area",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="Any area, including the next framework's once it has been added.",
+    )
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = JudgementArea.objects.for_council(council_id)
+        self.helper = _helper("area", button="Change the judgement area")

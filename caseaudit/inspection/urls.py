@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/recommendations/", views.recommendations, name="recommendations"),
     path("recommendations/<int:pk>/", views.recommendation, name="recommendation"),
     path("recommendations/<int:pk>/actions/new/", views.add_action, name="add_action"),
+    path("recommendations/<int:pk>/area/", views.map_recommendation, name="map_recommendation"),
     path(
         "recommendations/<int:pk>/evidence/<slug:kind>/", views.link_evidence, name="link_evidence"
     ),

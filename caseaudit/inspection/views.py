@@ -24,6 +24,7 @@ from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
     ActionForm,
+    AreaForm,
     EvidenceForm,
     InspectionForm,
     JudgementsForm,
@@ -402,3 +403,23 @@ def know_ourselves(request, pk: int):
         "inspection/know_ourselves.html",
         {"built": built, "area": area, "stale_months": reading.STALE_AFTER_MONTHS},
     )
+
+
+@qa_only
+def map_recommendation(request, pk: int):
+    found = _recommendation(request, pk)
+    council_id = found.inspection.council_id
+    form = AreaForm(form_data(request), council_id=council_id, initial={"area": found.area})
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.map_recommendation(
+                found, area=form.cleaned_data["area"], by=request.user
+            ),
+            success="The judgement area has been changed.",
+            to=found,
+        )
+        if done:
+            return done
+    return _form_page(request, found, form, title="Change the judgement area")

@@ -255,3 +255,11 @@ def test_a_proposal_is_added_only_when_it_changes(inspection, people):
     )
     assert actions.record_proposal(recommendation) is not None
     assert recommendation.rag_history.filter(kind=RagKind.PROPOSED).count() == 2
+
+
+def test_a_recommendation_maps_only_onto_the_councils_own_areas(inspection, people):
+    theirs = JudgementArea.objects.create(council=people.other.council, name="Theirs")
+    with pytest.raises(ValidationError, match="council's judgement areas"):
+        actions.map_recommendation(inspection.recommendations[0], area=theirs, by=people.qa_lead)
+    with pytest.raises(PermissionDenied):
+        actions.map_recommendation(inspection.recommendations[0], area=None, by=people.director)

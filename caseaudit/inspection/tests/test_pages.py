@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from caseaudit.core.history import history_of
 from caseaudit.inspection import actions
 from caseaudit.inspection.choices import EvidenceKind, InspectionKind, RagKind
 from caseaudit.inspection.models import (
@@ -381,3 +382,25 @@ def test_know_ourselves_pulls_an_areas_evidence_together(client_for, people, ins
     theirs = client_for(people.outsider).get(url).content.decode()
     assert "Improve the quality of management oversight" not in theirs
     assert "No recommendation has been linked to this area." in theirs
+
+
+def test_a_recommendation_is_mapped_onto_the_next_frameworks_area(client_for, people, inspection):
+    recommendation = inspection.recommendations[0]
+    later = JudgementArea.objects.get(
+        council=None,
+        name="The experiences and progress of children who need help and protection",
+    )
+    url = reverse("inspection:map_recommendation", args=[recommendation.pk])
+    assert client_for(people.director).post(url, {"area": later.pk}).status_code == 403
+    theirs = JudgementArea.objects.create(council=people.other.council, name="Theirs")
+    refused = client_for(people.qa_lead).post(url, {"area": theirs.pk})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    response = client_for(people.qa_lead).post(url, {"area": later.pk})
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.area == later
+    change = history_of(recommendation).first()
+    assert change.before["area"] != change.after["area"] == later.pk
+    # Its evidence now counts towards the current area's 'know ourselves'.
+    page = client_for(people.qa_lead).get(reverse("inspection:know_ourselves", args=[later.pk]))
+    assert "Improve the quality of management oversight" in page.content.decode()
