@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "caseaudit.audits",
     "caseaudit.performance",
     "caseaudit.thematic",
+    "caseaudit.inspection",
     "caseaudit.reports",
     "caseaudit.site",
 ]

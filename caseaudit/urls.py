@@ -11,6 +11,7 @@ urlpatterns = [
     path("audits/tools/", include("caseaudit.tools.urls")),
     path("audits/", include("caseaudit.audits.urls")),
     path("thematic/", include("caseaudit.thematic.urls")),
+    path("inspection/", include("caseaudit.inspection.urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("performance/", include("caseaudit.performance.urls")),
     path("admin/", admin.site.urls),

@@ -226,3 +226,35 @@ def can_import_tracker_events(user) -> bool:
     """Import the tracker events CSV (events for any child of the council): those who import
     the council's Annex A case data."""
     return can_import_case_data(user)
+
+
+# Inspection readiness (issue 15) -------------------------------------------------------------
+
+
+def can_see_inspections(user) -> bool:
+    """Inspections, their recommendations in full (actions, evidence, RAG history): the QA
+    lead, inspection leads and service managers or directors, whatever their scope (nothing
+    in it is about one child)."""
+    return _active(user) and user.role in {
+        Role.QA_LEAD,
+        Role.INSPECTION_LEAD,
+        Role.SENIOR_MANAGER,
+    }
+
+
+def can_see_inspection_rags(user) -> bool:
+    """The inspections' judgements and each recommendation's confirmed RAG: those above, and
+    elected members, who scrutinise the improvement (a summary, never the working)."""
+    return can_see_inspections(user) or (_active(user) and user.role == Role.ELECTED_MEMBER)
+
+
+def can_manage_inspections(user) -> bool:
+    """Record inspections, link actions and evidence, confirm each recommendation's RAG: the
+    QA lead, who answers for the council's knowledge of its own practice."""
+    return can_run_programme(user)
+
+
+def can_own_inspection_actions(user) -> bool:
+    """Anyone on the staff may own an action answering a recommendation, as for a thematic
+    audit's action plan: they see the actions they own."""
+    return can_own_thematic_actions(user)

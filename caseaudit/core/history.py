@@ -1,5 +1,7 @@
 """One way to keep history: actions call ``record_change`` inside their own transaction."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.forms.models import model_to_dict
 
@@ -53,6 +55,9 @@ def history_of(obj: models.Model):
 
 
 def _json_safe(value):
+    if isinstance(value, Decimal):
+        # As typed (85.5, not a float's 85.49999…): history says what was entered.
+        return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, models.Model):

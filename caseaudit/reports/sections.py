@@ -22,13 +22,14 @@ import datetime
 import re
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from caseaudit.audits import compliance
-from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus, Rag
+from caseaudit.audits.choices import AuditKind, FeedbackFrom, MonthStatus, Rag
+from caseaudit.audits.domain_grades import GOOD_OR_BETTER, direction, graded_answers
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
-from caseaudit.core.grades import ORDER, Grade
+from caseaudit.core.grades import ORDER
 from caseaudit.core.months import add_months, month_key, month_label, months_between
 from caseaudit.core.suppression import (
     SUPPRESSED,
@@ -51,7 +52,6 @@ NAMED_DOMAINS = 3
 CROSS_SECTION = "Cross-section of teams"
 CHILD_REDACTED = "[the child]"
 GRADE_LABELS = [grade.label for grade in ORDER]
-GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
 
 
 # Small helpers ---------------------------------------------------------------------------------
@@ -521,22 +521,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
     if first_month:
         # No trend columns for months before the programme began.
         start = min(max(start, first_month), from_month)
-    month = compliance.reporting_month("audit__")
-    grouped = (
-        Answer.objects.filter(
-            audit__council=council,
-            audit__kind=AuditKind.AUDIT,
-            audit__status__in=AuditStatus.completed(),
-            question__kind=QuestionKind.GRADE,
-            value__in=[grade.value for grade in ORDER],
-        )
-        .filter(compliance.could_count_in(council, start, to_month, "audit__"))
-        .alias(answer_month=month)
-        .filter(answer_month__gte=start, answer_month__lte=to_month)
-        .values("value", reporting_month=month, domain_title=F("question__domain__title"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    grouped = graded_answers(council, start, to_month)
     in_period: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     monthly: dict[str, dict[datetime.date, list[int]]] = defaultdict(dict)
     for row in grouped:
@@ -559,11 +544,6 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
             compliance.whole_percent(*monthly[title][m]) if m in monthly[title] else None
             for m in trend_months
         ]
-        known = [value for value in trend if value is not None]
-        if len(known) < 2 or known[-1] == known[0]:
-            direction = "no change" if len(known) >= 2 else "not enough months to tell"
-        else:
-            direction = "improving" if known[-1] > known[0] else "declining"
         results.append(
             {
                 "title": title,
@@ -571,7 +551,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
                 "total": total,
                 "good_or_better": compliance.whole_percent(good, total),
                 "trend": trend,
-                "direction": direction,
+                "direction": direction(trend),
             }
         )
     # Weakest first: the lowest share good or better, then the most Inadequate.

@@ -11,6 +11,7 @@ from caseaudit.audits.home import open_alerts
 from caseaudit.cases.models import Child, Snapshot
 from caseaudit.cases.quality import warning_count
 from caseaudit.core.roles import Role, Scope
+from caseaudit.inspection.home import next_steps as inspection_steps
 from caseaudit.organisation.models import Area, Assignment, Council, Team, Worker
 from caseaudit.thematic.home import next_steps as thematic_steps
 
@@ -74,6 +75,7 @@ def next_steps(user) -> list[dict]:
             )
     steps += audit_steps(user)
     steps += thematic_steps(user)
+    steps += inspection_steps(user)
     if permissions.can_see_child_records(user) and user.scope != Scope.COUNCIL:
         count = Child.objects.visible_to(user).count()
         steps.append(

@@ -38,6 +38,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Compliance", reverse("audits:compliance"), "audits:compliance"))
     if permissions.can_moderate(user):
         items.append(NavItem("Moderation", reverse("audits:moderation"), "audits:moderation"))
+    if permissions.can_see_inspection_rags(user):
+        items.append(NavItem("Inspection", reverse("inspection:index"), "inspection"))
     if permissions.can_read_reports(user):
         items.append(NavItem("Reports", reverse("reports:index"), "reports"))
     if permissions.can_see_performance(user):

@@ -3,13 +3,16 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.models import ChangeRecord
+from caseaudit.inspection.models import Inspection, RecommendationAction
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
@@ -46,7 +49,7 @@ def test_scale_multiplies_the_teams():
 
 
 @pytest.mark.django_db
-def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
+def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, client):
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
     # Two months of audit programme: the full history (from 2018) takes minutes, and is
@@ -128,3 +131,27 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     pack = KindReport.objects.get(kind="compendium")
     assert pack.status == "published" and pack.files.count() == 8
     assert "Children on a child protection plan" in pack.html
+    # The last inspection (seed 004): each of its 18 recommendations shows, to the QA lead,
+    # linked actions, evidence and its RAG history, proposed then confirmed.
+    inspection = Inspection.objects.get()
+    assert inspection.judgements.count() == 6
+    client.force_login(users["qa.lead"])
+    recommendations = list(inspection.recommendations.order_by("number"))
+    assert [r.number for r in recommendations] == list(range(1, 19))
+    for recommendation in recommendations:
+        page = client.get(reverse("inspection:recommendation", args=[recommendation.pk]))
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "No action answers this recommendation yet." not in text, recommendation
+        assert escape(recommendation.actions.first().action) in text
+        assert "No evidence is linked yet." not in text, recommendation
+        assert "Proposed from the evidence" in text and "Confirmed by" in text, recommendation
+    assert RecommendationAction.objects.overdue().exists()
+    # 'Know ourselves' for help and protection pulls the evidence of its recommendations.
+    help_and_protection = recommendations[3].area
+    page = client.get(reverse("inspection:know_ourselves", args=[help_and_protection.pk]))
+    assert page.status_code == 200
+    assert "Audits: Supervision and management oversight" in page.content.decode()
+    # The team manager owns some of the actions, and sees them on their home page.
+    client.force_login(manager)
+    assert "answering inspection recommendations" in client.get(reverse("home")).content.decode()

@@ -19,6 +19,7 @@ from caseaudit.cases.generator import generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Snapshot
 from caseaudit.core.months import parse_month
+from caseaudit.inspection.demo import build_inspection
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
@@ -115,6 +116,16 @@ class Command(BaseCommand):
         if pack is not None:
             self.stdout.write(f"Published the select-committee pack: {pack.title}.")
 
+    def _build_inspection(self, council) -> None:
+        """The last inspection (seed 004), its 18 recommendations tracked to actions, evidence
+        and RAG (once)."""
+        built = build_inspection(council, today=timezone.localdate())
+        if built.inspection is not None:
+            self.stdout.write(
+                f"Recorded the {built.inspection}: {built.recommendations} recommendations, "
+                f"{built.actions} actions, {built.evidence} pieces of evidence."
+            )
+
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
@@ -138,6 +149,7 @@ class Command(BaseCommand):
         self._build_programme(council, seed, programme_from)
         self._publish_report(council)
         self._build_thematic_audits(council)
+        self._build_inspection(council)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of these logins.")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}\n")
