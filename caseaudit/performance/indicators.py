@@ -787,14 +787,16 @@ def _ratio(numerator: int, denominator: int | None, times: int) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def waited(snapshot: Snapshot, indicator: Indicator, *keys: str) -> QuerySet:
-    """The rows a DAYS indicator counts, as (``keys``..., days waited) in order of ``keys``
-    then days: one query, the earlier event found by a subquery for each row."""
+def waited(snapshots: Iterable[Snapshot], indicator: Indicator, *keys: str) -> QuerySet:
+    """The rows a DAYS indicator counts at each of a council's snapshots, as (snapshot id,
+    ``keys``..., days waited) in that order: one query however many snapshots, the earlier
+    event found by a subquery for each row, in the row's own snapshot."""
     wait = indicator.wait
     assert wait is not None, indicator.code
+    snapshots = list(snapshots)
     earlier = (
         wait.from_model.objects.filter(
-            snapshot_id=snapshot.pk,
+            snapshot_id=OuterRef("snapshot_id"),
             child_id=OuterRef("child_id"),
             **{f"{wait.from_field}__lte": OuterRef(wait.to_field)},
         )
@@ -802,15 +804,27 @@ def waited(snapshot: Snapshot, indicator: Indicator, *keys: str) -> QuerySet:
         .values(wait.from_field)[:1]
     )
     days = ExpressionWrapper(F(wait.to_field) - F("since"), output_field=DurationField())
+    counted = Q(pk__in=[])
+    for snapshot in snapshots:
+        counted |= Q(snapshot_id=snapshot.pk) & indicator.rows(Dates(snapshot.as_at))
     return (
-        indicator.model.objects.filter(snapshot=snapshot)
-        .filter(indicator.rows(Dates(snapshot.as_at)))
+        indicator.model.objects.filter(snapshot_id__in=[s.pk for s in snapshots])
+        .filter(counted)
         .annotate(since=Subquery(earlier, output_field=DateField()))
         .filter(since__isnull=False)
         .annotate(waited=days)
-        .order_by(*keys, "waited")
-        .values_list(*keys, "waited")
+        .order_by("snapshot_id", *keys, "waited")
+        .values_list("snapshot_id", *keys, "waited")
     )
+
+
+def wait_figures(snapshots: Iterable[Snapshot], indicator: Indicator) -> dict[int, Figure]:
+    """A DAYS indicator at each snapshot (by id), from one query."""
+    snapshots = list(snapshots)
+    days: dict[int, list[int]] = {snapshot.pk: [] for snapshot in snapshots}
+    for snapshot_id, delta in waited(snapshots, indicator):
+        days[snapshot_id].append(delta.days)
+    return {pk: _wait_figure(indicator, found) for pk, found in days.items()}
 
 
 def median_days(days: list[int]) -> float | None:
@@ -823,10 +837,6 @@ def median_days(days: list[int]) -> float | None:
 
 def _wait_figure(indicator: Indicator, days: list[int]) -> Figure:
     return Figure(indicator, median_days(days), None, len(days))
-
-
-def _wait_days(snapshot: Snapshot, indicator: Indicator) -> list[int]:
-    return [delta.days for (delta,) in waited(snapshot, indicator)]
 
 
 def _figure(indicator: Indicator, counted: int, met: int, population: int | None) -> Figure:
@@ -874,7 +884,7 @@ def evaluate(
         else None
     )
     figures: dict[str, Figure] = {
-        indicator.code: _wait_figure(indicator, _wait_days(snapshot, indicator))
+        indicator.code: wait_figures([snapshot], indicator)[snapshot.pk]
         for indicator in chosen
         if indicator.kind == DAYS
     }
@@ -916,7 +926,8 @@ def breakdowns(
     dates = Dates(snapshot.as_at)
     for indicator in chosen:
         if indicator.kind == DAYS and indicator.has_breakdown:
-            result[indicator.code].rows = _wait_breakdown(snapshot, indicator, key, label)
+            found = wait_breakdowns([snapshot], indicator, key, label)
+            result[indicator.code].rows = found[snapshot.pk]
     for model, group in _by_model(i for i in chosen if i.has_breakdown and i.kind != DAYS).items():
         rows = model.objects.filter(snapshot=snapshot).order_by()
         grouped = (
@@ -935,14 +946,23 @@ def breakdowns(
     return result
 
 
-def _wait_breakdown(snapshot: Snapshot, indicator: Indicator, key: str, label: str) -> list:
-    """A DAYS indicator's median for each unit: the days waited, in one query ordered by
-    unit, split here (a median does not add up, so the database cannot group it)."""
-    units: dict[object, tuple[str, list[int]]] = {}
-    for pk, name, delta in waited(snapshot, indicator, key, label):
-        units.setdefault(pk, (name or "Not allocated", []))[1].append(delta.days)
-    rows = [(pk, name, _wait_figure(indicator, days)) for pk, (name, days) in units.items()]
-    return sorted(rows, key=lambda row: row[1])
+def wait_breakdowns(
+    snapshots: Iterable[Snapshot], indicator: Indicator, key: str, label: str
+) -> dict[int, list]:
+    """A DAYS indicator's median for each unit at each snapshot (by id): the days waited, in
+    one query ordered by snapshot and unit, split here (a median does not add up, so the
+    database cannot group it)."""
+    snapshots = list(snapshots)
+    units: dict[int, dict[object, tuple[str, list[int]]]] = {s.pk: {} for s in snapshots}
+    for snapshot_id, pk, name, delta in waited(snapshots, indicator, key, label):
+        units[snapshot_id].setdefault(pk, (name or "Not allocated", []))[1].append(delta.days)
+    return {
+        snapshot_id: sorted(
+            ((pk, name, _wait_figure(indicator, days)) for pk, (name, days) in found.items()),
+            key=lambda row: row[1],
+        )
+        for snapshot_id, found in units.items()
+    }
 
 
 def _as_count(indicator: Indicator) -> Indicator:
@@ -964,7 +984,7 @@ def counted_rows(snapshot: Snapshot, indicator: Indicator) -> QuerySet:
     rows = indicator.model.objects.filter(snapshot=snapshot).order_by()
     counted = rows.filter(indicator.rows(dates))
     if indicator.kind == DAYS:
-        paired = waited(snapshot, indicator).values_list("pk", flat=True)
+        paired = waited([snapshot], indicator).values_list("pk", flat=True)
         counted = counted.filter(pk__in=paired.order_by())
     if indicator.meets is not None:
         met = indicator.meets(dates, counted)

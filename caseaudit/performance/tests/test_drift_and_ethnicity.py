@@ -11,12 +11,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from caseaudit.cases.importer import import_annex_a
+from caseaudit.cases.models import Snapshot
 from caseaudit.cases.tests.test_annex_a_reader import make_workbook
 from caseaudit.core.models import ChangeRecord
 from caseaudit.core.suppression import SUPPRESSED, Published, disclosures, unsuppressed
 from caseaudit.performance.actions import import_ethnic_population
 from caseaudit.performance.disproportionality import disproportionality
-from caseaudit.performance.indicators import INDICATORS, breakdown, counted_rows, evaluate
+from caseaudit.performance.indicators import (
+    INDICATORS,
+    breakdown,
+    counted_rows,
+    evaluate,
+    wait_breakdowns,
+    wait_figures,
+)
 from caseaudit.performance.models import EthnicPopulation
 from caseaudit.performance.tests.test_pages import index_url
 from caseaudit.testing.queries import page_queries
@@ -54,7 +62,7 @@ def text(day):
     return f"{day:%d/%m/%Y}" if day else None
 
 
-def build(council, tmp_path, *, small_group=3, name="return"):
+def build(council, tmp_path, *, small_group=3, name="return", as_at=AS_AT):
     """Twenty White British children looked after since 2023 (ten a team); eight Black
     African children who came into care on 15 January after a referral (100 to 135 days
     before) and a plan (10 to 17 days after the referral), the north team's four first;
@@ -87,8 +95,8 @@ def build(council, tmp_path, *, small_group=3, name="return"):
         kid = str(7200 + n)
         add("List 8", kid, "k) APKN", north, datetime.date(2023, 3, 1), None)
         add("List 6", kid, "k) APKN", north, datetime.date(2023, 2, 1), None)
-    path = make_workbook(tmp_path / f"{name}.xlsx", lists)
-    summary = import_annex_a(path, council=council.council, as_at=AS_AT)
+    path = make_workbook(tmp_path / f"{name}-{as_at}.xlsx", lists)
+    summary = import_annex_a(path, council=council.council, as_at=as_at)
     assert not summary.refused, summary.problems[:3]
     return summary
 
@@ -97,8 +105,6 @@ def build(council, tmp_path, *, small_group=3, name="return"):
 def built(council, tmp_path):
     build(council, tmp_path)
     assert import_ethnic_population(council.council, POPULATION).problems == []
-    from caseaudit.cases.models import Snapshot
-
     return Snapshot.objects.get(council=council.council, as_at=AS_AT)
 
 
@@ -278,3 +284,21 @@ def test_a_drift_page_by_team_and_what_an_elected_member_sees(built, people, cli
     teams = {name: seen.value for _pk, name, seen in member.context["tables"][2][2]}
     assert teams == {"North Safeguarding 1": SUPPRESSED, "South Safeguarding 1": SUPPRESSED}
     assert "96.0" not in member.content.decode()
+
+
+def test_drift_at_several_dates_in_one_query(council, tmp_path, django_assert_num_queries):
+    """A trend's dates in one query an indicator: each date's own six months and pairing."""
+    build(council, tmp_path)
+    # On 29 February the January starts are in the six months; on 31 August they are not.
+    later = datetime.date(2024, 8, 31)
+    build(council, tmp_path, as_at=later)
+    snapshots = list(Snapshot.objects.filter(council=council.council).order_by("as_at"))
+    indicator = INDICATORS["referral_to_cla_days"]
+    with django_assert_num_queries(1):
+        found = wait_figures(snapshots, indicator)
+    for snapshot in snapshots:
+        assert found[snapshot.pk] == evaluate(snapshot, [indicator])[indicator.code]
+    assert [found[s.pk].denominator for s in snapshots] == [8, 0]
+    with django_assert_num_queries(1):
+        by_team = wait_breakdowns(snapshots, indicator, "allocated_team_id", "allocated_team__name")
+    assert [len(by_team[s.pk]) for s in snapshots] == [2, 0]
