@@ -12,8 +12,14 @@ from caseaudit.cases.models import Child
 from caseaudit.core.history import record_change
 from caseaudit.performance import events
 from caseaudit.performance.benchmarks import BenchmarkImport, read_benchmarks
+from caseaudit.performance.disproportionality import read_population
 from caseaudit.performance.events import Problem
-from caseaudit.performance.models import Benchmark, PracticeEvent, TrackerImport
+from caseaudit.performance.models import (
+    Benchmark,
+    EthnicPopulation,
+    PracticeEvent,
+    TrackerImport,
+)
 
 
 def import_benchmarks(council, text: str, *, by=None) -> BenchmarkImport:
@@ -38,6 +44,36 @@ def import_benchmarks(council, text: str, *, by=None) -> BenchmarkImport:
                 existing.value = value
                 existing.save(update_fields=["value"])
                 after["value"] = str(value)
+                record_change(existing, by=by, action="changed", before=before, after=after)
+    result.written = len(figures)
+    return result
+
+
+@dataclass
+class PopulationImport:
+    written: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def import_ethnic_population(council, text: str, *, by=None) -> PopulationImport:
+    """Read the population-by-ethnicity CSV (``disproportionality.py`` documents the layout)
+    and, only if every row is good, write it: new figures created, those there replaced."""
+    figures, problems = read_population(text)
+    result = PopulationImport(problems=problems)
+    if problems:
+        return result
+    with transaction.atomic():
+        for year, group, children in figures:
+            key = {"council": council, "year": year, "group": group}
+            existing = EthnicPopulation.objects.select_for_update().filter(**key).first()
+            after = {"year": year, "group": group, "children": children}
+            if existing is None:
+                created = EthnicPopulation.objects.create(**key, children=children)
+                record_change(created, by=by, action="created", after=after)
+            elif existing.children != children:
+                before = {**after, "children": existing.children}
+                existing.children = children
+                existing.save(update_fields=["children"])
                 record_change(existing, by=by, action="changed", before=before, after=after)
     result.written = len(figures)
     return result

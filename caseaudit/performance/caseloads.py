@@ -9,6 +9,10 @@ or the allocated worker when none is named), then an open assessment.
 The database finds each child's worker (one subquery per list, through the (snapshot, child)
 index) and counts children per worker in one grouped query; Python then only sees one number
 per worker, for the median and the distribution.
+
+Published (``published``: the select-committee pack, and the dashboard an elected member
+reads): aggregates only, no worker named, and every count of workers from 1 to 5 hidden by
+``core.suppression``, with the averages that would give a hidden count back.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from caseaudit.accounts import permissions
 from caseaudit.cases.models import (
     Assessment,
     CareLeaver,
@@ -28,6 +33,13 @@ from caseaudit.cases.models import (
     CLAEpisode,
     CPPlan,
     Snapshot,
+)
+from caseaudit.core.suppression import (
+    SUPPRESSED,
+    Published,
+    suppress_breakdowns,
+    suppress_count,
+    unsuppressed,
 )
 from caseaudit.organisation.choices import ServiceKind
 from caseaudit.organisation.models import Assignment
@@ -50,6 +62,8 @@ class Caseloads:
     distribution: list[tuple[str, int]] = field(default_factory=list)
     # (service, threshold, workers holding cases, workers above the threshold)
     by_service: list[tuple[str, int, int, int]] = field(default_factory=list)
+    # (service, mean caseload, lowest, highest), in the same order as ``by_service``.
+    service_loads: list[tuple[str, float, int, int]] = field(default_factory=list)
 
     @property
     def over_threshold(self) -> int:
@@ -161,5 +175,89 @@ def caseloads(snapshot: Snapshot) -> Caseloads:
     for kind, loads in sorted(by_kind.items(), key=lambda item: names.get(item[0], "~")):
         threshold = THRESHOLDS.get(kind, DEFAULT_THRESHOLD)
         over = sum(1 for n in loads if n > threshold)
-        result.by_service.append((names.get(kind, "No current team"), threshold, len(loads), over))
+        service = names.get(kind, "No current team")
+        result.by_service.append((service, threshold, len(loads), over))
+        mean = _round(Decimal(sum(loads)) / Decimal(len(loads)))
+        result.service_loads.append((service, mean, min(loads), max(loads)))
     return result
+
+
+@dataclass
+class PublishedCaseloads:
+    """Caseloads as published: any count may be ``c``, and so may what would give one back."""
+
+    children: int | str
+    workers: int | str
+    mean: float | str | None
+    median: float | str | None
+    distribution: list[tuple[str, int | str]]
+    # (service, threshold, workers holding cases, above the threshold, mean, lowest-highest)
+    by_service: list[tuple[str, int, int | str, int | str, float | str, str]]
+    over_threshold: int | str
+
+
+def _suppress_both(bands: list[int], services: list[list[int]], hide=()) -> list[Published]:
+    """The workers by band and by service: two breakdowns of the same workers (the by-service
+    table also says how many are above the threshold, at most its workers)."""
+    at_most = [(("column", 1), ("column", 0))] + [
+        (("cell", 0, r, 1), ("cell", 0, r, 0)) for r in range(len(services))
+    ]
+    by_band = suppress_breakdowns([[[n] for n in bands]], rows_add_up=False, columns=1, hide=hide)[
+        0
+    ]
+    by_service = suppress_breakdowns(
+        [services], rows_add_up=False, columns=2, at_most=at_most, hide=hide
+    )[0]
+    return [by_band, by_service]
+
+
+def published(held: Caseloads) -> PublishedCaseloads:
+    """``held`` as an elected member may read it (see the module docstring). The workers'
+    total is in both tables; hidden in one, it is hidden in both."""
+    bands = [workers for _band, workers in held.distribution]
+    services = [[workers, over] for _s, _t, workers, over in held.by_service]
+    by_band, by_service = _suppress_both(bands, services)
+    if SUPPRESSED in (by_band.column_totals[0], by_service.column_totals[0]):
+        by_band, by_service = _suppress_both(bands, services, hide={("column", 0)})
+    workers = by_band.column_totals[0] if held.distribution else held.workers
+    children = suppress_count(held.children)
+    # The mean and median of one to five workers' caseloads are as good as the caseloads.
+    hidden = SUPPRESSED in (workers, children)
+    rows = []
+    for (service, threshold, workers_there, _o), cells, (_s, mean, low, high) in zip(
+        held.by_service, by_service.cells, held.service_loads, strict=True
+    ):
+        # The average and range of one to five workers' caseloads describe each of them. Of
+        # more, they give no count back (the children a service holds are not published).
+        shown = suppress_count(workers_there) != SUPPRESSED
+        rows.append(
+            (
+                service,
+                threshold,
+                cells[0],
+                cells[1],
+                mean if shown else SUPPRESSED,
+                f"{low} to {high}" if shown else SUPPRESSED,
+            )
+        )
+    return PublishedCaseloads(
+        children=children,
+        workers=workers,
+        mean=SUPPRESSED if hidden else held.mean,
+        median=SUPPRESSED if hidden else held.median,
+        distribution=[
+            (band, cells[0])
+            for (band, _n), cells in zip(held.distribution, by_band.cells, strict=True)
+        ],
+        by_service=rows,
+        over_threshold=by_service.column_totals[1] if held.by_service else 0,
+    )
+
+
+def shown_to(user, held: Caseloads) -> PublishedCaseloads:
+    """``held`` as ``user`` reads it: suppressed for those who see aggregates only (elected
+    members), exact for the QA service and managers, in the same shape for both."""
+    if permissions.sees_aggregates_only(user):
+        return published(held)
+    with unsuppressed():
+        return published(held)

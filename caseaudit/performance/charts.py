@@ -17,12 +17,12 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot  # noqa: E402  (the backend must be chosen first)
 
-from caseaudit.performance.indicators import PERCENT, RATE, Indicator  # noqa: E402
+from caseaudit.performance.indicators import DAYS, PERCENT, RATE, Indicator  # noqa: E402
 
 FONT = "DejaVu Sans"
 LINE = "#1d70b8"  # GOV.UK blue
 INK = "#0b0c0c"
-AXIS_LABELS = {PERCENT: "Percent", RATE: "Per 10,000 children"}
+AXIS_LABELS = {PERCENT: "Percent", RATE: "Per 10,000 children", DAYS: "Median days"}
 
 
 def plotted(history) -> list[tuple[datetime.date, float]]:

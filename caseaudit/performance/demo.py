@@ -1,24 +1,57 @@
-"""The demo council's child population, so its rates per 10,000 have a figure, and its
-tracker events, so each practice-standard tracker has children overdue in every team."""
+"""The demo council's child population, overall and by ethnic group, so its rates per 10,000
+and its disproportionality have a figure, and its tracker events, so each practice-standard
+tracker has children overdue in every team."""
 
 import datetime
 
 from django.db.models import Q
 
 from caseaudit.cases.models import CLAEpisode, CPPlan, Snapshot
-from caseaudit.performance.actions import import_tracker_events
-from caseaudit.performance.models import ChildPopulation, TrackerImport
+from caseaudit.performance.actions import import_ethnic_population, import_tracker_events
+from caseaudit.performance.choices import EthnicGroup
+from caseaudit.performance.models import ChildPopulation, EthnicPopulation, TrackerImport
 
 # The seeds' council: about 259,000 children aged 0 to 17 (seed 002: 1,004 looked after is
 # 38 per 10,000). The generator's scale-1 council is shaped on it.
 DEMO_CHILD_POPULATION = 259_000
 DEMO_EVENTS_FILE = "demo-tracker-events.csv"
+# The demo's children by ethnic group (percent), shaped on a southern English county's children
+# at the 2021 census: fewer White British children than the generator's children's services
+# caseload has, so the demo shows groups over- and under-represented.
+DEMO_ETHNIC_SHARES = {
+    EthnicGroup.WHITE_BRITISH: 72.0,
+    EthnicGroup.WHITE_OTHER: 8.0,
+    EthnicGroup.MIXED: 7.0,
+    EthnicGroup.ASIAN: 8.5,
+    EthnicGroup.BLACK: 2.5,
+    EthnicGroup.OTHER: 2.0,
+}
 
 
 def ensure_population(council, year: int, children: int = DEMO_CHILD_POPULATION) -> None:
     ChildPopulation.objects.get_or_create(
         council=council, year=year, defaults={"children": children}
     )
+    ensure_ethnic_population(council, year, children)
+
+
+def demo_ethnic_population(year: int, children: int = DEMO_CHILD_POPULATION) -> str:
+    """The population by ethnic group as the CSV the import reads (its documented layout)."""
+    lines = ["year,ethnic_group,children"]
+    lines += [
+        f"{year},{group.value},{round(children * share / 100)}"
+        for group, share in DEMO_ETHNIC_SHARES.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def ensure_ethnic_population(council, year: int, children: int = DEMO_CHILD_POPULATION) -> None:
+    """Through the real import, once."""
+    if EthnicPopulation.objects.filter(council=council, year=year).exists():
+        return
+    result = import_ethnic_population(council, demo_ethnic_population(year, children))
+    if result.problems:
+        raise ValueError(f"The demo's population by ethnicity was refused: {result.problems[:3]}")
 
 
 def _open_ids(model, start: str, end: str, snapshot) -> list[str]:

@@ -6,6 +6,11 @@ snapshot's dates. The figures are conditional aggregates: every indicator over o
 counted in one query over that list's rows for the snapshot, and a breakdown by area, service
 or team is the same query grouped by the rows' allocated team. Nothing loops over children.
 
+Drift (waiting times between two events of a child's journey, ``Wait``) is a median, which SQL
+cannot add up by group: the database pairs each row with the child's earlier event (a
+subquery through the (snapshot, child) index) and returns the days waited in one ordered
+query, and the median of those numbers is taken here.
+
 Dates follow DESIGN.md's indicator definitions and the lists' own periods: "six months to the
 date" is the day after the same date six months earlier up to and including the date, as
 Annex A's six-month lists are drawn. Working-day timescales use ``core.working_days`` (the
@@ -15,11 +20,25 @@ start day is day 0 and the end day counts, as the DfE validators count).
 from __future__ import annotations
 
 import datetime
+import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from caseaudit.cases.models import (
     Assessment,
@@ -37,7 +56,7 @@ from caseaudit.core.months import add_months
 from caseaudit.core.working_days import add_working_days
 from caseaudit.performance.models import ChildPopulation
 
-COUNT, PERCENT, RATE = "count", "percent", "rate"
+COUNT, PERCENT, RATE, DAYS = "count", "percent", "rate", "days"
 AT_THE_DATE = "At the date"
 SIX_MONTHS = "Six months to the date"
 PER = 10_000
@@ -77,6 +96,18 @@ class Dates:
             return self.as_at.replace(year=self.as_at.year - years, day=28)
 
 
+@dataclass(frozen=True)
+class Wait:
+    """The days a child waited from an earlier event to the later one an indicator's rows
+    record (``to_field``): the earlier event is the latest ``from_field`` on or before it among
+    the same child's rows of ``from_model`` in the same snapshot. A row with no such earlier
+    event in the lists is not counted."""
+
+    from_model: type[CaseRecord]
+    from_field: str
+    to_field: str
+
+
 RowsRule = Callable[[Dates], Q]
 # Given the snapshot's dates and the rows counted, which of them meet the standard. It may read
 # the rows once (a working-day deadline needs their distinct start dates), never per row.
@@ -98,6 +129,8 @@ class Indicator:
     # Children counted once however many rows they have; events (referrals) count each row.
     per_child: bool = True
     source: str = ""
+    # For a DAYS indicator, the two events it measures the time between.
+    wait: Wait | None = None
 
     @property
     def list_label(self) -> str:
@@ -600,6 +633,59 @@ def _library() -> list[Indicator]:
             meets=_meets(lambda d: Q(last_dental_check_date__gte=d.twelve_months_start)),
         ),
     ]
+    drift = [
+        Indicator(
+            "referral_to_cp_plan_days",
+            "Drift: days from referral to child protection plan",
+            "Of the child protection plans that started in the six months to the date, those "
+            "whose child was referred on or before the plan's start: the median number of days "
+            "from the child's latest referral on or before the start to the start. Plan and "
+            "referral are matched by the child's ID; Annex A lists the referrals of the six "
+            "months only, so a plan whose referral came earlier is not counted. The "
+            "denominator is the plans counted.",
+            SIX_MONTHS,
+            False,
+            CPPlan,
+            _in_six_months("cp_plan_start_date"),
+            kind=DAYS,
+            per_child=False,
+            wait=Wait(Referral, "referral_date", "cp_plan_start_date"),
+        ),
+        Indicator(
+            "referral_to_cla_days",
+            "Drift: days from referral to becoming looked after",
+            "Of the children who started to be looked after in the six months to the date, "
+            "those referred on or before that start: the median number of days from the "
+            "child's latest referral on or before the start to the start. Episode and "
+            "referral are matched by the child's ID; Annex A lists the referrals of the six "
+            "months only, so a child whose referral came earlier is not counted. The "
+            "denominator is the starts counted.",
+            SIX_MONTHS,
+            False,
+            CLAEpisode,
+            _cla_started,
+            kind=DAYS,
+            per_child=False,
+            wait=Wait(Referral, "referral_date", "looked_after_start_date"),
+        ),
+        Indicator(
+            "cp_plan_to_cla_days",
+            "Drift: days from child protection plan to becoming looked after",
+            "Of the children who started to be looked after in the six months to the date, "
+            "those with a child protection plan that started on or before that start: the "
+            "median number of days from the start of the child's latest such plan to the "
+            "start of being looked after. Episode and plan are matched by the child's ID; "
+            "Annex A lists the plans open at the date or ended in the six months, so a plan "
+            "that ended earlier is not counted. The denominator is the starts counted.",
+            SIX_MONTHS,
+            False,
+            CLAEpisode,
+            _cla_started,
+            kind=DAYS,
+            per_child=False,
+            wait=Wait(CPPlan, "cp_plan_start_date", "looked_after_start_date"),
+        ),
+    ]
     care_leavers = [
         Indicator(
             f"care_leavers_{slug}_pct",
@@ -633,7 +719,7 @@ def _library() -> list[Indicator]:
             ),
         )
     ]
-    return front_door + in_need + cp + looked_after + care_leavers
+    return front_door + in_need + cp + looked_after + drift + care_leavers
 
 
 INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in _library()}
@@ -701,6 +787,58 @@ def _ratio(numerator: int, denominator: int | None, times: int) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def waited(snapshots: Iterable[Snapshot], indicator: Indicator, *keys: str) -> QuerySet:
+    """The rows a DAYS indicator counts at each of a council's snapshots, as (snapshot id,
+    ``keys``..., days waited) in that order: one query however many snapshots, the earlier
+    event found by a subquery for each row, in the row's own snapshot."""
+    wait = indicator.wait
+    assert wait is not None, indicator.code
+    snapshots = list(snapshots)
+    earlier = (
+        wait.from_model.objects.filter(
+            snapshot_id=OuterRef("snapshot_id"),
+            child_id=OuterRef("child_id"),
+            **{f"{wait.from_field}__lte": OuterRef(wait.to_field)},
+        )
+        .order_by(f"-{wait.from_field}")
+        .values(wait.from_field)[:1]
+    )
+    days = ExpressionWrapper(F(wait.to_field) - F("since"), output_field=DurationField())
+    counted = Q(pk__in=[])
+    for snapshot in snapshots:
+        counted |= Q(snapshot_id=snapshot.pk) & indicator.rows(Dates(snapshot.as_at))
+    return (
+        indicator.model.objects.filter(snapshot_id__in=[s.pk for s in snapshots])
+        .filter(counted)
+        .annotate(since=Subquery(earlier, output_field=DateField()))
+        .filter(since__isnull=False)
+        .annotate(waited=days)
+        .order_by("snapshot_id", *keys, "waited")
+        .values_list("snapshot_id", *keys, "waited")
+    )
+
+
+def wait_figures(snapshots: Iterable[Snapshot], indicator: Indicator) -> dict[int, Figure]:
+    """A DAYS indicator at each snapshot (by id), from one query."""
+    snapshots = list(snapshots)
+    days: dict[int, list[int]] = {snapshot.pk: [] for snapshot in snapshots}
+    for snapshot_id, delta in waited(snapshots, indicator):
+        days[snapshot_id].append(delta.days)
+    return {pk: _wait_figure(indicator, found) for pk, found in days.items()}
+
+
+def median_days(days: list[int]) -> float | None:
+    """The median, rounded half up to one decimal as every published figure is."""
+    if not days:
+        return None
+    # The median of whole days is whole or a half: twice it is exact.
+    return _ratio(int(statistics.median(days) * 2), 2, 1)
+
+
+def _wait_figure(indicator: Indicator, days: list[int]) -> Figure:
+    return Figure(indicator, median_days(days), None, len(days))
+
+
 def _figure(indicator: Indicator, counted: int, met: int, population: int | None) -> Figure:
     if indicator.kind == PERCENT:
         return Figure(indicator, _ratio(met, counted, 100), met, counted)
@@ -745,8 +883,12 @@ def evaluate(
         if any(indicator.kind == RATE for indicator in chosen)
         else None
     )
-    figures: dict[str, Figure] = {}
-    for model, group in _by_model(chosen).items():
+    figures: dict[str, Figure] = {
+        indicator.code: wait_figures([snapshot], indicator)[snapshot.pk]
+        for indicator in chosen
+        if indicator.kind == DAYS
+    }
+    for model, group in _by_model(i for i in chosen if i.kind != DAYS).items():
         rows = model.objects.filter(snapshot=snapshot).order_by()
         totals = rows.aggregate(**_aggregates(group, dates, rows))
         for indicator in group:
@@ -782,7 +924,11 @@ def breakdowns(
     chosen = list(indicators)
     result = {indicator.code: Breakdown(unit) for indicator in chosen}
     dates = Dates(snapshot.as_at)
-    for model, group in _by_model(i for i in chosen if i.has_breakdown).items():
+    for indicator in chosen:
+        if indicator.kind == DAYS and indicator.has_breakdown:
+            found = wait_breakdowns([snapshot], indicator, key, label)
+            result[indicator.code].rows = found[snapshot.pk]
+    for model, group in _by_model(i for i in chosen if i.has_breakdown and i.kind != DAYS).items():
         rows = model.objects.filter(snapshot=snapshot).order_by()
         grouped = (
             rows.values(key, label).annotate(**_aggregates(group, dates, rows)).order_by(label)
@@ -798,6 +944,25 @@ def breakdowns(
                     (found[key], found[label] or "Not allocated", figure)
                 )
     return result
+
+
+def wait_breakdowns(
+    snapshots: Iterable[Snapshot], indicator: Indicator, key: str, label: str
+) -> dict[int, list]:
+    """A DAYS indicator's median for each unit at each snapshot (by id): the days waited, in
+    one query ordered by snapshot and unit, split here (a median does not add up, so the
+    database cannot group it)."""
+    snapshots = list(snapshots)
+    units: dict[int, dict[object, tuple[str, list[int]]]] = {s.pk: {} for s in snapshots}
+    for snapshot_id, pk, name, delta in waited(snapshots, indicator, key, label):
+        units[snapshot_id].setdefault(pk, (name or "Not allocated", []))[1].append(delta.days)
+    return {
+        snapshot_id: sorted(
+            ((pk, name, _wait_figure(indicator, days)) for pk, (name, days) in found.items()),
+            key=lambda row: row[1],
+        )
+        for snapshot_id, found in units.items()
+    }
 
 
 def _as_count(indicator: Indicator) -> Indicator:
@@ -818,6 +983,9 @@ def counted_rows(snapshot: Snapshot, indicator: Indicator) -> QuerySet:
     dates = Dates(snapshot.as_at)
     rows = indicator.model.objects.filter(snapshot=snapshot).order_by()
     counted = rows.filter(indicator.rows(dates))
+    if indicator.kind == DAYS:
+        paired = waited([snapshot], indicator).values_list("pk", flat=True)
+        counted = counted.filter(pk__in=paired.order_by())
     if indicator.meets is not None:
         met = indicator.meets(dates, counted)
         counted = counted.annotate(

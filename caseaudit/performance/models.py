@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from caseaudit.performance.choices import Comparator, TrackerEvent
+from caseaudit.performance.choices import Comparator, EthnicGroup, TrackerEvent
 
 
 class ChildPopulation(models.Model):
@@ -28,6 +28,36 @@ class ChildPopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council}: {self.children:,} children aged 0 to 17 in {self.year}"
+
+
+class EthnicPopulation(models.Model):
+    """Children aged 0 to 17 in the council's area in one ethnic group in a year (the census,
+    or the council's own estimate), for disproportionality: each group's rate per 10,000
+    children. Annex A does not carry it, so it is entered or imported from CSV
+    (``performance/disproportionality.py`` documents the layout)."""
+
+    council = models.ForeignKey(
+        "organisation.Council", on_delete=models.CASCADE, related_name="ethnic_populations"
+    )
+    year = models.PositiveSmallIntegerField()
+    group = models.CharField(max_length=20, choices=EthnicGroup.choices)
+    children = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["council", "-year", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "year", "group"], name="one_ethnic_population_a_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(children__gte=1), name="ethnic_population_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.council}: {self.children:,} {self.get_group_display()} children in {self.year}"
+        )
 
 
 class Benchmark(models.Model):

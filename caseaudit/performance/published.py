@@ -47,6 +47,7 @@ from caseaudit.organisation.models import Team
 from caseaudit.performance.indicators import (
     AGE_BANDS,
     CP_CATEGORIES,
+    DAYS,
     INDICATORS,
     PERCENT,
     RATE,
@@ -99,6 +100,10 @@ def exact(figure: Figure) -> Shown:
 def _columns(figure: Figure) -> list[int]:
     if figure.indicator.kind == PERCENT:
         return [figure.denominator or 0, figure.numerator or 0]
+    if figure.indicator.kind == DAYS:
+        # A median is suppressed with the count of waits it is the middle of: the median of
+        # one to five children's waits is as good as their waits.
+        return [figure.denominator or 0]
     return [figure.numerator or 0]
 
 
@@ -174,6 +179,8 @@ def shown_from(figure: Figure, cells: Sequence[object]) -> Shown:
         hidden = SUPPRESSED in cells
         return Shown(SUPPRESSED if hidden else figure.value, numerator, denominator)
     (count,) = cells
+    if figure.indicator.kind == DAYS:
+        return Shown(SUPPRESSED if count == SUPPRESSED else figure.value, None, count)
     if figure.indicator.kind == RATE:
         value = SUPPRESSED if count == SUPPRESSED else figure.value
         return Shown(value, count, figure.denominator)

@@ -12,8 +12,16 @@ from caseaudit.cases.models import Child
 from caseaudit.core import guards
 from caseaudit.core.forms import form_data, id_param
 from caseaudit.organisation.models import Team
-from caseaudit.performance import actions, charts, events, pages, published, trackers
-from caseaudit.performance.caseloads import caseloads
+from caseaudit.performance import (
+    actions,
+    charts,
+    disproportionality,
+    events,
+    pages,
+    published,
+    trackers,
+)
+from caseaudit.performance.caseloads import caseloads, shown_to
 from caseaudit.performance.choices import TrackerEvent
 from caseaudit.performance.forms import TrackerEventsForm
 from caseaudit.performance.indicators import (
@@ -67,7 +75,7 @@ def index(request):
             "rows": rows,
             "dates": pages.snapshot_dates(request.user.council),
             "not_in_annex_a": NOT_IN_ANNEX_A,
-            "caseloads": caseloads(snapshot),
+            "caseloads": shown_to(request.user, caseloads(snapshot)),
             "can_see_trackers": permissions.can_see_trackers(request.user),
             # The select-committee pack (the reports app) is linked to, for those it is for.
             "may_prepare_pack": permissions.can_prepare_performance_packs(request.user),
@@ -105,6 +113,32 @@ def indicator(request, code: str):
             "chart_alt": charts.alt_text(chosen, history),
             "drillable": pages.drillable_team_ids(user),
             "dates": pages.snapshot_dates(user.council),
+        },
+    )
+
+
+@guards.requires(permissions.can_see_performance)
+def disproportionality_page(request):
+    """Children in need, on a plan and looked after by ethnic group: rates per 10,000 and the
+    relative rate index, for the council (the population by ethnicity is the council's)."""
+    template = "performance/disproportionality.html"
+    snapshot, problem = _snapshot_or_problem(request, template)
+    if problem:
+        return problem
+    found = disproportionality.shown_to(request.user, snapshot)
+    tables = [
+        (label, found.tables[key], found.totals[key])
+        for key, _code, label in disproportionality.POPULATIONS
+    ]
+    return render(
+        request,
+        template,
+        {
+            "snapshot": snapshot,
+            "found": found,
+            "tables": tables,
+            "definition": disproportionality.DEFINITION,
+            "dates": pages.snapshot_dates(request.user.council),
         },
     )
 

@@ -18,9 +18,12 @@ import datetime
 from caseaudit.cases.models import Snapshot
 from caseaudit.core import clock
 from caseaudit.core.suppression import SUPPRESSED, unsuppressed
+from caseaudit.performance import caseloads as performance_caseloads
+from caseaudit.performance import disproportionality as by_ethnicity
 from caseaudit.performance import pages as performance_pages
 from caseaudit.performance import published
 from caseaudit.performance.indicators import (
+    DAYS,
     INDICATORS,
     NOT_IN_ANNEX_A,
     PERCENT,
@@ -37,6 +40,8 @@ UNIT_TITLES = {"area": "area", "service": "service"}
 KIND_WORDS = {
     PERCENT: "A percentage: the numerator is the part of the denominator that meets the standard.",
     RATE: "A rate per 10,000 children in the council's child population.",
+    DAYS: "A median in days: half the waits counted were shorter and half longer. Where one "
+    "to five waits are counted it is not shown (c).",
 }
 
 
@@ -46,6 +51,8 @@ def shown(kind: str, value) -> str | int | float:
         return "No figure"
     if value == SUPPRESSED:
         return SUPPRESSED
+    if kind == DAYS:
+        return f"{value} days"
     return f"{value}%" if kind == PERCENT else value
 
 
@@ -123,6 +130,8 @@ def _build(council, as_at, today) -> document.DocumentData:
     for label, parts in by_list.items():
         sections.append(document.section(label, []))
         sections += parts
+    sections.append(disproportionality_section(snapshot, pages))
+    sections.append(caseloads_section(snapshot))
     sections.append(
         document.section(
             "Indicators Annex A does not carry",
@@ -149,8 +158,136 @@ def _build(council, as_at, today) -> document.DocumentData:
             {"term": indicator.name, "meaning": indicator.definition}
             for indicator in INDICATORS.values()
         ]
-        + [{"term": "c", "meaning": SUPPRESSED_NOTE}],
+        + [
+            {"term": "Disproportionality by ethnicity", "meaning": by_ethnicity.DEFINITION},
+            {
+                "term": "Caseload",
+                "meaning": "The children with an open case a worker holds at the date, each "
+                "child counted once.",
+            },
+            {"term": "c", "meaning": SUPPRESSED_NOTE},
+        ],
     }
+
+
+def disproportionality_section(snapshot, pages) -> document.Section:
+    """Children in need, on a plan and looked after by ethnic group, with rates and relative
+    rate indices, suppressed as ``performance.disproportionality`` publishes them (a council
+    figure hidden on its indicator's page, ``pages``, is hidden here too)."""
+    found = by_ethnicity.disproportionality(
+        snapshot, hidden_totals=by_ethnicity.hidden_totals(pages)
+    )
+    blocks = [document.paragraph(by_ethnicity.DEFINITION)]
+    if found.population_year is None:
+        blocks.append(
+            document.paragraph(
+                "No child population by ethnic group is entered for the year, so there are "
+                "counts but no rates."
+            )
+        )
+    else:
+        blocks.append(
+            document.paragraph(
+                f"The population by ethnic group is for {found.population_year}. The figures "
+                "are for the council as a whole."
+            )
+        )
+    for key, _code, label in by_ethnicity.POPULATIONS:
+        blocks.append(
+            document.table(
+                {
+                    "title": f"{label} by ethnic group",
+                    "sheet": f"Ethnicity {key}",
+                    "columns": [
+                        "Ethnic group",
+                        "Children",
+                        "Children in the area",
+                        "Per 10,000",
+                        "Relative rate index",
+                    ],
+                    "rows": [
+                        [
+                            row.label,
+                            row.children,
+                            _count(row.population),
+                            shown(RATE, row.rate),
+                            shown(RATE, row.rri),
+                        ]
+                        for row in found.tables[key]
+                    ],
+                    "total": ["All children", found.totals[key], "", "", ""],
+                    "suppressed": True,
+                }
+            )
+        )
+    return document.section("Disproportionality by ethnicity", blocks)
+
+
+def caseloads_section(snapshot) -> document.Section:
+    """Caseloads at the date: the average and median, how many workers hold how many
+    children, and the workers above their service's threshold. Counts of workers only, no
+    worker named, suppressed like every other count (``caseloads.published``)."""
+    held = performance_caseloads.caseloads(snapshot)
+    seen = performance_caseloads.published(held)
+    if not held.workers:
+        return document.section(
+            "Caseloads", [document.paragraph("No open case names a worker in this case data.")]
+        )
+    thresholds = ", ".join(
+        f"{service.lower()} {threshold}" for service, threshold, *_rest in held.by_service
+    )
+    blocks = [
+        document.paragraph(
+            f"Children with an open case at {snapshot.as_at:%-d %B %Y}, each counted once with "
+            "the worker of their looked-after, child protection, child-in-need, care-leaver or "
+            "assessment case, in that order, and the workers holding them. A worker is above "
+            f"the threshold with more children than their service's ({thresholds})."
+        ),
+        document.facts(
+            [
+                ("Children held", str(seen.children)),
+                ("Workers holding cases", str(seen.workers)),
+                ("Mean caseload", str(seen.mean)),
+                ("Median caseload", str(seen.median)),
+                ("Workers above their service's threshold", str(seen.over_threshold)),
+            ]
+        ),
+        document.table(
+            {
+                "title": "Workers by caseload",
+                "sheet": "Caseloads",
+                "columns": ["Children held", "Workers"],
+                "rows": [[band, workers] for band, workers in seen.distribution],
+                "total": ["All workers", seen.workers],
+                "suppressed": True,
+            }
+        ),
+        document.table(
+            {
+                "title": "Caseloads by service",
+                "sheet": "Caseloads by service",
+                "columns": [
+                    "Service",
+                    "Threshold",
+                    "Workers holding cases",
+                    "Above the threshold",
+                    "Mean caseload",
+                    "Lowest to highest",
+                ],
+                "rows": [list(row) for row in seen.by_service],
+                "total": [
+                    "All services",
+                    "",
+                    seen.workers,
+                    seen.over_threshold,
+                    seen.mean,
+                    "",
+                ],
+                "suppressed": True,
+            }
+        ),
+    ]
+    return document.section("Caseloads", blocks)
 
 
 def _count(value):
@@ -169,6 +306,8 @@ def _indicator_section(indicator, page, beside, points, as_at) -> document.Secti
             ("Meeting the standard", str(_count(page.figure.numerator))),
             ("Counted", str(_count(page.figure.denominator))),
         ]
+    if kind == DAYS:
+        facts.append(("Waits counted", str(_count(page.figure.denominator))))
     facts += [(label, value) for label, value in beside.items()]
     blocks = [
         document.paragraph(" ".join(p for p in (indicator.definition, direction) if p)),
@@ -233,6 +372,11 @@ def _breakdown(indicator, unit: str, rows, page) -> Table:
                 _count(seen.numerator),
                 _count(seen.denominator),
             ]
+    elif kind == DAYS:
+        columns = [UNIT_TITLES[unit].capitalize(), "Median", "Waits counted"]
+
+        def cells(seen):
+            return [shown(kind, seen.value), _count(seen.denominator)]
     else:
         columns = [UNIT_TITLES[unit].capitalize(), "Figure"]
 

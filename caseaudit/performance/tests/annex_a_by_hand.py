@@ -16,6 +16,24 @@ from dateutil.relativedelta import relativedelta
 from caseaudit.core.working_days import working_days_between
 
 POPULATION = 26_000
+# The child population by ethnic group the test enters, and Annex A's codes in each group,
+# written out again here rather than read from the library.
+ETHNIC_POPULATION = {
+    "white_british": 18_000,
+    "white_other": 2_000,
+    "mixed": 2_100,
+    "asian": 2_400,
+    "black": 900,
+    "other": 600,
+}
+ETHNIC_GROUPS = {
+    "wbri": "white_british",
+    **dict.fromkeys(("wiri", "wirt", "woth", "wrom"), "white_other"),
+    **dict.fromkeys(("mwbc", "mwba", "mwas", "moth"), "mixed"),
+    **dict.fromkeys(("aind", "apkn", "aban", "aoth"), "asian"),
+    **dict.fromkeys(("bcrb", "bafr", "both"), "black"),
+    **dict.fromkeys(("chne", "ooth"), "other"),
+}
 
 
 def read_lists(folder: Path) -> dict[int, list[dict]]:
@@ -317,6 +335,35 @@ class ByHand:
 
         return self.pct(self._cla_open_rows(), checked)
 
+    # --- drift: each row's wait from the child's latest earlier event (a list of days) ---------
+    def _waits(self, rows, to_column, earlier_rows, from_column):
+        earlier: dict[str, list[datetime.date]] = {}
+        for r in earlier_rows:
+            if when := day(r[from_column]):
+                earlier.setdefault(r["Child Unique ID"], []).append(when)
+        days = []
+        for r in rows:
+            end = day(r[to_column])
+            before = [when for when in earlier.get(r["Child Unique ID"], []) if when <= end]
+            if before:
+                days.append((end - max(before)).days)
+        return days
+
+    def referral_to_cp_plan_days(self):
+        column = "Child Protection Plan Start Date"
+        started = [r for r in self.lists[7] if self.in_six_months(day(r[column]))]
+        return self._waits(started, column, self.lists[3], "Date of referral")
+
+    def referral_to_cla_days(self):
+        column = "Date Started to be Looked After"
+        return self._waits(self._started(), column, self.lists[3], "Date of referral")
+
+    def cp_plan_to_cla_days(self):
+        column = "Date Started to be Looked After"
+        return self._waits(
+            self._started(), column, self.lists[7], "Child Protection Plan Start Date"
+        )
+
     def care_leavers_in_touch_pct(self):
         return self.pct(self.lists[9], lambda r: code(r["LA in Touch"]) == "yes")
 
@@ -330,6 +377,40 @@ class ByHand:
             self.lists[9],
             lambda r: code(r["Activity Status"]).upper() in {"F1", "P1", "F2", "P2", "F3", "P3"},
         )
+
+
+def by_ethnicity_by_hand(by_hand: ByHand) -> dict[str, dict[str, tuple]]:
+    """{population: {group: (children, rate, rri)}}: distinct children of each group among
+    those in need, on a plan and looked after at the date, their rate per 10,000 of the
+    group's population and that rate over the White British rate."""
+    found = {}
+    for key, rows in (
+        ("cin", by_hand._cin_open_rows()),
+        ("cp", by_hand.cp_open()),
+        ("cla", by_hand._cla_open_rows()),
+    ):
+        children: dict[str, set] = {group: set() for group in ETHNIC_POPULATION}
+        for r in rows:
+            group = ETHNIC_GROUPS.get(code(r["Ethnicity"]))
+            if group:
+                children[group].add(r["Child Unique ID"])
+        exact = {
+            group: Decimal(len(ids)) * 10_000 / ETHNIC_POPULATION[group]
+            for group, ids in children.items()
+        }
+        found[key] = {
+            group: (
+                len(ids),
+                float(exact[group].quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+                float(
+                    (exact[group] / exact["white_british"]).quantize(
+                        Decimal("0.01"), rounding=ROUND_HALF_UP
+                    )
+                ),
+            )
+            for group, ids in children.items()
+        }
+    return found
 
 
 def caseloads_by_hand(by_hand: ByHand) -> list[int]:
@@ -369,6 +450,17 @@ def caseloads_by_hand(by_hand: ByHand) -> list[int]:
     for name in held.values():
         per_worker[name] = per_worker.get(name, 0) + 1
     return sorted(per_worker.values())
+
+
+def median_of(days: list[int]) -> float | None:
+    """The middle wait (the mean of the middle two for an even count), to one decimal."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 def value_of(kind: str, numerator: int, denominator: int | None):

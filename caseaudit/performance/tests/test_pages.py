@@ -191,5 +191,20 @@ def test_caseloads_are_shown_by_band_and_service(people, two_months, client_for)
     held = response.context["caseloads"]
     # Each team's first practitioner holds its children: 8 in the north, 7 in the south.
     assert (held.children, held.workers, held.mean, held.median) == (15, 2, 7.5, 7.5)
-    assert held.by_service == [("Family Safeguarding", 15, 2, 0)]
+    assert held.by_service == [("Family Safeguarding", 15, 2, 0, 7.5, "7 to 8")]
     assert "Workers by caseload" in response.content.decode()
+
+
+def test_an_elected_member_sees_caseloads_suppressed(people, council, two_months, client_for):
+    response = client_for(people.councillor).get(index_url(FEBRUARY))
+    held = response.context["caseloads"]
+    # Two workers is a small number: it is hidden, and so are the averages of their caseloads
+    # and the range, which would tell each worker's caseload.
+    assert (held.children, held.workers, held.mean, held.median) == (15, "c", "c", "c")
+    assert held.by_service == [("Family Safeguarding", 15, "c", 0, "c", "c")]
+    assert dict(held.distribution)["1 to 10"] == "c"
+    body = response.content.decode()
+    assert "7 to 8" not in body and "7.5" not in body
+    # No worker is named.
+    for workers in council.practitioners.values():
+        assert workers[0].name not in body

@@ -12,15 +12,20 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.models import ChangeRecord
+from caseaudit.core.suppression import unsuppressed
 from caseaudit.inspection.models import Inspection, RecommendationAction
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
+from caseaudit.performance.disproportionality import disproportionality
+from caseaudit.performance.indicators import INDICATORS, evaluate
 from caseaudit.performance.models import PracticeEvent, TrackerImport
 from caseaudit.performance.trackers import TRACKERS, every_tracker
 from caseaudit.reports.models import HighlightReport, KindReport
 from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
 from caseaudit.thematic.querysets import programme_recurrences
+
+DRIFT_CODES = ("referral_to_cp_plan_days", "referral_to_cla_days", "cp_plan_to_cla_days")
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -155,3 +160,12 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     # The team manager owns some of the actions, and sees them on their home page.
     client.force_login(manager)
     assert "answering inspection recommendations" in client.get(reverse("home")).content.decode()
+    # With drift, disproportionality by ethnicity and caseloads, each with figures.
+    for section in ("Drift: days from", "Disproportionality by ethnicity", "Caseloads by service"):
+        assert section in pack.html, section
+    figures = evaluate(snapshot, [INDICATORS[code] for code in DRIFT_CODES])
+    assert all(figure.denominator > 5 and figure.value for figure in figures.values()), figures
+    with unsuppressed():
+        found = disproportionality(snapshot)
+    assert found.population_year == snapshot.as_at.year
+    assert all(row.rri for row in found.tables["cla"] if row.group != "not_known"), found

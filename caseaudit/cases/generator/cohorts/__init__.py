@@ -20,7 +20,7 @@ from ..context import Unit
 from ..journey import Journey
 from .adoptions import adoption, prospective_adopters
 from .arrivals import assessed_and_closed, contact_only, early_help, open_assessment, referral_nfa
-from .in_care import care_leaver, left_care, looked_after
+from .in_care import care_leaver, left_care, looked_after, protected_then_looked_after
 from .in_need import (
     child_in_need_closed,
     child_in_need_plan,
@@ -66,4 +66,11 @@ COHORTS: tuple[Cohort, ...] = (
     Cohort(12, "care leaver", 500, _lists(9), care_leaver),
     Cohort(13, "adoption", 65, _lists(6, 8, 10, 11), adoption, 2, 3),
     Cohort(14, "prospective adopters", 12, _lists(11), prospective_adopters, 0, 3),
+    Cohort(
+        15,
+        "child protection plan, then looked after",
+        60,
+        _lists(1, 3, 4, 5, 6, 7, 8),
+        protected_then_looked_after,
+    ),
 )

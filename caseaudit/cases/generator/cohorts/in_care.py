@@ -20,11 +20,14 @@ from ..journey import Journey
 from ..people import (
     AGE_ADOPTED,
     AGE_CARE_LEAVER,
+    AGE_CHILD_PROTECTION,
     AGE_LOOKED_AFTER,
     AGE_UASC,
     date_of_birth_for,
     new_child,
 )
+from ..protection import cp_plan_record
+from .in_need import CP_SERVICES, to_conference
 from .steps import (
     AGE_SCHOOL,
     AGE_TEENAGE,
@@ -38,7 +41,7 @@ from .steps import (
     assessed,
 )
 
-__all__ = ["care_leaver", "left_care", "looked_after"]
+__all__ = ["care_leaver", "left_care", "looked_after", "protected_then_looked_after"]
 
 CARE_SERVICES = ((LOOKED_AFTER, 0.88), (DISABILITIES, 0.08), (YOUTH_OFFENDING, 0.04))
 YEARS_IN_CARE = Table(
@@ -139,6 +142,35 @@ def looked_after(unit: Unit) -> list[Journey]:
     record = looked_after_record(
         dice, period, context.places, start=start, age=age, uasc=uasc, legal_status=legal
     )
+    add_care(journey, dice, context, cin_start, record, allocation)
+    return [journey]
+
+
+# How long children had been on a plan when they came into care (days).
+PLAN_BEFORE_CARE_DAYS = Table([((20, 90), 30.0), ((90, 270), 40.0), ((270, 720), 30.0)])
+
+
+def protected_then_looked_after(unit: Unit) -> list[Journey]:
+    """Children on a child protection plan who came into care in the window: the plan ended
+    the day they became looked after. Seed 004 (Ofsted) finds "drift and delay before coming
+    into care"; these children are the ones the plan-to-care drift indicator measures."""
+    context, dice, position = unit.context, unit.dice, unit.position
+    period = context.period
+    _service, allocation = _care_allocation(context, position)
+    protection = context.caseloads.worker(*split(position, CP_SERVICES))
+    start = working_day_between(dice, period.six_months_start, period.as_at)
+    low, high = dice.pick(PLAN_BEFORE_CARE_DAYS)
+    plan_start = earlier_working_day(start - dt.timedelta(days=dice.whole(low, high - 1)))
+    journey = Journey(None)
+    cin_start = to_conference(journey, dice, context, plan_start, protection)
+    child = new_child(
+        dice, unit.child_id(), period.as_at, AGE_CHILD_PROTECTION, born_before=cin_start
+    )
+    journey.child = child
+    age = float(child["age"])  # type: ignore[arg-type]
+    plan = cp_plan_record(dice, period, plan_start, age=age, ended=start)
+    journey.add(7, plan | protection)
+    record = looked_after_record(dice, period, context.places, start=start, age=age, uasc=False)
     add_care(journey, dice, context, cin_start, record, allocation)
     return [journey]
 

@@ -186,7 +186,7 @@ def child_in_need_closed(unit: Unit) -> list[Journey]:
     return [journey]
 
 
-def _to_conference(
+def to_conference(
     journey: Journey, dice: Dice, context: Context, plan_start: dt.date, allocation: Allocation
 ) -> dt.date:
     """The way into a CP plan: referral, strategy discussion, assessment, ICPC. Returns the
@@ -230,7 +230,7 @@ def child_protection(unit: Unit) -> list[Journey]:
     allocation = context.caseloads.worker(service, within)
     plan_start = earlier_working_day(period.days_ago(plan_length_days(dice, ended=False)))
     journey = Journey(None)
-    cin_start = _to_conference(journey, dice, context, plan_start, allocation)
+    cin_start = to_conference(journey, dice, context, plan_start, allocation)
     child = new_child(
         dice,
         unit.child_id(),
@@ -264,7 +264,7 @@ def child_protection_ended(unit: Unit) -> list[Journey]:
     ended = working_day_between(dice, period.six_months_start, period.as_at)
     plan_start = earlier_working_day(ended - dt.timedelta(days=plan_length_days(dice, ended=True)))
     journey = Journey(None)
-    cin_start = _to_conference(journey, dice, context, plan_start, allocation)
+    cin_start = to_conference(journey, dice, context, plan_start, allocation)
     child = new_child(
         dice,
         unit.child_id(),

@@ -5,9 +5,11 @@ import json
 
 from django.core.management import BaseCommand, CommandError
 
+from caseaudit.core.suppression import unsuppressed
 from caseaudit.organisation.selection import council_for
 from caseaudit.performance.caseloads import caseloads
-from caseaudit.performance.indicators import NoSnapshot, evaluate, snapshot_for
+from caseaudit.performance.disproportionality import NOT_KNOWN, POPULATIONS, disproportionality
+from caseaudit.performance.indicators import DAYS, NoSnapshot, evaluate, snapshot_for
 
 
 def _date(text: str) -> datetime.date:
@@ -33,21 +35,35 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         figures = evaluate(snapshot)
         held = caseloads(snapshot)
+        # Exact, as every figure here is: the command line is for the QA service.
+        with unsuppressed():
+            by_ethnicity = disproportionality(snapshot)
         if json:
             printed = {code: figure.as_json() for code, figure in figures.items()}
             printed.update(held.as_json())
+            printed.update(by_ethnicity.as_json())
             self.stdout.write(_dumps({"as_at": day.isoformat(), "indicators": printed}))
             return
         self.stdout.write(f"Indicators as at {day:%-d %B %Y}")
         for code, figure in figures.items():
             value = "no figure" if figure.value is None else f"{figure.value:,}"
-            if figure.denominator is not None:
+            if figure.indicator.kind == DAYS:
+                value += f" days, the median of {figure.denominator:,}"
+            elif figure.denominator is not None:
                 value += f"  ({figure.numerator:,} of {figure.denominator:,})"
             self.stdout.write(f"  {figure.indicator.name}: {value}  [{code}]")
         self.stdout.write(
             f"  Caseloads: mean {held.mean}, median {held.median} children a worker; "
             f"{held.over_threshold} of {held.workers} workers over their service's threshold"
         )
+        for key, _code, label in POPULATIONS:
+            rates = ", ".join(
+                f"{row.label} {'no figure' if row.rate is None else row.rate}"
+                + ("" if row.rri is None else f" (RRI {row.rri})")
+                for row in by_ethnicity.tables[key]
+                if row.group != NOT_KNOWN
+            )
+            self.stdout.write(f"  {label} per 10,000 by ethnic group: {rates}")
 
 
 def _dumps(data) -> str:
