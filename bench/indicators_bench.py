@@ -32,7 +32,8 @@ from pathlib import Path
 
 from bench import programme_bench as programme
 
-PG_DB = "bench_indicators"
+# Its own database, named apart when several people bench on one server at the same time.
+PG_DB = os.environ.get("BENCH_INDICATORS_DB", "bench_indicators")
 AS_AT = datetime.date(2025, 3, 31)
 POPULATION_AT_SCALE_1 = 259_000  # the seeds' council: children aged 0 to 17
 
