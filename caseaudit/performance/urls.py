@@ -10,6 +10,7 @@ urlpatterns = [
     path("trackers/", views.trackers_overview, name="trackers"),
     path("trackers/import/", views.import_tracker_events, name="tracker_import"),
     path("trackers/<slug:code>/", views.tracker, name="tracker"),
+    path("teams/<int:team_id>/", views.team, name="team"),
     path("<slug:code>/", views.indicator, name="indicator"),
     path("<slug:code>/teams/<int:team_id>/", views.team_children, name="team_children"),
 ]

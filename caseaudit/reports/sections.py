@@ -24,8 +24,8 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Q
 
-from caseaudit.audits import compliance
-from caseaudit.audits.choices import AuditKind, AuditStatus, FeedbackFrom, MonthStatus, Rag
+from caseaudit.audits import compliance, judgements
+from caseaudit.audits.choices import AuditKind, FeedbackFrom, MonthStatus, Rag
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER, Grade
@@ -72,21 +72,10 @@ def _table(title: str, sheet: str, columns: list[str], rows: list[list], **extra
     return {"title": title, "sheet": sheet, "columns": columns, "rows": rows, **extra}
 
 
-def _grade_counts(values: dict[str, int]) -> list[int]:
-    return [values.get(grade.value, 0) for grade in ORDER]
-
-
 def redact_child(text: str, child_id: str | None) -> str:
     if child_id:
         text = re.sub(re.escape(child_id), CHILD_REDACTED, text, flags=re.IGNORECASE)
     return text.strip()
-
-
-def _judged(audits):
-    """Completed audits (not re-audits) with an overall grade."""
-    return audits.filter(
-        compliance.COMPLETED, kind=AuditKind.AUDIT, overall_grade__in=[g.value for g in ORDER]
-    )
 
 
 def cohort_title(key: str) -> str:
@@ -224,7 +213,7 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
     judged audit) to ``to_month``: the counts as counted, before suppression."""
     counted = compliance.counted_audits(council, to_month=to_month)
     grouped = (
-        _judged(counted)
+        judgements.judged(counted)
         .values("overall_grade", reporting_month=compliance.reporting_month())
         .annotate(n=Count("pk"))
         .order_by()
@@ -239,7 +228,7 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
     ratings = _light_touch_ratings(counted)
     months = []
     for month in months_between(min(starts), to_month):
-        counts = _grade_counts(by_month.get(month, {}))
+        counts = judgements.grade_counts(by_month.get(month, {}))
         months.append(
             {
                 "key": month_key(month),
@@ -336,7 +325,7 @@ def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[
         label = row[key_fields[1]] or label_default
         groups.setdefault(key, [label, {}])[1][row["overall_grade"]] = row["n"]
     return sorted(
-        ((label, _grade_counts(values), key) for key, (label, values) in groups.items()),
+        ((label, judgements.grade_counts(values), key) for key, (label, values) in groups.items()),
         key=lambda item: item[0],
     )
 
@@ -365,7 +354,7 @@ def judgement_breakdowns(
     as published, and compliance by area and by service (``period``'s) suppressed with them:
     an area's audits judged are at most its audits completed, so each is hidden where the
     other is."""
-    judged = _judged(period_audits)
+    judged = judgements.judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
         .annotate(n=Count("pk"))
@@ -487,7 +476,7 @@ def _cohorts(judged, exemplars: list[dict]):
             key = exemplar["audit__month__cohort_key"] or ""
             descriptors[key][exemplar["grade"]].append(exemplar["text"])
     keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", key))
-    groups = [(cohort_title(key), _grade_counts(by_cohort.get(key, {}))) for key in keys]
+    groups = [(cohort_title(key), judgements.grade_counts(by_cohort.get(key, {}))) for key in keys]
     return keys, groups, descriptors
 
 
@@ -498,16 +487,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
         start = min(max(start, first_month), from_month)
     month = compliance.reporting_month("audit__")
     grouped = (
-        Answer.objects.filter(
-            audit__council=council,
-            audit__kind=AuditKind.AUDIT,
-            audit__status__in=AuditStatus.completed(),
-            question__kind=QuestionKind.GRADE,
-            value__in=[grade.value for grade in ORDER],
-        )
-        .filter(compliance.could_count_in(council, start, to_month, "audit__"))
-        .alias(answer_month=month)
-        .filter(answer_month__gte=start, answer_month__lte=to_month)
+        judgements.domain_answers(council, start, to_month)
         .values("value", reporting_month=month, domain_title=F("question__domain__title"))
         .annotate(n=Count("pk"))
         .order_by()
@@ -527,7 +507,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
     trend_months = months_between(start, to_month)
     results = []
     for title, values in in_period.items():
-        counts = _grade_counts(values)
+        counts = judgements.grade_counts(values)
         total = sum(counts)
         good = counts[0] + counts[1]
         trend = [
