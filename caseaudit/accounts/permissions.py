@@ -23,6 +23,19 @@ def can_read_access_log(user) -> bool:
     return can_administer(user)
 
 
+def can_start_council(user) -> bool:
+    """On a fresh installation, create the council and import its first Annex A return from
+    the web: an administrator (or the superuser the installer made) who belongs to no council
+    yet. Whether the database has no council yet is the action's question."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and not user.council_id
+        and (user.is_superuser or user.role == Role.ADMINISTRATOR)
+    )
+
+
 def can_import_case_data(user) -> bool:
     """Upload Annex A returns and read the data-quality report (child-level rows)."""
     return (

@@ -11,7 +11,13 @@ What counts:
 - *completed*: submitted or moderated;
 - *exempted*, *in progress*;
 - *overdue*: derived, never stored — allocated or in progress and due before ``today`` (so an
-  overdue audit may be in progress too).
+  overdue audit may be in progress too);
+- *not yet due*: allocated or in progress and due after ``today``. Work not yet due is not yet
+  late, so it is left out of every other figure (allocated included) and counted on its own:
+  otherwise next year's re-audits would count as 0% and pull the rate down. Work finished
+  early counts as completed, like any other.
+
+The default period is the last 12 complete months before ``today`` (``default_period``).
 
 Audits and re-audits are counted separately. An audit counts in its programme month; a re-audit
 (which may belong to no programme month) in the month it was due.
@@ -31,7 +37,7 @@ from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.audits.querysets import overdue_q
 from caseaudit.core import clock
-from caseaudit.core.months import MonthStart, month_key, month_label
+from caseaudit.core.months import MonthStart, add_months, month_key, month_label, month_start
 
 NO_RATE = "–"
 KINDS = (AuditKind.AUDIT, AuditKind.REAUDIT)
@@ -127,6 +133,13 @@ def reporting_months(council, *, user=None) -> list[datetime.date]:
     )
 
 
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period compliance shows unless asked for another: the last 12 complete months
+    before ``today`` (on 6 December 2026, December 2025 to November 2026)."""
+    last = add_months(month_start(today), -1)
+    return add_months(last, -11), last
+
+
 # The figures -----------------------------------------------------------------------------------
 
 
@@ -137,6 +150,7 @@ class Figures:
     exempted: int = 0
     in_progress: int = 0
     overdue: int = 0
+    not_yet_due: int = 0
 
     @property
     def rate(self) -> int | None:
@@ -154,10 +168,11 @@ class Figures:
             "in_progress": self.in_progress,
             "overdue": self.overdue,
             "exempted": self.exempted,
+            "not_yet_due": self.not_yet_due,
         }
 
 
-COUNTED = ("allocated", "completed", "exempted", "in_progress", "overdue")
+COUNTED = ("allocated", "completed", "exempted", "in_progress", "overdue", "not_yet_due")
 
 
 # What counts as what, as filters on Audit: the programme pages count with these too.
@@ -172,15 +187,23 @@ def overdue(today: datetime.date) -> Q:
     return overdue_q(today)
 
 
+def not_yet_due(today: datetime.date) -> Q:
+    """Still to do and due after ``today``: not late yet, so counted on its own."""
+    return Q(status__in=AuditStatus.open(), due_date__gt=today)
+
+
 def _counts(today: datetime.date) -> dict:
     """The Count()s of every figure for both kinds, named ``<kind>_<figure>``. The counted
-    audits are already the allocated ones (cancelled excluded)."""
+    audits are already the allocated ones (cancelled excluded); work not yet due is counted
+    only as that."""
+    due = ~not_yet_due(today)
     when = {
-        "allocated": Q(),
+        "allocated": due,
         "completed": COMPLETED,
         "exempted": EXEMPTED,
-        "in_progress": IN_PROGRESS,
+        "in_progress": IN_PROGRESS & due,
         "overdue": overdue(today),
+        "not_yet_due": not_yet_due(today),
     }
     return {
         f"{kind}_{name}": Count("pk", filter=Q(kind=kind) & when[name])
@@ -362,8 +385,9 @@ def compliance_report(
     month = reporting_month()
     bounds = {}
     for kind in KINDS:
-        bounds[f"{kind}_first"] = Min(month, filter=Q(kind=kind))
-        bounds[f"{kind}_last"] = Max(month, filter=Q(kind=kind))
+        counted = Q(kind=kind) & ~not_yet_due(today)
+        bounds[f"{kind}_first"] = Min(month, filter=counted)
+        bounds[f"{kind}_last"] = Max(month, filter=counted)
     overall = audits.aggregate(**counts, **bounds)
     totals = ComplianceRow(
         key=None,

@@ -36,9 +36,12 @@ from caseaudit.audits.actions import (
 )
 from caseaudit.audits.choices import AuditStatus, MonthStatus
 from caseaudit.audits.models import Audit, ProgrammeMonth, SafeguardingAlert
+from caseaudit.cases.actions import save_cohort
+from caseaudit.cases.cohorts import EXAMPLES
+from caseaudit.cases.models import CohortDefinition
 from caseaudit.core import clock
 from caseaudit.core.grades import ORDER, Grade
-from caseaudit.core.months import month_end, next_month
+from caseaudit.core.months import add_months, month_end, next_month
 from caseaudit.tools.choices import QuestionKind, ToolKind
 from caseaudit.tools.models import AuditTool, Question
 
@@ -46,6 +49,10 @@ FIRST_MONTH = datetime.date(2018, 11, 1)
 PAUSED = {datetime.date(2020, 3, 1), datetime.date(2020, 4, 1), datetime.date(2020, 5, 1)}
 LIGHT_TOUCH = {datetime.date(2020, 6, 1)}
 PAUSE_REASON = "COVID-19: audits paused so that managers can support frontline practice."
+# Last month's focus is a cohort the QA lead saved on the cohort builder (one of its examples),
+# as a thematic audit's cohort is: the published highlight report shows it as a practice theme
+# of its own.
+SAVED_COHORT_FOCUS = "missing"
 
 # Shares of each overall judgement at the start of the programme and now (seed 003's range).
 SHARES_THEN = {"outstanding": 2, "good": 17, "requires_improvement": 63, "inadequate": 18}
@@ -165,6 +172,11 @@ class _Replay:
         self.practice_tool = tools.get(kind=ToolKind.PRACTICE).published()
         self.light_tool = tools.get(kind=ToolKind.LIGHT_TOUCH).published()
         self.questions: dict[int, list[Question]] = {}
+        name, conditions = EXAMPLES[SAVED_COHORT_FOCUS]
+        self.saved_cohort = CohortDefinition.objects.filter(
+            council=council, name=name
+        ).first() or save_cohort(council, name=name, conditions=conditions, by=qa_lead)
+        self.saved_cohort_month = add_months(today.replace(day=1), -1)
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -341,6 +353,7 @@ class _Replay:
                 month=month,
                 tool_version=tool,
                 due_date=month_end(month),
+                saved_cohort=self.saved_cohort if month == self.saved_cohort_month else None,
                 by=self.qa,
             )
             self.history.months += 1

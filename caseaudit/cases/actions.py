@@ -13,7 +13,10 @@ from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.cohorts import check_conditions
 from caseaudit.cases.models import CohortDefinition, ImportProblem, ImportRun
 from caseaudit.core.history import record_change, snapshot
+from caseaudit.core.roles import Role, Scope
 from caseaudit.core.uploads import too_large_message
+from caseaudit.organisation.actions import start_council
+from caseaudit.organisation.models import Council
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,43 @@ def request_import(uploaded, *, council, as_at: datetime.date | None, by) -> Imp
         stored.unlink(missing_ok=True)
         raise
     return run
+
+
+ALREADY_STARTED_MESSAGE = (
+    "This installation already has a council. Ask its administrator for an account; another "
+    "council is added from the command line (caseaudit import FILE --council CODE "
+    "--council-name NAME)."
+)
+
+
+@transaction.atomic
+def start_council_with_return(
+    uploaded, *, code: str, name: str, as_at: datetime.date | None, by
+) -> ImportRun:
+    """A fresh installation's first step from the web, as ``caseaudit import FILE --council
+    CODE --council-name NAME`` is from the command line: the council (``start_council``, the
+    one rule for a new council), the person starting it made its administrator, and its first
+    Annex A return queued for import. All or nothing: a file that cannot be imported leaves no
+    council behind."""
+    # Locked, so two people starting at once cannot make two councils.
+    if Council.objects.select_for_update().exists():
+        raise ValidationError(ALREADY_STARTED_MESSAGE, code="already_started")
+    council = start_council(code=code, name=name, by=by)
+    before = {"council": None, "role": by.role, "scope": by.scope}
+    by.council, by.role, by.scope = council, Role.ADMINISTRATOR, Scope.COUNCIL
+    by.save(update_fields=["council", "role", "scope"])
+    record_change(
+        by,
+        by=by,
+        action="changed",
+        before=before,
+        after={"council": council.code, "role": by.role, "scope": by.scope},
+        reason="Started the council on a fresh installation",
+    )
+    try:
+        return request_import(uploaded, council=council, as_at=as_at, by=by)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 NOT_STARTED_MESSAGE = (

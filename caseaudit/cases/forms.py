@@ -40,6 +40,37 @@ class ImportForm(forms.Form):
         return value
 
 
+class StartCouncilForm(ImportForm):
+    """A fresh installation's council and its first Annex A return."""
+
+    code = forms.CharField(
+        label="Council code",
+        help_text="The Department for Education's three-digit local-authority code, for "
+        "example 936.",
+        error_messages={"required": "Enter the council's three-digit code"},
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-3", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+    name = forms.CharField(
+        label="Council name",
+        help_text="As it should appear on every page and report, for example Surrey County "
+        "Council.",
+        error_messages={"required": "Enter the council's name"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["code", "name", "file", "as_at"])
+        self.helper.layout = Layout(
+            "code",
+            "name",
+            "file",
+            "as_at",
+            Button.primary("submit", "Create the council and import"),
+        )
+
+
 # --- the cohort builder ----------------------------------------------------------------------
 
 CONDITION_ROWS = 6

@@ -5,6 +5,7 @@ from caseaudit.cases import views
 app_name = "cases"
 
 urlpatterns = [
+    path("start/", views.start, name="start"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("quality/", views.quality, name="quality"),

@@ -10,11 +10,17 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access, reco
 from caseaudit.accounts.choices import AccessAction
 from caseaudit.cases import cohorts as cohort_rules
 from caseaudit.cases import progress
-from caseaudit.cases.actions import mark_stopped_runs, request_import, save_cohort
+from caseaudit.cases.actions import (
+    mark_stopped_runs,
+    request_import,
+    save_cohort,
+    start_council_with_return,
+)
 from caseaudit.cases.forms import (
     CohortForm,
     ConditionFormSet,
     ImportForm,
+    StartCouncilForm,
     cleaned_conditions,
     condition_initial,
 )
@@ -53,6 +59,33 @@ def imports(request):
         "cases/imports.html",
         {"form": form, "runs": runs, "snapshots": snapshots},
     )
+
+
+@guards.requires(permissions.can_start_council)
+def start(request):
+    """A fresh installation: the administrator creates the council and imports its first
+    Annex A return, then follows the import as any other."""
+    form = StartCouncilForm(form_data(request), request.FILES or None, refused=refusal(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = start_council_with_return(
+                data["file"],
+                code=data["code"],
+                name=data["name"],
+                as_at=data["as_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{run.council.name} is created, and you are its administrator. "
+                f"{run.source_name} is queued for import.",
+            )
+            return redirect("cases:import", pk=run.pk)
+    return render(request, "cases/start.html", {"form": form})
 
 
 @guards.requires(permissions.can_import_case_data)

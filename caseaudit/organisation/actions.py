@@ -18,17 +18,22 @@ def start_council(*, code: str, name: str, by=None) -> Council:
     """A new council, on a fresh installation or for another authority: its code and name.
     Its organisation comes from its first Annex A return and the administrator's pages."""
     code, name = code.strip(), " ".join(name.split())
+    # Each problem names its field, so a form can put it beside the field it is about.
     if not COUNCIL_CODE.fullmatch(code):
         raise ValidationError(
-            f"The council code must be the DfE's three-digit local-authority code, like 936, "
-            f"not {code!r}."
+            {
+                "code": f"The council code must be the DfE's three-digit local-authority code, "
+                f"like 936, not {code!r}."
+            }
         )
     if not name:
-        raise ValidationError("Give the council's name.")
+        raise ValidationError({"name": "Give the council's name."})
+    if len(name) > Council._meta.get_field("name").max_length:
+        raise ValidationError({"name": "The council's name must be 200 characters or fewer."})
     if Council.objects.filter(code=code).exists():
-        raise ValidationError(f"A council with the code {code} already exists.")
+        raise ValidationError({"code": f"A council with the code {code} already exists."})
     if Council.objects.filter(name__iexact=name).exists():
-        raise ValidationError(f"A council called {name} already exists.")
+        raise ValidationError({"name": f"A council called {name} already exists."})
     council = Council.objects.create(code=code, name=name)
     record_change(council, by=by, action="created", after={"code": code, "name": name})
     return council

@@ -13,7 +13,14 @@ def council_for(code: str | None) -> Council:
         if council is None:
             raise CommandError(f"No council has the code {code!r}.")
         return council
-    if councils.count() != 1:
-        codes = ", ".join(councils.values_list("code", flat=True)) or "none yet"
-        raise CommandError(f"Say which council with --council CODE (councils: {codes}).")
+    codes = list(councils.values_list("code", flat=True))
+    if not codes:
+        # A fresh installation: say how to make one rather than ask which of none.
+        raise CommandError(
+            "There is no council yet. Create it with its first Annex A return: caseaudit "
+            "import FILE --council CODE --council-name NAME (CODE is its DfE local-authority "
+            "code), or sign in as the administrator and choose 'Set up your council'."
+        )
+    if len(codes) != 1:
+        raise CommandError(f"Say which council with --council CODE (councils: {', '.join(codes)}).")
     return councils.get()

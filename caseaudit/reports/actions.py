@@ -4,6 +4,8 @@ tests call these."""
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.models import Answer, Audit, Feedback, ReflectionSheet
 from caseaudit.core import clock, transitions, versioning
 from caseaudit.core.grades import Grade
+from caseaudit.core.guards import Rule
 from caseaudit.core.history import record_change, snapshot
 from caseaudit.core.months import month_label
 from caseaudit.reports import formats, kinds, periods
@@ -123,6 +126,8 @@ def before_publishing(report: HighlightReport) -> list[str]:
     return notes
 
 
+# The kinds of report ``PUBLISHERS`` publishes in the background, as the task names them.
+HIGHLIGHT, KIND = "highlight", "kind"
 # Publishing takes two builds (the public and the internal edition) and a file for each format
 # of each: the steps the publishing page counts.
 PUBLISH_STEPS = len(Edition) * (1 + len(Format))
@@ -140,15 +145,18 @@ NOT_QUEUED = (
 
 
 @transaction.atomic
-def queue_publication(report: HighlightReport, *, by) -> HighlightReport:
+def queue_publication(report: HighlightReport | KindReport, *, by):
     """Ask the background worker to publish the draft (``tasks.publish_in_background``): the
-    PDF and Word files take longer than a page should. One request at a time: a second is
-    refused while the first is running, unless it failed or its worker was lost."""
-    report = HighlightReport.objects.get(pk=report.pk)
-    rules.PUBLISH_REPORT.check(by, report)
+    PDF and Word files take longer than a page should. Any kind of report (``PUBLISHERS``).
+    One request at a time: a second is refused while the first is running, unless it failed
+    or its worker was lost."""
+    which = publisher_of(report)
+    publisher = PUBLISHERS[which]
+    report = publisher.model.objects.get(pk=report.pk)
+    publisher.rule.check(by, report)
     now = clock.now()
     queued = (
-        HighlightReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT)
+        publisher.model.objects.filter(pk=report.pk, status=ReportStatus.DRAFT)
         .filter(
             Q(publish_queued_at__isnull=True)
             | Q(publish_queued_at__lt=now - PUBLISH_TIMEOUT)
@@ -158,32 +166,32 @@ def queue_publication(report: HighlightReport, *, by) -> HighlightReport:
     )
     if not queued:
         raise ValidationError("This report is already being published.")
-    transaction.on_commit(lambda: _queue(report.pk))
-    return HighlightReport.objects.get(pk=report.pk)
+    transaction.on_commit(lambda: _queue(report.pk, which))
+    return publisher.model.objects.get(pk=report.pk)
 
 
-def _queue(report_id: int) -> None:
+def _queue(report_id: int, which: str) -> None:
     from caseaudit.reports.tasks import publish_in_background
 
     try:
-        publish_in_background.enqueue(report_id)
+        publish_in_background.enqueue(report_id, which)
     except Exception:
-        logger.exception("Report %s could not be queued for publishing", report_id)
-        publication_failed(report_id, NOT_QUEUED)
+        logger.exception("Report %s (%s) could not be queued for publishing", report_id, which)
+        publication_failed(report_id, NOT_QUEUED, which)
 
 
-def publication_failed(report_id: int, message: str) -> None:
-    HighlightReport.objects.filter(pk=report_id, status=ReportStatus.DRAFT).update(
+def publication_failed(report_id: int, message: str, which: str = HIGHLIGHT) -> None:
+    PUBLISHERS[which].model.objects.filter(pk=report_id, status=ReportStatus.DRAFT).update(
         publish_failure=message
     )
 
 
-def publication_progress(report_id: int, step: int) -> None:
+def publication_progress(report_id: int, step: int, which: str = HIGHLIGHT) -> None:
     """Outside the publication's own transaction, so the publishing page sees it."""
-    HighlightReport.objects.filter(pk=report_id).update(publish_progress=step)
+    PUBLISHERS[which].model.objects.filter(pk=report_id).update(publish_progress=step)
 
 
-def is_publishing(report: HighlightReport, now: datetime.datetime | None = None) -> bool:
+def is_publishing(report, now: datetime.datetime | None = None) -> bool:
     return (
         report.status == ReportStatus.DRAFT
         and report.publish_queued_at is not None
@@ -192,14 +200,8 @@ def is_publishing(report: HighlightReport, now: datetime.datetime | None = None)
     )
 
 
-def publish_report(report: HighlightReport, *, by, progress=None) -> HighlightReport:
-    """Build the report once more, freeze the data and the rendered page and files, and make it
-    readable: nothing that happens to the audits afterwards changes a published report.
-
-    The building and writing come first, outside any transaction (``progress(step)`` after
-    each of ``PUBLISH_STEPS``); then one short transaction publishes it all or nothing."""
-    report = HighlightReport.objects.select_related("council", "created_by").get(pk=report.pk)
-    rules.PUBLISH_REPORT.check(by, report)
+def _steps(progress):
+    """``done()`` after each of ``PUBLISH_STEPS``, telling ``progress`` if given."""
     steps = iter(range(1, PUBLISH_STEPS + 1))
 
     def done() -> None:
@@ -207,15 +209,16 @@ def publish_report(report: HighlightReport, *, by, progress=None) -> HighlightRe
         if progress is not None:
             progress(step)
 
-    editions = {}
-    for edition in (Edition.PUBLIC, Edition.INTERNAL):
-        editions[edition] = preview(report, edition)
-        done()
+    return done
+
+
+def _frozen_files(editions: dict, done) -> list[ReportFile]:
+    """Every format of both editions, rendered: the files a published report keeps (the
+    internal edition as files only, for the QA service)."""
     files = []
     for edition, built in editions.items():
         for fmt in Format.values:
             content = formats.render(built, fmt)
-            # Both editions are frozen: the internal one as files only, for the QA service.
             files.append(
                 ReportFile(
                     edition=edition,
@@ -227,6 +230,23 @@ def publish_report(report: HighlightReport, *, by, progress=None) -> HighlightRe
                 )
             )
             done()
+    return files
+
+
+def publish_report(report: HighlightReport, *, by, progress=None) -> HighlightReport:
+    """Build the report once more, freeze the data and the rendered page and files, and make it
+    readable: nothing that happens to the audits afterwards changes a published report.
+
+    The building and writing come first, outside any transaction (``progress(step)`` after
+    each of ``PUBLISH_STEPS``); then one short transaction publishes it all or nothing."""
+    report = HighlightReport.objects.select_related("council", "created_by").get(pk=report.pk)
+    rules.PUBLISH_REPORT.check(by, report)
+    done = _steps(progress)
+    editions = {}
+    for edition in (Edition.PUBLIC, Edition.INTERNAL):
+        editions[edition] = preview(report, edition)
+        done()
+    files = _frozen_files(editions, done)
     data = editions[Edition.PUBLIC]
     with transaction.atomic():
         before = snapshot(report, REPORT_FIELDS)
@@ -497,28 +517,20 @@ def preview_kind(report: KindReport, edition: str = Edition.PUBLIC) -> dict:
     return kinds.build(report, edition=edition)
 
 
-def publish_kind_report(report: KindReport, *, by, today=None) -> KindReport:
+def publish_kind_report(report: KindReport, *, by, today=None, progress=None) -> KindReport:
     """Build the report once more and freeze it, its page and its files (both editions): nothing
     that happens to the data afterwards changes it. Built and rendered first, outside any
-    transaction; then one short transaction publishes it all or nothing."""
+    transaction (``progress(step)`` after each of ``PUBLISH_STEPS``, as for a highlight
+    report); then one short transaction publishes it all or nothing. The pages queue it for
+    the background worker (``queue_publication``); the demo calls it directly."""
     report = KindReport.objects.select_related("council").get(pk=report.pk)
     rules.PUBLISH_KIND_REPORT.check(by, report)
-    editions = {
-        edition: kinds.build(report, edition=edition, today=today)
-        for edition in (Edition.PUBLIC, Edition.INTERNAL)
-    }
-    files = [
-        ReportFile(
-            edition=edition,
-            format=fmt,
-            filename=formats.filename(built, fmt),
-            content_type=formats.RENDERINGS[fmt].content_type,
-            content=(content := formats.render(built, fmt)),
-            size=len(content),
-        )
-        for edition, built in editions.items()
-        for fmt in Format.values
-    ]
+    done = _steps(progress)
+    editions = {}
+    for edition in (Edition.PUBLIC, Edition.INTERNAL):
+        editions[edition] = kinds.build(report, edition=edition, today=today)
+        done()
+    files = _frozen_files(editions, done)
     data = editions[Edition.PUBLIC]
     with transaction.atomic():
         before = snapshot(report, KIND_REPORT_FIELDS)
@@ -544,3 +556,26 @@ def publish_kind_report(report: KindReport, *, by, today=None) -> KindReport:
             reason="Published",
         )
     return report
+
+
+# Publishing in the background, for every kind of report ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """What ``queue_publication`` and ``tasks.publish_in_background`` need to know of a kind of
+    report: its model, who may publish it now, and the action that publishes it."""
+
+    model: type[HighlightReport] | type[KindReport]
+    rule: Rule
+    publish: Callable
+
+
+PUBLISHERS = {
+    HIGHLIGHT: Publisher(HighlightReport, rules.PUBLISH_REPORT, publish_report),
+    KIND: Publisher(KindReport, rules.PUBLISH_KIND_REPORT, publish_kind_report),
+}
+
+
+def publisher_of(report) -> str:
+    return KIND if isinstance(report, KindReport) else HIGHLIGHT

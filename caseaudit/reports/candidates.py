@@ -26,8 +26,13 @@ def answers(report, user):
             ).exclude(text=""),
             report,
         )
-        .select_related("audit__month", "question__domain")
-        .order_by("audit__month__cohort_key", "question__domain__position", "pk")
+        .select_related("audit__month__saved_cohort", "question__domain")
+        .order_by(
+            "audit__month__saved_cohort__name",
+            "audit__month__cohort_key",
+            "question__domain__position",
+            "pk",
+        )
     )
 
 
@@ -37,7 +42,7 @@ def feedback(report, user):
             Feedback.objects.filter(audit__in=_audits(report, user), consent_to_share=True),
             report,
         )
-        .select_related("audit__month")
+        .select_related("audit__month__saved_cohort")
         .order_by("given_on", "pk")
     )
 
@@ -45,6 +50,6 @@ def feedback(report, user):
 def reflections(report, user):
     return (
         _in_period(ReflectionSheet.objects.filter(audit__in=_audits(report, user)), report)
-        .select_related("audit__month")
+        .select_related("audit__month__saved_cohort")
         .order_by("met_on", "pk")
     )

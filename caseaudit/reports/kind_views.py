@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
@@ -18,7 +19,7 @@ from caseaudit.reports.choices import Edition, ReportKind, ReportStatus
 from caseaudit.reports.forms import PackForm, ThematicAuditsForm
 from caseaudit.reports.models import KindReport, ReportFile
 from caseaudit.reports.render_html import render_kind_body
-from caseaudit.reports.views import file_response
+from caseaudit.reports.views import file_response, publishing_page
 from caseaudit.thematic.models import ThematicAudit
 
 
@@ -81,7 +82,9 @@ def draft(request, pk: int):
             "report": report,
             "kind": kinds.KINDS[report.kind],
             "body": render_kind_body(data),
-            "may_publish": rules.PUBLISH_KIND_REPORT(request.user, report),
+            "may_publish": rules.PUBLISH_KIND_REPORT(request.user, report)
+            and not actions.is_publishing(report),
+            "publishing": actions.is_publishing(report),
             "may_read_internal": permissions.can_read_internal_reports(request.user),
         },
     )
@@ -108,13 +111,36 @@ def draft_download(request, pk: int, fmt: str):
 @require_POST
 @guards.requires(permissions.can_prepare_a_report)
 def publish(request, pk: int):
+    """Queued for the background worker, as a highlight report is: the PDF and Word files of
+    both editions take longer than a page should."""
     report = _draft(request, pk)
     try:
-        actions.publish_kind_report(report, by=request.user)
+        actions.queue_publication(report, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:kind_draft", pk=report.pk)
-    return redirect("reports:kind_report", pk=report.pk)
+    return redirect("reports:kind_publishing", pk=report.pk)
+
+
+@guards.requires(permissions.can_prepare_a_report)
+def publishing(request, pk: int):
+    report = get_object_or_404(
+        KindReport.objects.defer("data", "html"), pk=pk, council_id=request.user.council_id
+    )
+    guards.check(rules.PUBLISH_KIND_REPORT.who(request.user, report))
+    return publishing_page(
+        request,
+        report,
+        title=f"the {kinds.KINDS[report.kind].label.lower()}",
+        caption=report.title,
+        urls={
+            "status": reverse("reports:kind_publishing", args=[report.pk]),
+            "draft": reverse("reports:kind_draft", args=[report.pk]),
+            # Publishing is a button on the draft (a POST), not a page of its own.
+            "retry": reverse("reports:kind_draft", args=[report.pk]),
+            "published": reverse("reports:kind_report", args=[report.pk]),
+        },
+    )
 
 
 @guards.requires(permissions.can_read_reports)

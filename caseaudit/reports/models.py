@@ -82,7 +82,23 @@ class Exemplar(models.Model):
         return f"{self.get_kind_display()}: {self.text[:40]}"
 
 
-class HighlightReport(models.Model):
+class PublishedInBackground(models.Model):
+    """Publication runs in the background worker (``reports.tasks``), for every kind of report
+    alike: who asked and when, how many of its steps are done (``actions.PUBLISH_STEPS``), and
+    why it failed if it did."""
+
+    publish_queued_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publish_queued_at = models.DateTimeField(null=True, blank=True)
+    publish_progress = models.PositiveSmallIntegerField(default=0)
+    publish_failure = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class HighlightReport(PublishedInBackground):
     council = models.ForeignKey("organisation.Council", on_delete=models.PROTECT, related_name="+")
     from_month = models.DateField()
     to_month = models.DateField()
@@ -98,14 +114,6 @@ class HighlightReport(models.Model):
     # Frozen at publication: the built figures and the rendered body of the page.
     data = models.JSONField(default=dict, blank=True)
     html = models.TextField(blank=True)
-    # Publication runs in the background worker (``reports.tasks``): who asked and when, how
-    # many of its steps are done (``actions.PUBLISH_STEPS``), and why it failed if it did.
-    publish_queued_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    publish_queued_at = models.DateTimeField(null=True, blank=True)
-    publish_progress = models.PositiveSmallIntegerField(default=0)
-    publish_failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-to_month", "-from_month", "-published_at", "-pk"]
@@ -134,7 +142,7 @@ class HighlightReport(models.Model):
         return self.status == ReportStatus.PUBLISHED
 
 
-class KindReport(models.Model):
+class KindReport(PublishedInBackground):
     """A thematic overview report or a select-committee pack (``choices.ReportKind``): what it
     covers (``parameters``: the thematic audits chosen, or the date of the case data), a draft
     built from live data until published, then frozen like a highlight report: its data, the

@@ -85,6 +85,28 @@ def cohort_title(key: str) -> str:
     return cohort.title if cohort else key.replace("_", " ").capitalize()
 
 
+# A month's cohort focus as the practice themes group it, read from ``prefix`` + these fields
+# of a programme month: a saved cohort (audits' ``ProgrammeMonth.saved_cohort``) by itself,
+# under its name; otherwise the named practice theme; neither is the cross-section.
+FOCUS_FIELDS = ("month__cohort_key", "month__saved_cohort_id", "month__saved_cohort__name")
+SAVED_COHORT_KEY = "saved-{}"
+
+
+def month_focus(month) -> str:
+    """``focus_of``'s title for a programme month at hand (its saved cohort selected with it)."""
+    return month.focus_title or cohort_title(month.cohort_key)
+
+
+def focus_of(row: dict, prefix: str = "") -> tuple[str, str]:
+    """The key and title of the cohort focus of the month ``row`` (a ``values()`` row holding
+    ``FOCUS_FIELDS`` after ``prefix``) belongs to."""
+    saved = row[f"{prefix}month__saved_cohort_id"]
+    if saved:
+        return SAVED_COHORT_KEY.format(saved), row[f"{prefix}month__saved_cohort__name"]
+    key = row[f"{prefix}month__cohort_key"] or ""
+    return key, cohort_title(key)
+
+
 # Sections --------------------------------------------------------------------------------------
 
 
@@ -367,7 +389,7 @@ def judgement_breakdowns(
     )
     areas = _crosstab(area_rows, ("team__area_id", "team__area__name"), "No area (countywide)")
     services = _crosstab(service_rows, ("team__service_id", "team__service__name"), "No service")
-    keys, cohorts, descriptors = _cohorts(judged, exemplars)
+    keys, cohorts, descriptors, titles = _cohorts(judged, exemplars)
     earlier = [month for month in months if month["key"] < month_key(from_month)]
     in_period = months[len(earlier) :]
     grade_counts = [
@@ -447,7 +469,7 @@ def judgement_breakdowns(
         themes.append(
             {
                 "key": key,
-                "title": cohort_title(key),
+                "title": titles[key],
                 "grades": [
                     {"label": grade.label, "value": grade.value, "count": count}
                     for grade, count in zip(ORDER, cells, strict=True)
@@ -464,20 +486,23 @@ def judgement_breakdowns(
 
 
 def _cohorts(judged, exemplars: list[dict]):
-    """The practice themes' cohorts (the cross-section first), their grade counts and the
-    descriptors chosen for them; a cohort with descriptors and no judged audit still shows."""
-    grouped = judged.values("month__cohort_key", "overall_grade").annotate(n=Count("pk")).order_by()
+    """The practice themes' cohorts (the cross-section first), their grade counts, the
+    descriptors chosen for them and their titles, by key (``focus_of``); a cohort with
+    descriptors and no judged audit still shows."""
+    grouped = judged.values(*FOCUS_FIELDS, "overall_grade").annotate(n=Count("pk")).order_by()
     by_cohort: dict[str, dict[str, int]] = defaultdict(dict)
+    titles = {"": CROSS_SECTION}
     for row in grouped:
-        by_cohort[row["month__cohort_key"] or ""][row["overall_grade"]] = row["n"]
+        key, titles[key] = focus_of(row)
+        by_cohort[key][row["overall_grade"]] = row["n"]
     descriptors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for exemplar in exemplars:
         if exemplar["kind"] == ExemplarKind.DESCRIPTOR:
-            key = exemplar["audit__month__cohort_key"] or ""
+            key, titles[key] = focus_of(exemplar, "audit__")
             descriptors[key][exemplar["grade"]].append(exemplar["text"])
-    keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", key))
-    groups = [(cohort_title(key), judgements.grade_counts(by_cohort.get(key, {}))) for key in keys]
-    return keys, groups, descriptors
+    keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", titles[key]))
+    groups = [(titles[key], judgements.grade_counts(by_cohort.get(key, {}))) for key in keys]
+    return keys, groups, descriptors, titles
 
 
 def domains(council, from_month, to_month, label: str, first_month) -> tuple[dict, dict]:
@@ -630,7 +655,7 @@ def exemplars(council, from_month, to_month) -> list[dict]:
             "grade",
             "question",
             "text",
-            "audit__month__cohort_key",
+            *(f"audit__{field}" for field in FOCUS_FIELDS),
             "audit__child__la_child_id",
             "feedback__given_by",
         )

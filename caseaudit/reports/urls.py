@@ -39,6 +39,7 @@ urlpatterns = [
         name="kind_draft_download",
     ),
     path("kinds/<int:pk>/publish/", kind_views.publish, name="kind_publish"),
+    path("kinds/<int:pk>/publishing/", kind_views.publishing, name="kind_publishing"),
     path("kinds/<int:pk>/", kind_views.report, name="kind_report"),
     path("kinds/<int:pk>/download/<str:fmt>/", kind_views.download, name="kind_download"),
     path(

@@ -30,7 +30,7 @@ from caseaudit.reports.forms import ExemplarForm, NarrativeForm, PeriodForm, ver
 from caseaudit.reports.models import Exemplar, HighlightReport, KindReport, Narrative, ReportFile
 from caseaudit.reports.periods import period_label, reportable_months
 from caseaudit.reports.render_html import render_body
-from caseaudit.reports.sections import cohort_title
+from caseaudit.reports.sections import CROSS_SECTION, month_focus
 
 CANDIDATES_PER_PAGE = 20
 TABS = {
@@ -258,7 +258,7 @@ def exemplars(request, pk: int):
 def _candidate(tab: str, source) -> dict:
     """One audit's text, as the chooser shows it: a heading and one form per piece of text."""
     audit = source.audit
-    cohort = cohort_title(audit.month.cohort_key if audit.month else "")
+    cohort = month_focus(audit.month) if audit.month else CROSS_SECTION
     month = f"{audit.month.month:%B %Y}" if audit.month else "Re-audit"
     grade = audit.overall_grade
     heading = f"{cohort}, {month}"
@@ -400,23 +400,40 @@ def publish(request, pk: int):
 
 @guards.requires(permissions.can_publish_reports)
 def publishing(request, pk: int):
-    """How far the background worker has got; the published report once it is done. The
-    status region asks again every two seconds (htmx) while the work runs."""
     report = get_object_or_404(
         HighlightReport.objects.defer("data", "html"), pk=pk, council_id=request.user.council_id
     )
+    return publishing_page(
+        request,
+        report,
+        title=f"the audit highlight report for {report.period_label}",
+        urls={
+            "status": reverse("reports:publishing", args=[report.pk]),
+            "draft": reverse("reports:draft", args=[report.pk]),
+            "retry": reverse("reports:publish", args=[report.pk]),
+            "published": reverse("reports:report", args=[report.pk]),
+        },
+    )
+
+
+def publishing_page(request, report, *, title: str, urls: dict[str, str], caption: str = ""):
+    """How far the background worker has got publishing ``report`` (any kind: the same page
+    for all); the published report once it is done. The status region asks again every two
+    seconds (htmx) while the work runs. ``urls``: this page ("status"), the draft, where to
+    try again ("retry") and the published report."""
     if report.is_published:
-        messages.success(
-            request, f"The audit highlight report for {report.period_label} is published."
-        )
+        messages.success(request, f"{title[0].upper()}{title[1:]} is published.")
         if request.htmx:
             # A whole page to go to, not a fragment to swap in.
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("reports:report", args=[report.pk])
+            response["HX-Redirect"] = urls["published"]
             return response
-        return redirect("reports:report", pk=report.pk)
+        return redirect(urls["published"])
     context = {
         "report": report,
+        "title": title,
+        "caption": caption,
+        "urls": urls,
         "running": actions.is_publishing(report),
         "steps": actions.PUBLISH_STEPS,
     }

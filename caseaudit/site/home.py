@@ -10,7 +10,7 @@ from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.roles import Role, Scope
-from caseaudit.organisation.models import Area, Assignment, Team, Worker
+from caseaudit.organisation.models import Area, Assignment, Council, Team, Worker
 from caseaudit.thematic.home import next_steps as thematic_steps
 
 
@@ -39,6 +39,16 @@ def home_context(user) -> dict:
 def next_steps(user) -> list[dict]:
     """What this person should do next, each a sentence and a link. One query each."""
     steps = []
+    if permissions.can_start_council(user) and not Council.objects.exists():
+        # A fresh installation: nothing else works until there is a council.
+        steps.append(
+            {
+                "text": "This installation has no council yet. Create yours and import its "
+                "first Annex A return.",
+                "link": reverse("cases:start"),
+                "label": "Set up your council",
+            }
+        )
     if permissions.can_import_case_data(user):
         latest = Snapshot.objects.filter(council_id=user.council_id).order_by("-as_at").first()
         if latest is None:

@@ -59,6 +59,25 @@ class FindingTheme(models.TextChoices):
     TRANSITIONS = "transitions", "Transitions and leaving care"
 
 
+# The monthly programme's audit domains (by title, as the highlight report's domain results
+# name them) that are evidence of a finding's theme: ``querysets.programme_recurrences`` reads a
+# programme month's grades in these domains to say a thematic finding was seen there too. The
+# one place the two vocabularies meet; a domain not listed (visits, identity, impact) and a
+# theme no domain covers (stability, family, transitions) are never matched, rather than
+# matched loosely. A council that renames a domain in a new version of its tool adds the new
+# title here.
+PROGRAMME_DOMAIN_THEMES: dict[str, FindingTheme] = {
+    "Voice and lived experience of the child": FindingTheme.VOICE,
+    "Assessment and analysis": FindingTheme.ASSESSMENT,
+    "Planning and review": FindingTheme.PLANNING,
+    "Supervision and management oversight": FindingTheme.OVERSIGHT,
+    # Its guidance asks about exploitation and going missing by name.
+    "Risk and safety planning": FindingTheme.EXPLOITATION,
+    "Multi-agency work": FindingTheme.MULTI_AGENCY,
+    "Recording": FindingTheme.RECORDING,
+}
+
+
 class Severity(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"

@@ -7,12 +7,21 @@ from django.db import models
 from django.db.models import Q
 
 from caseaudit.accounts import permissions
-from caseaudit.audits.choices import AuditStatus
-from caseaudit.audits.models import Audit
+from caseaudit.audits.choices import AuditKind, AuditStatus
+from caseaudit.audits.models import Answer, Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
+from caseaudit.core.months import add_months, month_start
 from caseaudit.core.working_days import add_working_days
-from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus, ThematicStatus
+from caseaudit.thematic.choices import (
+    PROGRAMME_DOMAIN_THEMES,
+    ActionStatus,
+    FindingKind,
+    FindingStatus,
+    SampleStatus,
+    ThematicStatus,
+)
+from caseaudit.tools.choices import QuestionKind
 
 
 class ThematicAuditQuerySet(models.QuerySet):
@@ -176,8 +185,9 @@ def recurrences(thematic_audit, findings, user) -> dict[int, list[Recurrence]]:
     from ``FindingTheme`` when each was recorded, that was not dismissed. Blank themes never
     match. Wording is not compared: two leads describe the same weakness differently. The
     monthly programme's practice themes are cohorts of children, not themes of findings, so
-    they are not matched. Two queries, whatever the number of findings; the other audits are
-    linked only where the person may open them."""
+    they are not matched here: ``programme_recurrences`` reads the programme's grades instead.
+    Two queries, whatever the number of findings; the other audits are linked only where the
+    person may open them."""
     from caseaudit.thematic.models import Finding, ThematicAudit
 
     wanted = {(f.kind, f.theme) for f in findings if f.theme}
@@ -206,3 +216,89 @@ def recurrences(thematic_audit, findings, user) -> dict[int, list[Recurrence]]:
     return {
         f.pk: others[(f.kind, f.theme)] for f in findings if f.theme and (f.kind, f.theme) in others
     }
+
+
+# A programme month shows a finding when at least this share of the month's completed audits
+# that graded one of the theme's domains graded it as the finding says (Requires Improvement or
+# Inadequate for an area for improvement; Good or Outstanding for a strength), and at least
+# ``PROGRAMME_MIN_AUDITS`` of them did: one child's audit is not a pattern.
+PROGRAMME_SHARE = 0.5
+PROGRAMME_MIN_AUDITS = 2
+# The months read: from this many months before the thematic audit's period to its end, the
+# time the finding speaks of, so an old programme month does not make a new finding recur.
+PROGRAMME_MONTHS_BEFORE = 12
+# The rule in words, for the page that shows the months.
+PROGRAMME_RULE = (
+    f"Months when at least {PROGRAMME_SHARE:.0%} of the completed audits that graded the "
+    f"domain, and at least {PROGRAMME_MIN_AUDITS} of them, graded it as the finding says "
+    "(Requires Improvement or Inadequate for an area for improvement, Good or Outstanding for a "
+    f"strength), from {PROGRAMME_MONTHS_BEFORE} months before this audit's period to its end."
+)
+BELOW_GOOD = (Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
+GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
+
+
+@dataclass(frozen=True)
+class MonthRecurrence:
+    month_id: int
+    month: datetime.date
+    domain: str
+    graded: int  # completed audits of the month that graded the domain
+    matching: int  # of them, those graded as the finding says
+    grades: str  # "Requires Improvement or Inadequate", or "Good or Outstanding"
+
+
+def programme_recurrences(thematic_audit, findings) -> dict[int, list[MonthRecurrence]]:
+    """For each of ``findings`` seen in the monthly programme, the months it was seen in,
+    newest first (for the rule, ``PROGRAMME_SHARE``, ``PROGRAMME_MIN_AUDITS`` and
+    ``PROGRAMME_MONTHS_BEFORE``; for which domain stands for which theme,
+    ``choices.PROGRAMME_DOMAIN_THEMES``). The programme's own audits only (not re-audits, not
+    thematic audits), by the auditor's grade for the domain, as the highlight report's domain
+    results count them. Counts of audits, never children. One query, whatever the number of
+    findings."""
+    themes = {f.theme for f in findings if f.theme}
+    domains = [title for title, theme in PROGRAMME_DOMAIN_THEMES.items() if theme in themes]
+    if not domains:
+        return {}
+    below = Q(value__in=BELOW_GOOD)
+    good = Q(value__in=GOOD_OR_BETTER)
+    rows = (
+        Answer.objects.filter(
+            audit__council_id=thematic_audit.council_id,
+            audit__kind=AuditKind.AUDIT,
+            audit__status__in=AuditStatus.completed(),
+            audit__month__month__gte=add_months(
+                month_start(thematic_audit.period_start), -PROGRAMME_MONTHS_BEFORE
+            ),
+            audit__month__month__lte=thematic_audit.period_end,
+            question__kind=QuestionKind.GRADE,
+            question__domain__title__in=domains,
+            value__in=Grade.values,
+        )
+        .values("audit__month_id", "audit__month__month", "question__domain__title")
+        .annotate(
+            graded=models.Count("audit", distinct=True),
+            below=models.Count("audit", distinct=True, filter=below),
+            good=models.Count("audit", distinct=True, filter=good),
+        )
+        .order_by("-audit__month__month", "question__domain__title")
+    )
+    seen: dict[tuple[str, str], list[MonthRecurrence]] = {}
+    for row in rows:
+        theme = PROGRAMME_DOMAIN_THEMES[row["question__domain__title"]]
+        for kind, matching, grades in (
+            (FindingKind.IMPROVEMENT, row["below"], "Requires Improvement or Inadequate"),
+            (FindingKind.STRENGTH, row["good"], "Good or Outstanding"),
+        ):
+            if matching >= max(PROGRAMME_MIN_AUDITS, PROGRAMME_SHARE * row["graded"]):
+                seen.setdefault((kind, theme), []).append(
+                    MonthRecurrence(
+                        row["audit__month_id"],
+                        row["audit__month__month"],
+                        row["question__domain__title"],
+                        row["graded"],
+                        matching,
+                        grades,
+                    )
+                )
+    return {f.pk: seen[(f.kind, f.theme)] for f in findings if (f.kind, f.theme) in seen}

@@ -32,9 +32,11 @@ from caseaudit.thematic.forms import (
 )
 from caseaudit.thematic.models import Finding, PlanAction, SampledChild, ThematicAudit
 from caseaudit.thematic.querysets import (
+    PROGRAMME_RULE,
     TeamProgress,
     days_remaining,
     overdue_q,
+    programme_recurrences,
     rating_distribution,
     recurrences,
     team_progress,
@@ -149,8 +151,10 @@ def detail(request, pk: int):
     )
     findings = list(findings)
     recurring = recurrences(thematic_audit, findings, user)
+    in_programme = programme_recurrences(thematic_audit, findings)
     for finding in findings:
         finding.recurs_in = recurring.get(finding.pk, [])
+        finding.seen_in_months = in_programme.get(finding.pk, [])
         finding.evidence_labels = [labels.get(a.pk, "") for a in finding.evidence_audits]
         finding.may_confirm = rules.move_finding(FindingStatus.CONFIRMED)(user, finding)
         finding.may_dismiss = rules.move_finding(FindingStatus.DISMISSED)(user, finding)
@@ -190,6 +194,8 @@ def detail(request, pk: int):
             "recommendations": thematic_audit.recommendations.all(),
             "plan": plan,
             "today": clock.today(),
+            "may_open_months": permissions.can_run_programme(user),
+            "programme_rule": PROGRAMME_RULE,
             "may_edit": rules.EDIT(user, thematic_audit),
             "may_draw": rules.DRAW_SAMPLE(user, thematic_audit),
             "next_status": _offered(next_status, user, thematic_audit),

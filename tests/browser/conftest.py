@@ -47,6 +47,7 @@ OWN_STATIC_FILES = (
     "govuk-frontend/govuk/govuk-frontend.min.js",
     "caseaudit/caseaudit.css",
     "caseaudit/init.js",
+    "caseaudit/wide-tables.js",
     "htmx/htmx.min.js",
 )
 
@@ -246,9 +247,15 @@ def demo_council(live_server, demo_snapshot):
 
 
 @pytest.fixture
-def month_to_run(settings, people, council, tmp_path):  # noqa: F811 (people is a fixture)
-    """Two children, one in each team, imported; this month, to be run."""
+def publishing_at_once(settings):
+    """Background work (publishing a report) runs as the request that asks for it commits:
+    the journey has no worker beside its live server."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def month_to_run(publishing_at_once, people, council, tmp_path):  # noqa: F811 (people is a fixture)
+    """Two children, one in each team, imported; this month, to be run."""
     north, south = people.north_team, people.south_team
     cases = [
         Case("N1", north, people.social_worker.worker),

@@ -9,17 +9,21 @@ import pytest
 from playwright.sync_api import expect
 
 from caseaudit.accounts.choices import Role, Scope
+from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.cases.actions import save_cohort
 from caseaudit.cases.cohorts import Condition
 from caseaudit.cases.generator import DEFAULT_AS_AT, generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.conftest import PASSWORD, make_user
 from caseaudit.core import clock
+from caseaudit.core.months import add_months
+from caseaudit.reports.tests.conftest import make_programme
 from caseaudit.thematic import actions
 from caseaudit.thematic.choices import FindingKind, SampleMethod
 from caseaudit.thematic.models import Finding
 from caseaudit.tools.models import AuditTool
 
+from .accessibility import assert_accessible
 from .test_journeys import check_page, follow, sign_in
 from .test_programme_journey import fill_date
 
@@ -88,10 +92,31 @@ def test_a_finding_is_assigned_and_its_owner_reminded(page, people, council, tmp
         by=lead,
     )
 
+    # The monthly programme's last three months, every audit grading the child's voice
+    # Inadequate: a finding on voice was seen there too.
+    programme = make_programme(council, people)
+    for back, month in enumerate(sorted(programme.months.values(), key=lambda m: m.month)):
+        ProgrammeMonth.objects.filter(pk=month.pk).update(
+            month=add_months(today.replace(day=1), back - 3)
+        )
+    actions.add_finding(
+        audit,
+        kind=FindingKind.IMPROVEMENT,
+        summary="Children's words are not recorded",
+        theme="voice",
+        severity="medium",
+        by=lead,
+    )
+
     sign_in(page, "inspection.lead", PASSWORD)
     check_page(page, page.goto(audit.get_absolute_url()))
     expect(page.get_by_role("table", name=re.compile("by the team"))).to_be_visible()
-    expect(page.get_by_text("Recurring")).to_be_visible()
+    expect(page.get_by_text("Recurring").first).to_be_visible()
+    page.get_by_text(re.compile("monthly audit programme for finding 2")).click()
+    expect(
+        page.get_by_text(re.compile("graded Requires Improvement or Inadequate in Voice")).first
+    ).to_be_visible()
+    assert_accessible(page)
     expect(page.get_by_role("link", name="Care planning last year")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^CSV"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Excel"))).to_be_visible()
@@ -103,7 +128,7 @@ def test_a_finding_is_assigned_and_its_owner_reminded(page, people, council, tmp
     page.get_by_label("Medium").check()
     check_page(page, follow(page, page.get_by_role("button", name="Assign the finding")))
     expect(page.get_by_text("The finding has been assigned.")).to_be_visible()
-    assert Finding.objects.get(thematic_audit=audit).status == "assigned"
+    assert Finding.objects.get(thematic_audit=audit, theme="planning").status == "assigned"
 
     page.context.clear_cookies()
     sign_in(page, "north.manager", PASSWORD)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from caseaudit.audits.actions.moderation import grade_field, reason_field
 from caseaudit.core.forms import add_action_errors
 from caseaudit.core.grades import ORDER
-from caseaudit.core.months import month_key, month_label, parse_month
+from caseaudit.core.months import month_key, month_label, months_between, parse_month
 
 GRADE_CHOICES = [(grade.value, grade.label) for grade in ORDER]
 
@@ -23,10 +23,15 @@ def _month_choices(months, blank: str) -> list[tuple[str, str]]:
 
 
 class PeriodForm(forms.Form):
-    """The compliance page's period chooser: from and to months, both optional."""
+    """The compliance page's period chooser: from and to months. Unasked, it shows ``default``
+    (``compliance.default_period``); blank months mean from the first or to the latest."""
 
-    def __init__(self, data=None, *, months: list[datetime.date]):
-        super().__init__(data)
+    def __init__(self, data=None, *, months: list[datetime.date], default: tuple):
+        self.default = default
+        # The default's months are offered even before they have audits, so the chooser can
+        # show the period the figures are for.
+        months = sorted({*months, *months_between(*default)})
+        super().__init__(data, initial={"from": month_key(default[0]), "to": month_key(default[1])})
         self.fields["from"] = forms.ChoiceField(
             label="From",
             required=False,
@@ -49,9 +54,10 @@ class PeriodForm(forms.Form):
         return data
 
     def period(self) -> tuple[datetime.date | None, datetime.date | None]:
-        """The chosen months, or the whole programme when the choice is not valid."""
+        """The chosen months; the default period when none was asked for or the choice is not
+        valid."""
         if not self.is_bound or not self.is_valid():
-            return None, None
+            return self.default
         return self.cleaned_data["from"], self.cleaned_data["to"]
 
 

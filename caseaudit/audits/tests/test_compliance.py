@@ -14,6 +14,7 @@ from caseaudit.audits.choices import AuditKind, AuditStatus
 from caseaudit.audits.compliance import (
     compliance_rate,
     compliance_report,
+    default_period,
     format_rate,
     reporting_months,
     whole_percent,
@@ -192,6 +193,8 @@ def small(council, people):
             # 9: a re-audit counts in the month it was due, not its programme month.
             a(jan, north, sm, AuditStatus.SUBMITTED, datetime.date(2024, 4, 10), kind="reaudit"),
             # 10: an audit in progress, due today: not overdue yet.
+            # (No. 5, in progress and due 1 May, is not yet due on TODAY, 15 April: it counts
+            # only as not yet due, and in the rest once it is due.)
             a(mar, county, sm, AuditStatus.IN_PROGRESS, TODAY),
         ]
     )
@@ -270,7 +273,7 @@ def test_by_month_counts_audits_in_their_programme_month_and_reaudits_when_due(c
     assert by_label(report.table("by_month")) == {
         #               audits: alloc, done, rate, in progress, overdue, exempted; re-audits
         "January 2024": ((3, 2, 67, 0, 0, 1), (0, 0, None, 0, 0, 0)),
-        "February 2024": ((2, 0, 0, 1, 1, 0), (0, 0, None, 0, 0, 0)),
+        "February 2024": ((1, 0, 0, 0, 1, 0), (0, 0, None, 0, 0, 0)),
         "March 2024": ((2, 1, 50, 1, 0, 0), (1, 0, 0, 0, 1, 0)),
         "April 2024": ((0, 0, None, 0, 0, 0), (1, 1, 100, 0, 0, 0)),
     }
@@ -280,7 +283,9 @@ def test_by_month_counts_audits_in_their_programme_month_and_reaudits_when_due(c
         "2024-03",
         "2024-04",
     ]
-    assert figures(report.totals) == ((7, 3, 43, 2, 1, 1), (2, 1, 50, 0, 1, 0))
+    assert figures(report.totals) == ((6, 3, 50, 1, 1, 1), (2, 1, 50, 0, 1, 0))
+    assert report.totals.audits.not_yet_due == 1
+    assert report.table("by_month").rows[1].audits.not_yet_due == 1
 
 
 def test_by_area_service_team_and_auditor(council, people, small):
@@ -288,20 +293,20 @@ def test_by_area_service_team_and_auditor(council, people, small):
     assert by_label(report.table("by_area")) == {
         "North": ((2, 2, 100, 0, 0, 0), (2, 1, 50, 0, 1, 0)),
         "South": ((2, 0, 0, 0, 1, 1), (0, 0, None, 0, 0, 0)),
-        "No area (countywide teams)": ((3, 1, 33, 2, 0, 0), (0, 0, None, 0, 0, 0)),
+        "No area (countywide teams)": ((2, 1, 50, 1, 0, 0), (0, 0, None, 0, 0, 0)),
     }
     assert [row.label for row in report.table("by_area").rows][-1] == "No area (countywide teams)"
     assert by_label(report.table("by_service")) == {
         "Family Safeguarding": ((4, 2, 50, 0, 1, 1), (2, 1, 50, 0, 1, 0)),
-        "Looked After Children": ((3, 1, 33, 2, 0, 0), (0, 0, None, 0, 0, 0)),
+        "Looked After Children": ((2, 1, 50, 1, 0, 0), (0, 0, None, 0, 0, 0)),
     }
     assert by_label(report.table("by_team")) == {
-        "County Reviewing": ((3, 1, 33, 2, 0, 0), (0, 0, None, 0, 0, 0)),
+        "County Reviewing": ((2, 1, 50, 1, 0, 0), (0, 0, None, 0, 0, 0)),
         people.north_team.name: ((2, 2, 100, 0, 0, 0), (2, 1, 50, 0, 1, 0)),
         people.south_team.name: ((2, 0, 0, 0, 1, 1), (0, 0, None, 0, 0, 0)),
     }
     assert by_label(report.table("by_auditor")) == {
-        "North": ((3, 0, 0, 1, 1, 1), (1, 0, 0, 0, 1, 0)),
+        "North": ((2, 0, 0, 0, 1, 1), (1, 0, 0, 0, 1, 0)),
         "South": ((4, 3, 75, 1, 0, 0), (1, 1, 100, 0, 0, 0)),
     }
     assert report.table("by_auditor").rows[0].key == people.north_manager.pk
@@ -326,10 +331,10 @@ def test_the_period_is_from_and_to_months_inclusive(council, small):
         to_month=datetime.date(2024, 3, 1),
         today=TODAY,
     )
-    assert figures(report.totals) == ((4, 1, 25, 2, 1, 0), (1, 0, 0, 0, 1, 0))
+    assert figures(report.totals) == ((3, 1, 33, 1, 1, 0), (1, 0, 0, 0, 1, 0))
     assert [row.label for row in report.table("by_month").rows] == ["February 2024", "March 2024"]
     assert report.headline[0].startswith(
-        "Since February 2024 and up to and including March 2024, 4 children's cases"
+        "Since February 2024 and up to and including March 2024, 3 children's cases"
     )
     assert report.headline[1] == (
         "Since March 2024, 1 re-audit has been allocated and 0 completed, giving an overall "
@@ -350,6 +355,35 @@ def test_the_period_is_from_and_to_months_inclusive(council, small):
     assert only_april.totals.audits.allocated == 0
     assert only_april.headline[0] == "No cases have been allocated for audit in this period."
     assert reporting_months(council.council) == [datetime.date(2024, m, 1) for m in (1, 2, 3, 4)]
+
+
+def test_work_not_yet_due_counts_only_as_not_yet_due_until_it_is_due(council, small):
+    def totals(today):
+        audits = compliance_report(council.council, today=today).totals.audits
+        return audits.allocated, audits.in_progress, audits.overdue, audits.not_yet_due, audits.rate
+
+    # No. 5 (in progress, due 1 May) and no. 10 (in progress, due 15 April).
+    assert totals(datetime.date(2024, 4, 14)) == (5, 0, 1, 2, 60)
+    assert totals(TODAY) == (6, 1, 1, 1, 50)  # no. 10 is due today
+    assert totals(datetime.date(2024, 5, 1)) == (7, 2, 2, 0, 43)
+    # Work finished early is not "not yet due": it counts as completed.
+    Audit.objects.filter(status=AuditStatus.IN_PROGRESS).update(status=AuditStatus.SUBMITTED)
+    assert totals(datetime.date(2024, 1, 1)) == (6, 0, 0, 1, 83)  # no. 4 is still to do
+
+
+def test_the_default_period_is_the_last_12_complete_months():
+    assert default_period(datetime.date(2026, 12, 6)) == (
+        datetime.date(2025, 12, 1),
+        datetime.date(2026, 11, 1),
+    )
+    assert default_period(datetime.date(2024, 1, 31)) == (
+        datetime.date(2023, 1, 1),
+        datetime.date(2023, 12, 1),
+    )
+    assert default_period(datetime.date(2024, 3, 1)) == (
+        datetime.date(2023, 3, 1),
+        datetime.date(2024, 2, 1),
+    )
 
 
 def test_a_person_sees_the_compliance_of_what_their_scope_allows(council, people, small):

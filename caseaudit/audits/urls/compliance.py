@@ -6,6 +6,7 @@ from caseaudit.audits.views import compliance as views
 
 urlpatterns = [
     path("", views.compliance, name="compliance"),
+    path("compliance.csv", views.compliance_csv, name="compliance_csv"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/choose/", views.moderation_choose, name="moderation_choose"),
     path("moderation/agreement/", views.agreement, name="moderation_agreement"),

@@ -3,19 +3,27 @@ call ``compliance`` or ``actions.moderation``, render. Every page costs a fixed 
 queries, however many audits there are; pages that name children are access-logged."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
+from caseaudit.audits import charts
 from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.choices import Rag, YesNoPartly
-from caseaudit.audits.compliance import compliance_report, reporting_month, reporting_months
+from caseaudit.audits.compliance import (
+    compliance_report,
+    default_period,
+    reporting_month,
+    reporting_months,
+)
+from caseaudit.audits.compliance_text import as_csv
 from caseaudit.audits.forms.moderation import (
     ChooseAuditForm,
     ModerationForm,
@@ -23,9 +31,10 @@ from caseaudit.audits.forms.moderation import (
     SelectSampleForm,
 )
 from caseaudit.audits.models import Answer, Audit, Moderation
-from caseaudit.core import guards
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import form_data
 from caseaudit.core.grades import Grade
+from caseaudit.core.months import month_key
 from caseaudit.tools.choices import QuestionKind
 
 AUDIT_RELATIONS = ("child", "team", "auditor", "month", "tool_version__tool")
@@ -40,13 +49,23 @@ CHOICE_LABELS = {
 # Compliance ------------------------------------------------------------------------------------
 
 
+def _compliance(request):
+    """The period form and the report for it, as the person may see it."""
+    council, user = request.user.council, request.user
+    today = clock.today()
+    months = reporting_months(council, user=user)
+    form = PeriodForm(request.GET or None, months=months, default=default_period(today))
+    from_month, to_month = form.period()
+    report = compliance_report(
+        council, from_month=from_month, to_month=to_month, user=user, today=today
+    )
+    return form, report
+
+
 @guards.requires(permissions.can_see_compliance)
 def compliance(request):
-    council, user = request.user.council, request.user
-    months = reporting_months(council, user=user)
-    form = PeriodForm(request.GET or None, months=months)
-    from_month, to_month = form.period()
-    report = compliance_report(council, from_month=from_month, to_month=to_month, user=user)
+    form, report = _compliance(request)
+    by_month = report.table("by_month")
     return render(
         request,
         "audits/compliance/compliance.html",
@@ -54,9 +73,27 @@ def compliance(request):
             "form": form,
             "report": report,
             "kinds": ("audits", "reaudits"),
-            "can_moderate": permissions.can_moderate(user),
+            "can_moderate": permissions.can_moderate(request.user),
+            "chart_src": charts.trend_src(by_month),
+            "chart_alt": charts.alt_text(by_month),
+            "csv_query": urlencode(
+                {"from": month_key(report.from_month) or "", "to": month_key(report.to_month) or ""}
+            ),
         },
     )
+
+
+@guards.requires(permissions.can_see_compliance)
+def compliance_csv(request):
+    """The page's tables as CSV, for the same period (they name no child)."""
+    _form, report = _compliance(request)
+    response = HttpResponse(as_csv(report), content_type="text/csv; charset=utf-8")
+    period = "-".join(
+        key for key in (month_key(report.from_month), month_key(report.to_month)) if key
+    )
+    name = f"compliance-{period}" if period else "compliance"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 # Moderation ------------------------------------------------------------------------------------

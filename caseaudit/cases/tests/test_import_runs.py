@@ -142,8 +142,12 @@ def test_uploads_are_private_to_caseaudit(
 ):
     with django_capture_on_commit_callbacks(execute=False):  # queued, never run
         upload(client_for(people.administrator), small_return(tmp_path / "r.xlsx", council))
-    (stored,) = settings.UPLOAD_DIR.iterdir()
+    # A folder of its own for each upload, holding it under the person's file name.
+    (own,) = settings.UPLOAD_DIR.iterdir()
+    (stored,) = own.iterdir()
+    assert stored.name == "r.xlsx"
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
     assert stat.S_IMODE(settings.UPLOAD_DIR.stat().st_mode) == 0o700
 
 

@@ -208,6 +208,50 @@ def test_themes_by_cohort_with_the_descriptors_qa_chose(council, people, program
     ]
 
 
+def test_a_month_focused_on_a_saved_cohort_is_its_own_practice_theme(council, people, programme):
+    """March's focus is a cohort the QA lead saved: its audits are grouped under the cohort's
+    name, not counted with January's cross-section (which they were when themes were grouped
+    by the practice-theme key alone, blank for a saved cohort)."""
+    from caseaudit.audits.models import ProgrammeMonth
+    from caseaudit.cases.actions import save_cohort
+    from caseaudit.cases.cohorts import Condition
+
+    before = {t["title"]: t for t in build(council, to_month=MAR)["themes"]}
+    saved = save_cohort(
+        council.council,
+        name="Looked after, placed out of area",
+        conditions=[Condition("cla.ceased_looked_after_date", "blank")],
+        by=people.qa_lead,
+    )
+    ProgrammeMonth.objects.filter(month=MAR).update(cohort_key="", saved_cohort=saved)
+    audit = next(a for a in programme.completed if a.month.month == MAR)
+    answer = Answer.objects.get(audit=audit, question=programme.comment)
+    actions.choose_exemplar(
+        audit, kind=ExemplarKind.DESCRIPTOR, grade="good", answer=answer, by=people.qa_lead
+    )
+    internal = build_highlight(
+        council.council, from_month=JAN, to_month=MAR, today=TODAY, edition=Edition.INTERNAL
+    )
+    themes = {t["title"]: t for t in internal["themes"]}
+    assert list(themes) == ["Cross-section of teams", "Looked after, placed out of area"]
+    assert themes["Looked after, placed out of area"]["key"] == f"saved-{saved.pk}"
+    # The same audits as when the month was "Children reported missing", and the cross-section
+    # is January's alone.
+    internal_before = build_highlight(
+        council.council, from_month=JAN, to_month=JAN, today=TODAY, edition=Edition.INTERNAL
+    )
+    assert themes["Cross-section of teams"]["grades"] == internal_before["themes"][0]["grades"]
+    assert before["Children reported missing"]["descriptors"] == []
+    assert themes["Looked after, placed out of area"]["descriptors"][0]["texts"] == [
+        "Child [the child] was seen alone and their views recorded."
+    ]
+    table = internal["tables"]["practice_themes"]
+    assert [row[0] for row in table["rows"]][:2] == [
+        "Cross-section of teams",
+        "Looked after, placed out of area",
+    ]
+
+
 def choose_everything(programme, people):
     """One exemplar of every kind from each of the first audits, each text naming the child."""
     qa = people.qa_lead

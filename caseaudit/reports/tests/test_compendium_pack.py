@@ -194,7 +194,9 @@ def test_only_the_qa_lead_prepares_the_pack(client_for, people, case_data, who, 
     assert client_for(getattr(people, who)).get(url).status_code == status
 
 
-def test_prepared_from_the_dashboard_and_published(client_for, people, council, case_data):
+def test_prepared_from_the_dashboard_and_published(
+    client_for, people, council, case_data, django_capture_on_commit_callbacks
+):
     client = client_for(people.qa_lead)
     dashboard = client.get(reverse("performance:index")).content.decode()
     start_url = reverse("reports:kind_start", args=["compendium"])
@@ -205,7 +207,8 @@ def test_prepared_from_the_dashboard_and_published(client_for, people, council, 
     draft = KindReport.objects.get()
     assert response.url == reverse("reports:kind_draft", args=[draft.pk])
     assert CP in client.get(response.url).content.decode()
-    client.post(reverse("reports:kind_publish", args=[draft.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:kind_publish", args=[draft.pk]))
     # An elected member finds it from the dashboard's link to the reports.
     member = client_for(people.councillor)
     assert reverse("reports:index") in member.get(reverse("performance:index")).content.decode()

@@ -19,6 +19,7 @@ from caseaudit.performance.models import PracticeEvent, TrackerImport
 from caseaudit.performance.trackers import TRACKERS, every_tracker
 from caseaudit.reports.models import HighlightReport, KindReport
 from caseaudit.thematic.models import Finding, PlanAction, ThematicAudit
+from caseaudit.thematic.querysets import programme_recurrences
 
 
 def test_the_generated_council_has_the_seeds_shape():
@@ -87,8 +88,13 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # Every team manager audits, and the programme has run since ``start``.
     assert User.objects.filter(role="auditor").count() >= 40
     assert ProgrammeMonth.objects.count() == 2 and Audit.objects.count() >= 40
-    # Last month's highlight report is published, once.
-    assert HighlightReport.objects.get().status == "published"
+    # Last month's highlight report is published, once; last month's focus was a cohort the QA
+    # lead saved, and the report's practice themes name it.
+    report = HighlightReport.objects.get()
+    assert report.status == "published"
+    focused = ProgrammeMonth.objects.get(saved_cohort__isnull=False)
+    assert focused.month == report.to_month
+    assert [t["title"] for t in report.data["themes"]] == [focused.saved_cohort.name]
     # Four thematic audits shaped like the seeds', at four stages, with actions some done and
     # some overdue.
     statuses = set(ThematicAudit.objects.values_list("status", flat=True))
@@ -118,6 +124,10 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path):
     # A finding on planning recurs across two thematic audits.
     planning = Finding.objects.filter(theme="planning", kind="improvement")
     assert planning.values("thematic_audit").distinct().count() >= 2
+    # And in the monthly programme: last month's audits graded planning below Good.
+    youth = planning.get(thematic_audit__title__startswith="Youth offending")
+    months = programme_recurrences(youth.thematic_audit, [youth])[youth.pk]
+    assert report.to_month in [seen.month for seen in months]
     # The QA lead's thematic overview of the audits that have reported, published once.
     overview = KindReport.objects.get(kind="thematic")
     assert overview.status == "published" and overview.files.count() == 8
