@@ -12,7 +12,12 @@ a computation that reads per row, or per child in Python, would grow faster than
 does).
 
     python -m bench indicators [--scales 1,50] [--databases sqlite,postgresql] [--repeat 3]
-                               [--quick]
+                               [--quick] [--pack-months 13 [--pack-scale 0.25] [--pack-only]]
+
+``--pack-months N`` also measures the select-committee pack as its trend grows: a return is
+generated and imported for each of N month ends, and the pack is built as at the first, the
+middle and the last of them (a trend of 1, about N/2 and N dates), queries counted and time
+taken (best of ``--repeat``). A pack whose cost grows with its trend shows it here.
 """
 
 import argparse
@@ -27,7 +32,8 @@ from pathlib import Path
 
 from bench import programme_bench as programme
 
-PG_DB = "bench_indicators"
+# Its own database, named apart when several people bench on one server at the same time.
+PG_DB = os.environ.get("BENCH_INDICATORS_DB", "bench_indicators")
 AS_AT = datetime.date(2025, 3, 31)
 POPULATION_AT_SCALE_1 = 259_000  # the seeds' council: children aged 0 to 17
 
@@ -38,8 +44,14 @@ def run(argv: list[str]) -> dict:
     parser.add_argument("--databases")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="scales 0.25 and 1")
+    parser.add_argument("--pack-months", type=int, default=0)
+    parser.add_argument("--pack-scale", type=float, default=0.25)
+    parser.add_argument("--pack-only", action="store_true", help="the pack's measure alone")
     args = parser.parse_args(argv)
     scales = [0.25, 1.0] if args.quick else [float(s) for s in args.scales.split(",")]
+    pack_only = args.pack_months and args.pack_only
+    if pack_only:
+        scales = []
 
     from caseaudit.cases.generator import generate_council
 
@@ -67,12 +79,42 @@ def run(argv: list[str]) -> dict:
                 )
                 if database == "postgresql":
                     programme._drop_postgres(PG_DB)
+        pack = _pack(args, Path(work)) if args.pack_months else []
     return {
         "method": "generated return through the real importer; every indicator for the "
         "snapshot (best of repeats) against a floor of one COUNT(*) per list for the snapshot",
         "results": results,
         "scaling": _scaling(results),
+        **({"pack": pack} if pack else {}),
     }
+
+
+def _pack(args, work: Path) -> list[dict]:
+    """The pack built with a trend of 1, about N/2 and N month ends of case data."""
+    from caseaudit.cases.generator import generate_council
+    from caseaudit.core.months import add_months
+
+    months = [add_months(AS_AT, n - args.pack_months + 1) for n in range(args.pack_months)]
+    returns = []
+    for as_at in months:
+        programme._say(f"indicators: generating the return as at {as_at} (pack)")
+        generated = generate_council(
+            work / f"pack-{as_at}", scale=args.pack_scale, as_at=as_at, fmt="csv"
+        )
+        returns += [str(generated.path), as_at.isoformat()]
+    chosen = sorted({months[0], months[len(months) // 2], months[-1]})
+    results = []
+    for database in programme._databases(args.databases):
+        url = programme._fresh_database(database, work, name=PG_DB)
+        _step(url, "setup-pack", *returns, "--scale", str(args.pack_scale))
+        for as_at in chosen:
+            found = _step(url, "pack", "--as-at", as_at.isoformat(), "--repeat", str(args.repeat))
+            trend = months.index(as_at) + 1
+            programme._say(f"  {database} pack, {trend} month(s) of case data: {json.dumps(found)}")
+            results.append({"database": database, "months_of_case_data": trend, **found})
+        if database == "postgresql":
+            programme._drop_postgres(PG_DB)
+    return results
 
 
 def _scaling(results: list[dict]) -> list[dict]:
@@ -170,6 +212,51 @@ def measure(repeat: int) -> dict:
     }
 
 
+def setup_pack(arguments: list[str], scale: float) -> dict:
+    """Each (return, as-at date) pair imported in turn: a council with a month of case data
+    for each."""
+    from django.core.management import call_command
+
+    from caseaudit.cases.importer import import_annex_a
+    from caseaudit.organisation.demo import load_council
+    from caseaudit.organisation.generator import build_council
+    from caseaudit.performance.models import ChildPopulation
+
+    call_command("migrate", verbosity=0)
+    council = load_council(build_council(seed=1, scale=scale))
+    started = time.perf_counter()
+    for path, day in zip(arguments[::2], arguments[1::2], strict=True):
+        as_at = datetime.date.fromisoformat(day)
+        ChildPopulation.objects.get_or_create(
+            council=council,
+            year=as_at.year,
+            defaults={"children": round(POPULATION_AT_SCALE_1 * scale)},
+        )
+        summary = import_annex_a(path, council=council, as_at=as_at)
+        if summary.refused:
+            raise SystemExit(f"the generated return was refused: {summary.problems[:3]}")
+    return {"seconds": round(time.perf_counter() - started, 3)}
+
+
+def pack(as_at: datetime.date, repeat: int) -> dict:
+    """The select-committee pack's document (every figure, breakdown and trend point, as
+    published) built as at ``as_at``: queries and the best time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caseaudit.organisation.models import Council
+    from caseaudit.reports.compendium_pack import build_compendium
+
+    council = Council.objects.get()
+
+    def build():
+        return build_compendium(council, as_at)
+
+    with CaptureQueriesContext(connection) as captured:
+        build()
+    return {"pack_queries": len(captured), "pack_seconds": _best(build, repeat)}
+
+
 def page(repeat: int) -> dict:
     """The performance page as a QA lead opens it: every indicator, caseloads and benchmarks,
     rendered through the whole request cycle (middleware, template) by Django's test client."""
@@ -208,8 +295,9 @@ def _best(action, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["setup", "measure", "page"])
-    parser.add_argument("file", nargs="?")
+    parser.add_argument("mode", choices=["setup", "measure", "page", "setup-pack", "pack"])
+    parser.add_argument("file", nargs="*")
+    parser.add_argument("--as-at", type=datetime.date.fromisoformat)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -218,7 +306,11 @@ def main() -> None:
 
     django.setup()
     if args.mode == "setup":
-        result = setup(args.file, args.scale)
+        result = setup(args.file[0], args.scale)
+    elif args.mode == "setup-pack":
+        result = setup_pack(args.file, args.scale)
+    elif args.mode == "pack":
+        result = pack(args.as_at, args.repeat)
     elif args.mode == "page":
         result = page(args.repeat)
     else:

@@ -180,6 +180,13 @@ def can_see_performance(user) -> bool:
     }
 
 
+def can_see_team_performance(user) -> bool:
+    """A team's indicators beside its audit grades (issue 14 item 4): the staff who see the
+    compendium, for the teams their scope reaches. Not elected members: a team's figures and
+    grades are small numbers, and they see aggregates only."""
+    return can_see_performance(user) and can_see_child_records(user)
+
+
 def sees_aggregates_only(user) -> bool:
     """Elected members: aggregate figures only, with small numbers suppressed."""
     return _active(user) and (user.role == Role.ELECTED_MEMBER or user.scope == Scope.AGGREGATE)

@@ -2,8 +2,8 @@
 a recommendation's evidence is always the audit, thematic and performance pages' own figures,
 never a copy that drifts from them.
 
-- audit grades for a domain over a period: ``audits.domain_grades`` (the highlight report's
-  count);
+- audit grades for a domain over a period: ``audits.judgements.domain_grades`` (the
+  highlight report's count);
 - a thematic audit or one of its findings: the records themselves;
 - an indicator: ``performance.indicators.trend`` at each snapshot of case data, the latest
   value against the council's target, and which way it is going.
@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from caseaudit.audits.domain_grades import DomainGrades, domain_grades
+from caseaudit.audits.judgements import DomainGrades, domain_grades
 from caseaudit.core import clock
 from caseaudit.core.months import add_months, month_end, month_key
 from caseaudit.inspection.choices import EvidenceKind

@@ -17,8 +17,8 @@ way, or done but the measures do not yet show the change.
 from dataclasses import dataclass, field
 
 from caseaudit.audits.choices import Rag
-from caseaudit.audits.domain_grades import DECLINING
-from caseaudit.audits.domain_grades import IMPROVING as GRADES_IMPROVING
+from caseaudit.audits.judgements import DECLINING
+from caseaudit.audits.judgements import IMPROVING as GRADES_IMPROVING
 from caseaudit.inspection.evidence import IMPROVING, WORSENING, Reading
 
 

@@ -199,30 +199,45 @@ def _always(condition: Q) -> RowsRule:
     return lambda d: condition
 
 
-def _within_working_days(start_field: str, end_field: str, days: int) -> MeetsRule:
+@dataclass(frozen=True)
+class _WithinWorkingDays:
     """The end date is no later than ``days`` working days after the start date.
 
     The deadline depends on bank holidays, which the database does not know, so it is worked
     out here once for each distinct start date (a few hundred at most, however many rows) and
-    handed to the database as a CASE over the start date.
+    handed to the database as a CASE over the start date. The start dates are read once for
+    all the dates being evaluated (``starts``), not once a date: the CASE does not depend on
+    the date, only on the rows.
     """
 
-    def meets(d: Dates, rows: QuerySet) -> Q:
-        starts = (
-            rows.exclude(**{f"{start_field}__isnull": True})
+    start_field: str
+    end_field: str
+    days: int
+
+    def __call__(self, d: Dates, rows: QuerySet) -> Q:
+        return self.given(self.starts(rows))
+
+    def starts(self, rows: QuerySet) -> list[datetime.date]:
+        return list(
+            rows.exclude(**{f"{self.start_field}__isnull": True})
             .order_by()
-            .values_list(start_field, flat=True)
+            .values_list(self.start_field, flat=True)
             .distinct()
         )
+
+    def given(self, starts: Iterable[datetime.date]) -> Q:
         whens = [
-            When(**{start_field: day}, then=Value(add_working_days(day, days))) for day in starts
+            When(**{self.start_field: day}, then=Value(add_working_days(day, self.days)))
+            for day in starts
         ]
         if not whens:
             return Q(pk__in=[])
         deadline = Case(*whens, output_field=DateField())
-        return Q(**{f"{end_field}__isnull": False, f"{end_field}__lte": deadline})
+        return Q(**{f"{self.end_field}__isnull": False, f"{self.end_field}__lte": deadline})
 
-    return meets
+
+def _within_working_days(start_field: str, end_field: str, days: int) -> MeetsRule:
+    return _WithinWorkingDays(start_field, end_field, days)
 
 
 def _seen_within_working_days(date_field: str, days: int) -> MeetsRule:
@@ -724,6 +739,63 @@ def _library() -> list[Indicator]:
 
 INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in _library()}
 
+# --- figures that are part of others ------------------------------------------------------------
+#
+# A reader of the published figures may take one indicator's count from another's where one
+# counts a part of what the other counts: a hidden count of unaccompanied children looked
+# after would be the children looked after less the rest. ``performance.published`` suppresses
+# each such pair together (the part at most the whole, in the council and in every unit), and
+# each partition with its total (the parts add up to it). This is the one place they are said.
+
+COUNTED, MET = "counted", "met"
+
+
+@dataclass(frozen=True)
+class PartOf:
+    """Every row or child ``part`` counts, ``whole`` counts too, at every date and in every
+    unit. ``COUNTED`` is an indicator's count (a percentage's denominator, a rate's count);
+    ``MET``, a percentage's numerator."""
+
+    part: str
+    whole: str
+    part_figure: str = COUNTED
+    whole_figure: str = COUNTED
+
+
+# Indicators whose figures add up to another's, unit by unit: a child on a plan has one latest
+# category and one age. Where they do add up, the reader may use it, so they are suppressed as
+# one table (parts across, the total as each row's total); where they do not (a category or
+# age not recorded), each part is still at most the total (``PART_OF``).
+PARTITIONS = {
+    "cp_plans_open": [
+        [f"cp_plans_open_{slug}" for _code, slug, _label in CP_CATEGORIES],
+        [f"cp_plans_open_age_{slug}" for _low, _high, slug, _label in AGE_BANDS],
+    ]
+}
+
+PART_OF: tuple[PartOf, ...] = (
+    *(
+        PartOf(part, total)
+        for total, partitions in PARTITIONS.items()
+        for parts in partitions
+        for part in parts
+    ),
+    PartOf("cp_plans_open_2_years_plus", "cp_plans_open"),
+    PartOf("cp_visits_10wd_pct", "cp_plans_open", MET),
+    # Second or subsequent plans are a part of the plans started in the period, which is the
+    # share's own denominator (a numerator is at most its denominator on every page already).
+    # They are not a part of the plans open at the date: a plan started may have ended.
+    PartOf("re_referrals_12m_pct", "referrals", MET),
+    PartOf("assessments_45wd_pct", "assessments_completed", MET),
+    PartOf("cin_visits_20wd_pct", "cin_open"),
+    PartOf("cla_uasc", "cla_open"),
+    PartOf("cla_3plus_placements_12m", "cla_open"),
+    # Starters under section 20 are a part of the new entrants (children who started to be
+    # looked after). New entrants are not a part of the children looked after at the date:
+    # a child who started in the six months may have left care by it.
+    PartOf("cla_starts_s20_pct", "cla_starts", MET),
+)
+
 # The national indicator sets' measures Annex A cannot give, and where they come from.
 NOT_IN_ANNEX_A = (
     NotInAnnexA(
@@ -772,12 +844,19 @@ def snapshot_for(council, as_at: datetime.date) -> Snapshot:
 
 def population_for(council_id: int, as_at: datetime.date) -> int | None:
     """The child population for the as-at date's year, or the latest year before it."""
-    return (
-        ChildPopulation.objects.filter(council_id=council_id, year__lte=as_at.year)
+    return _populations(council_id, [as_at])[as_at]
+
+
+def _populations(council_id: int, dates: Iterable[datetime.date]) -> dict:
+    """``population_for`` each date, read in one query."""
+    years = list(
+        ChildPopulation.objects.filter(council_id=council_id)
         .order_by("-year")
-        .values_list("children", flat=True)
-        .first()
+        .values_list("year", "children")
     )
+    return {
+        day: next((children for year, children in years if year <= day.year), None) for day in dates
+    }
 
 
 def _ratio(numerator: int, denominator: int | None, times: int) -> float | None:
@@ -847,22 +926,52 @@ def _figure(indicator: Indicator, counted: int, met: int, population: int | None
     return Figure(indicator, counted, counted, None)
 
 
-def _aggregates(indicators: Iterable[Indicator], dates: Dates, rows: QuerySet) -> dict:
+def _aggregates(indicators: Iterable[Indicator], dates: list[tuple[int, Dates]], rows) -> dict:
     """Two conditional counts per indicator (rows counted, rows meeting the standard), all
-    over one list, so the database reads the list once for all of them."""
+    over one list, so the database reads the list once for all of them.
+
+    ``dates`` are the snapshots' ids and dates: each snapshot's rows are counted by its own
+    dates, so the query, grouped by snapshot, gives every snapshot's figures at once (the
+    pack's trend reads a year of them in the queries one date takes)."""
     aggregates = {}
     for indicator in indicators:
-        counted = indicator.rows(dates)
+        counted = _each(dates, lambda _snapshot, d, rule=indicator.rows: rule(d))
         target = "child" if indicator.per_child else "pk"
         aggregates[f"{indicator.code}__n"] = Count(
             target, distinct=indicator.per_child, filter=counted
         )
         if indicator.meets is not None:
-            met = counted & indicator.meets(dates, rows.filter(counted))
+            met = _met(indicator, dates, rows)
             aggregates[f"{indicator.code}__m"] = Count(
-                target, distinct=indicator.per_child, filter=met
+                target, distinct=indicator.per_child, filter=counted & met
             )
     return aggregates
+
+
+def _each(dates: list[tuple[int, Dates]], rule: Callable[[int, Dates], Q]) -> Q:
+    """``rule`` for each snapshot's rows by its own dates (just the rule for one snapshot)."""
+    if len(dates) == 1:
+        return rule(*dates[0])
+    either = Q(pk__in=[])
+    for snapshot_id, d in dates:
+        either |= Q(snapshot_id=snapshot_id) & rule(snapshot_id, d)
+    return either
+
+
+def _met(indicator: Indicator, dates: list[tuple[int, Dates]], rows: QuerySet) -> Q:
+    """Which rows meet the indicator's standard, each snapshot's by its own dates. A rule is
+    given the rows its indicator counts; one that reads them (a working-day deadline) reads
+    every snapshot's at once, since its condition does not depend on the date."""
+    meets = indicator.meets
+    if isinstance(meets, _WithinWorkingDays):
+        counted = rows.filter(_each(dates, lambda _snapshot, d: indicator.rows(d)))
+        return meets(dates[-1][1], counted)
+    return _each(
+        dates,
+        lambda snapshot_id, d: meets(
+            d, rows.filter(snapshot_id=snapshot_id).filter(indicator.rows(d))
+        ),
+    )
 
 
 def _by_model(indicators: Iterable[Indicator]) -> dict[type, list[Indicator]]:
@@ -876,29 +985,58 @@ def evaluate(
     snapshot: Snapshot, indicators: Iterable[Indicator] | None = None
 ) -> dict[str, Figure]:
     """Every indicator (or those given) for the snapshot, in the library's order."""
+    return evaluate_each([snapshot], indicators)[snapshot.pk]
+
+
+def evaluate_each(
+    snapshots: Iterable[Snapshot], indicators: Iterable[Indicator] | None = None
+) -> dict[int, dict[str, Figure]]:
+    """``evaluate`` for each of a council's snapshots (by id), in one query a list however
+    many snapshots there are."""
     chosen = list(INDICATORS.values() if indicators is None else indicators)
-    dates = Dates(snapshot.as_at)
-    population = (
-        population_for(snapshot.council_id, snapshot.as_at)
+    snapshots = list(snapshots)
+    if not snapshots:
+        return {}
+    dates = [(snapshot.pk, Dates(snapshot.as_at)) for snapshot in snapshots]
+    populations = (
+        _populations(snapshots[0].council_id, [s.as_at for s in snapshots])
         if any(indicator.kind == RATE for indicator in chosen)
-        else None
+        else {}
     )
-    figures: dict[str, Figure] = {
-        indicator.code: wait_figures([snapshot], indicator)[snapshot.pk]
+    waits = {
+        indicator.code: wait_figures(snapshots, indicator)
         for indicator in chosen
         if indicator.kind == DAYS
     }
+    totals: dict[int, dict] = {snapshot.pk: {} for snapshot in snapshots}
     for model, group in _by_model(i for i in chosen if i.kind != DAYS).items():
-        rows = model.objects.filter(snapshot=snapshot).order_by()
-        totals = rows.aggregate(**_aggregates(group, dates, rows))
-        for indicator in group:
-            figures[indicator.code] = _figure(
+        rows = _rows(model, snapshots)
+        aggregates = _aggregates(group, dates, rows)
+        if len(snapshots) == 1:
+            totals[snapshots[0].pk].update(rows.aggregate(**aggregates))
+            continue
+        for found in rows.values("snapshot_id").annotate(**aggregates):
+            totals[found["snapshot_id"]].update(found)
+    return {
+        snapshot.pk: {
+            indicator.code: waits[indicator.code][snapshot.pk]
+            if indicator.kind == DAYS
+            else _figure(
                 indicator,
-                totals[f"{indicator.code}__n"],
-                totals.get(f"{indicator.code}__m") or 0,
-                population,
+                totals[snapshot.pk].get(f"{indicator.code}__n") or 0,
+                totals[snapshot.pk].get(f"{indicator.code}__m") or 0,
+                populations.get(snapshot.as_at),
             )
-    return {indicator.code: figures[indicator.code] for indicator in chosen}
+            for indicator in chosen
+        }
+        for snapshot in snapshots
+    }
+
+
+def _rows(model: type[CaseRecord], snapshots: list[Snapshot]) -> QuerySet:
+    if len(snapshots) == 1:
+        return model.objects.filter(snapshot=snapshots[0]).order_by()
+    return model.objects.filter(snapshot__in=[s.pk for s in snapshots]).order_by()
 
 
 # How a list row reaches each kind of unit, through its allocated team.
@@ -920,18 +1058,32 @@ def breakdowns(
 ) -> dict[str, Breakdown]:
     """Several indicators by area, service or team: one query for the indicators of each
     list. A unit is listed for an indicator only where the indicator counts something."""
+    return breakdowns_each([snapshot], indicators, unit)[snapshot.pk]
+
+
+def breakdowns_each(
+    snapshots: Iterable[Snapshot], indicators: Iterable[Indicator], unit: str
+) -> dict[int, dict[str, Breakdown]]:
+    """``breakdowns`` for each of a council's snapshots (by id): one query for the indicators
+    of each list, however many snapshots there are."""
     key, label = UNITS[unit]
     chosen = list(indicators)
-    result = {indicator.code: Breakdown(unit) for indicator in chosen}
-    dates = Dates(snapshot.as_at)
+    snapshots = list(snapshots)
+    result = {s.pk: {indicator.code: Breakdown(unit) for indicator in chosen} for s in snapshots}
+    if not snapshots:
+        return result
+    dates = [(snapshot.pk, Dates(snapshot.as_at)) for snapshot in snapshots]
+    # A median does not add up, so drift is split by unit from its own ordered query.
     for indicator in chosen:
         if indicator.kind == DAYS and indicator.has_breakdown:
-            found = wait_breakdowns([snapshot], indicator, key, label)
-            result[indicator.code].rows = found[snapshot.pk]
+            for snapshot_id, rows in wait_breakdowns(snapshots, indicator, key, label).items():
+                result[snapshot_id][indicator.code].rows = rows
     for model, group in _by_model(i for i in chosen if i.has_breakdown and i.kind != DAYS).items():
-        rows = model.objects.filter(snapshot=snapshot).order_by()
+        rows = _rows(model, snapshots)
         grouped = (
-            rows.values(key, label).annotate(**_aggregates(group, dates, rows)).order_by(label)
+            rows.values("snapshot_id", key, label)
+            .annotate(**_aggregates(group, dates, rows))
+            .order_by("snapshot_id", label)
         )
         for found in grouped:
             for indicator in group:
@@ -940,7 +1092,7 @@ def breakdowns(
                     continue
                 shown = indicator if indicator.kind != RATE else _as_count(indicator)
                 figure = _figure(shown, counted, found.get(f"{indicator.code}__m") or 0, None)
-                result[indicator.code].rows.append(
+                result[found["snapshot_id"]][indicator.code].rows.append(
                     (found[key], found[label] or "Not allocated", figure)
                 )
     return result
@@ -970,12 +1122,11 @@ def _as_count(indicator: Indicator) -> Indicator:
 
 
 def trend(council, indicator: Indicator) -> list[tuple[datetime.date, Figure]]:
-    """The indicator at each snapshot of the council, oldest first: one evaluation per
-    snapshot (councils import one a month), never per row."""
-    snapshots = Snapshot.objects.filter(council=council).order_by("as_at")
-    return [
-        (snapshot.as_at, evaluate(snapshot, [indicator])[indicator.code]) for snapshot in snapshots
-    ]
+    """The indicator at each snapshot of the council, oldest first, every snapshot counted
+    together (``evaluate_each``): the queries do not grow with the snapshots."""
+    snapshots = list(Snapshot.objects.filter(council=council).order_by("as_at"))
+    figures = evaluate_each(snapshots, [indicator])
+    return [(snapshot.as_at, figures[snapshot.pk][indicator.code]) for snapshot in snapshots]
 
 
 def counted_rows(snapshot: Snapshot, indicator: Indicator) -> QuerySet:

@@ -5,13 +5,30 @@ choices are made here, so the command line and the pages cannot disagree."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from caseaudit.accounts import permissions
+from caseaudit.audits import compliance, judgements
 from caseaudit.cases.models import Snapshot
+from caseaudit.core.grades import ORDER
+from caseaudit.core.months import add_months
 from caseaudit.organisation.models import Team
 from caseaudit.performance.benchmarks import benchmarks_for
 from caseaudit.performance.choices import Comparator
-from caseaudit.performance.indicators import NoSnapshot, snapshot_for
+from caseaudit.performance.indicators import (
+    INDICATORS,
+    Figure,
+    Indicator,
+    NoSnapshot,
+    breakdowns,
+    evaluate,
+    snapshot_for,
+)
+
+# A team's audit grades beside its indicators are those of the six reporting months to the
+# month of the case data's date: the period of the six-month indicators (referrals,
+# assessments), so the two describe the same stretch of the team's work.
+GRADE_MONTHS = 6
 
 
 class BadAsAt(ValueError):
@@ -61,3 +78,65 @@ def beside(council, as_at: datetime.date, codes) -> dict[str, list[tuple[str, in
         ]
         for code, figures in found.items()
     }
+
+
+@dataclass
+class TeamFigure:
+    """One indicator for a team beside the council's: the team's figure is None where the
+    indicator counts none of the team's rows."""
+
+    indicator: Indicator
+    team: Figure | None
+    council: Figure
+
+
+@dataclass
+class GradeCount:
+    label: str
+    count: int
+    percent: int | None
+
+
+@dataclass
+class TeamView:
+    """A team's indicators at a date beside its audit grades for the months to that date."""
+
+    figures: list[TeamFigure]
+    from_month: datetime.date
+    to_month: datetime.date
+    grades: list[GradeCount]
+    judged: int
+    domains: list[tuple[str, list[GradeCount], int, int | None]]
+
+
+def grade_months(as_at: datetime.date) -> tuple[datetime.date, datetime.date]:
+    to_month = as_at.replace(day=1)
+    return add_months(to_month, 1 - GRADE_MONTHS), to_month
+
+
+def _graded(counts: list[int]) -> tuple[list[GradeCount], int, int | None]:
+    """Counts by grade with each one's share, the total, and the share good or better; the
+    shares are whole percents rounded as the programme's (``compliance.whole_percent``)."""
+    total = sum(counts)
+    rows = [
+        GradeCount(grade.label, count, compliance.whole_percent(count, total))
+        for grade, count in zip(ORDER, counts, strict=True)
+    ]
+    return rows, total, compliance.whole_percent(counts[0] + counts[1], total)
+
+
+def team_view(snapshot: Snapshot, team: Team) -> TeamView:
+    """Every indicator with a breakdown, for the team and the council, and the team's audit
+    grades from the monthly programme (``audits.judgements``, the programme's own rule)."""
+    chosen = [indicator for indicator in INDICATORS.values() if indicator.has_breakdown]
+    council = evaluate(snapshot, chosen)
+    by_team = breakdowns(snapshot, chosen, "team")
+    figures = []
+    for indicator in chosen:
+        mine = [f for pk, _name, f in by_team[indicator.code].rows if pk == team.pk]
+        figures.append(TeamFigure(indicator, mine[0] if mine else None, council[indicator.code]))
+    from_month, to_month = grade_months(snapshot.as_at)
+    found = judgements.team_grades(snapshot.council, team, from_month, to_month)
+    grades, judged, _good = _graded(found["overall"])
+    domains = [(title, *_graded(counts)) for title, counts in found["domains"]]
+    return TeamView(figures, from_month, to_month, grades, judged, domains)

@@ -17,7 +17,14 @@ denominator); ``published_at`` suppresses them together, and a figure hidden in 
 in every other that repeats it, so a figure hidden in one place is hidden wherever it is
 repeated. Indicators that add up to another unit by unit (plans by category, or by age band,
 to all plans: ``PARTITIONS``) are also suppressed as one table with it, since the reader may
-add them up too.
+add them up too; and a figure that is a part of another indicator's, unit by unit (the
+unaccompanied children of the children looked after: ``PART_OF``), is suppressed with it as a
+numerator with its denominator, so that no hidden count is the whole less the part. Both are
+declared beside the indicators (``performance.indicators``).
+
+Every date's breakdowns are read together where several dates are published (a trend, the
+pack): ``published_each`` reads them in the queries of one date, and ``publish`` suppresses
+each date's figures without reading the database.
 
 A figure that counts children once however many rows they have may count a child in two
 teams, and then the teams do not add up to the council (or an area). The rule's reader would
@@ -45,18 +52,21 @@ from caseaudit.core.suppression import (
 )
 from caseaudit.organisation.models import Team
 from caseaudit.performance.indicators import (
-    AGE_BANDS,
-    CP_CATEGORIES,
     DAYS,
     INDICATORS,
+    MET,
+    PART_OF,
+    PARTITIONS,
     PERCENT,
     RATE,
     UNITS,
     Figure,
     Indicator,
+    PartOf,
     breakdown,
-    breakdowns,
+    breakdowns_each,
     evaluate,
+    evaluate_each,
     trend,
 )
 
@@ -217,16 +227,8 @@ def family(indicator: Indicator) -> list[Indicator]:
 
 
 UNIT_ORDER = ("area", "service", "team")
-# Indicators whose figures add up to another's, unit by unit: a child on a plan has one latest
-# category and one age. Where they do add up, the reader may use it, so they are suppressed as
-# one table (parts across, the total as each row's total); where they do not (a category or
-# age not recorded), they are not joined.
-PARTITIONS = {
-    "cp_plans_open": [
-        [f"cp_plans_open_{slug}" for _code, slug, _label in CP_CATEGORIES],
-        [f"cp_plans_open_age_{slug}" for _low, _high, slug, _label in AGE_BANDS],
-    ]
-}
+# PARTITIONS (parts that add up to a total) and PART_OF (a part at most its whole) are declared
+# beside the indicators, in ``performance.indicators``.
 
 
 @dataclass
@@ -286,6 +288,75 @@ class _Partition:
     def suppress(self, hide) -> list[Published]:
         shape = _shape([0] * len(self.parts), self.rows)
         return _suppressed("partition", shape, frozenset(hide))
+
+
+@dataclass
+class _Within:
+    """One indicator's figure (``part``) that is at most another's (``whole``) in the council
+    and in every unit (``PART_OF``): one table of two columns, the whole then the part, which
+    is the shape of a percentage (a numerator at most its denominator), so it is suppressed as
+    one. ``rows`` is None where either indicator's breakdowns are not shown: then the two
+    council figures alone."""
+
+    whole: tuple[str, int]
+    part: tuple[str, int]
+    council: list[int]
+    rows: tuple[list[Row], list[Row], list[Row]] | None
+
+    def identities(self) -> dict[Key, tuple]:
+        found: dict[Key, tuple] = {}
+        for c, (code, column) in enumerate((self.whole, self.part)):
+            found[("column", c)] = (code, column, None, None)
+            if self.rows is None:
+                found[("cell", 0, 0, c)] = (code, column, None, None)
+                continue
+            for t, rows in enumerate(self.rows):
+                for r, row in enumerate(rows):
+                    found[("cell", t, r, c)] = (code, column, UNIT_ORDER[t], row.key)
+        return found
+
+    def suppress(self, hide) -> list[Published]:
+        return _suppressed("indicator", _shape(self.council, self.rows), frozenset(hide))
+
+
+def _said_already(relation: PartOf, joined: set, same: _Same) -> bool:
+    """Whether the reader is told the part is at most the whole by a table already suppressed
+    together: a partition with its total (the parts add up to it), or a percentage whose
+    numerator is the part and whose denominator is the whole, repeated."""
+    if (relation.whole, relation.part) in joined:
+        return True
+    w = 1 if relation.whole_figure == MET else 0
+    return (
+        relation.part_figure == MET
+        and w == 0
+        and same.find((relation.part, 0, None, None)) == same.find((relation.whole, 0, None, None))
+    )
+
+
+def _within(relation: PartOf, whole: _Member, part: _Member) -> _Within | None:
+    """The pair as one table, or None where the data does not bear the relation out (then the
+    reader could not rely on it either)."""
+    w = 1 if relation.whole_figure == MET else 0
+    p = 1 if relation.part_figure == MET else 0
+    ends = ((whole.code, w), (part.code, p))
+    council = [whole.council[w], part.council[p]]
+    if council[1] > council[0]:
+        return None
+    if whole.rows is None or part.rows is None:
+        return _Within(*ends, council, None)
+    tables = []
+    for t, rows in enumerate(whole.rows):
+        parts = {row.key: row.columns[p] for row in part.rows[t]}
+        if set(parts) - {row.key for row in rows}:
+            return _Within(*ends, council, None)
+        table = [
+            Row(row.key, row.name, [row.columns[w], parts.get(row.key, 0)], row.area, row.service)
+            for row in rows
+        ]
+        if any(row.columns[1] > row.columns[0] for row in table):
+            return None
+        tables.append(table)
+    return _Within(*ends, council, tuple(tables))
 
 
 def _shape(council: list[int], rows) -> tuple:
@@ -415,24 +486,66 @@ def published_at(
     snapshot: Snapshot, indicators: list[Indicator], figures: dict[str, Figure] | None = None
 ) -> dict[str, Page]:
     """Indicators counted from the same list, at one date, as an aggregate-only reader is
-    shown them: each suppressed with its breakdowns, parts that add up to a total suppressed
-    with it, and a figure repeated between them hidden in all of them (``hide``, until they
-    agree)."""
+    shown them (``publish``)."""
     figures = figures or evaluate(snapshot, indicators)
-    found = {unit: breakdowns(snapshot, indicators, unit) for unit in UNITS}
-    places = _team_places({pk for b in found["team"].values() for pk, _n, _f in b.rows})
+    return published_each([snapshot], indicators, {snapshot.pk: figures})[snapshot.pk]
+
+
+def published_each(
+    snapshots: Sequence[Snapshot],
+    indicators: list[Indicator],
+    figures: dict[int, dict[str, Figure]],
+) -> dict[int, dict[str, Page]]:
+    """``published_at`` for each snapshot (by id), ``figures`` being each one's: the
+    breakdowns of every snapshot are read together, so the queries do not grow with them."""
+    found = {unit: breakdowns_each(snapshots, indicators, unit) for unit in UNITS}
+    places = _team_places(
+        {
+            pk
+            for by_code in found["team"].values()
+            for b in by_code.values()
+            for pk, _n, _f in b.rows
+        }
+    )
+    return {
+        snapshot.pk: publish(
+            indicators,
+            figures[snapshot.pk],
+            {unit: found[unit][snapshot.pk] for unit in UNITS},
+            places,
+        )
+        for snapshot in snapshots
+    }
+
+
+def publish(indicators: list[Indicator], figures: dict[str, Figure], found, places) -> dict:
+    """Indicators counted from the same list, at one date, as an aggregate-only reader is
+    shown them, from their figures and breakdowns (``found``: each unit's ``Breakdown`` by
+    code) and the teams' areas and services (``places``): each suppressed with its
+    breakdowns, parts that add up to a total suppressed with it, a part suppressed with its
+    whole (``PART_OF``), and a figure repeated between them hidden in all of them (``hide``,
+    until they agree). Reads nothing from the database."""
     members = {
         i.code: _member(i.code, figures[i.code], {u: found[u][i.code].rows for u in UNITS}, places)
         for i in indicators
     }
     same = _repeated(members)
-    tables: dict[object, _Member | _Partition] = dict(members)
+    tables: dict[object, _Member | _Partition | _Within] = dict(members)
     for total, partitions in PARTITIONS.items():
         for parts in partitions:
             if total in members and all(part in members for part in parts):
                 joined = _partition(members[total], [members[part] for part in parts])
                 if joined is not None:
                     tables[(total, *parts)] = joined
+    # (total, part) of every partition joined above: its table says each part is at most it.
+    joined = {(name[0], part) for name in tables if isinstance(name, tuple) for part in name[1:]}
+    for relation in PART_OF:
+        if relation.whole in members and relation.part in members:
+            if _said_already(relation, joined, same):
+                continue
+            pair = _within(relation, members[relation.whole], members[relation.part])
+            if pair is not None:
+                tables[relation] = pair
     identities = {
         name: {key: same.find(identity) for key, identity in table.identities().items()}
         for name, table in tables.items()
@@ -494,27 +607,45 @@ def published_pages(snapshot: Snapshot, figures: dict[str, Figure]) -> dict[str,
     """Every indicator in ``figures`` as its page publishes it to an aggregate-only reader,
     breakdowns and all, each family suppressed together (``published_at``): the dashboard's
     figures and the select-committee pack's."""
-    pages: dict[str, Page] = {}
-    for indicator in (figure.indicator for figure in figures.values()):
-        if indicator.code not in pages:
-            pages.update(published_at(snapshot, family(indicator), figures))
-    return {code: pages[code] for code in figures}
+    return published_pages_each([snapshot], {snapshot.pk: figures})[snapshot.pk]
+
+
+def published_pages_each(
+    snapshots: Sequence[Snapshot], figures: dict[int, dict[str, Figure]]
+) -> dict[int, dict[str, Page]]:
+    """``published_pages`` for each snapshot (by id) with the same indicators, every
+    snapshot's breakdowns read together: the pack's trend costs the queries of one date."""
+    if not snapshots:
+        return {}
+    codes = list(figures[snapshots[0].pk])
+    pages: dict[int, dict[str, Page]] = {snapshot.pk: {} for snapshot in snapshots}
+    for indicator in (INDICATORS[code] for code in codes):
+        if indicator.code not in pages[snapshots[0].pk]:
+            each = published_each(snapshots, family(indicator), figures)
+            for snapshot in snapshots:
+                pages[snapshot.pk].update(each[snapshot.pk])
+    return {
+        snapshot.pk: {code: pages[snapshot.pk][code] for code in codes} for snapshot in snapshots
+    }
 
 
 def history(
     council, indicator: Indicator, user, known: dict[datetime.date, Shown] | None = None
 ) -> list[tuple[datetime.date, Shown]]:
     """The indicator at each snapshot, oldest first, each as that date's page publishes it;
-    ``known``, figures already worked out for some dates (the page's own)."""
+    ``known``, figures already worked out for some dates (the page's own). Every snapshot is
+    read together, so the queries do not grow with them."""
     if not permissions.sees_aggregates_only(user):
         return [(as_at, exact(figure)) for as_at, figure in trend(council, indicator)]
     known = known or {}
-    snapshots = Snapshot.objects.filter(council=council).order_by("as_at")
+    snapshots = list(Snapshot.objects.filter(council=council).order_by("as_at"))
+    unknown = [snapshot for snapshot in snapshots if snapshot.as_at not in known]
+    indicators = family(indicator)
+    pages = published_each(unknown, indicators, evaluate_each(unknown, indicators))
     return [
         (
             snapshot.as_at,
-            known.get(snapshot.as_at)
-            or published_at(snapshot, family(indicator))[indicator.code].figure,
+            known.get(snapshot.as_at) or pages[snapshot.pk][indicator.code].figure,
         )
         for snapshot in snapshots
     ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("disproportionality/", views.disproportionality_page, name="disproportionality"),
     path("trackers/import/", views.import_tracker_events, name="tracker_import"),
     path("trackers/<slug:code>/", views.tracker, name="tracker"),
+    path("teams/<int:team_id>/", views.team, name="team"),
     path("<slug:code>/", views.indicator, name="indicator"),
     path("<slug:code>/teams/<int:team_id>/", views.team_children, name="team_children"),
 ]

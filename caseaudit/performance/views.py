@@ -172,6 +172,29 @@ def team_children(request, code: str, team_id: int):
     )
 
 
+@guards.requires(permissions.can_see_team_performance)
+def team(request, team_id: int):
+    """A team's indicators beside its audit grades from the monthly programme: a team
+    within the person's scope only (a team manager's own, an area lead's area's)."""
+    chosen = Team.objects.visible_to(request.user).select_related("area", "service")
+    team = chosen.filter(pk=team_id).first()
+    if team is None:
+        raise Http404("Not found, or not yours to see.")
+    snapshot, problem = _snapshot_or_problem(request, "performance/team.html", team=team)
+    if problem:
+        return problem
+    return render(
+        request,
+        "performance/team.html",
+        {
+            "snapshot": snapshot,
+            "team": team,
+            "view": pages.team_view(snapshot, team),
+            "dates": pages.snapshot_dates(request.user.council),
+        },
+    )
+
+
 # --- practice-standard trackers ---------------------------------------------------------------
 
 # Problems listed one by one on the import page; past these, the count of the rest.

@@ -9,14 +9,16 @@ the indicators that repeat or add up to its figures, and each trend point as tha
 publishes it. No child-level data is read beyond the counts. The internal edition is the same
 build inside ``core.suppression.unsuppressed``.
 
-Queries: the indicators and their breakdowns at each date of the trend (a fixed number per
-date, ``published.published_pages``) and the benchmarks, however many children there are.
+Queries: the indicators and their breakdowns at every date of the trend, counted together
+(``published.published_pages_each``), and the benchmarks: the same queries however many
+children there are and however many dates the trend has.
 """
 
 import datetime
 
 from caseaudit.cases.models import Snapshot
 from caseaudit.core import clock
+from caseaudit.core.months import add_months
 from caseaudit.core.suppression import SUPPRESSED, unsuppressed
 from caseaudit.performance import caseloads as performance_caseloads
 from caseaudit.performance import disproportionality as by_ethnicity
@@ -28,7 +30,7 @@ from caseaudit.performance.indicators import (
     NOT_IN_ANNEX_A,
     PERCENT,
     RATE,
-    evaluate,
+    evaluate_each,
     snapshot_for,
 )
 from caseaudit.reports import document
@@ -37,6 +39,9 @@ from caseaudit.reports.definitions import SUPPRESSED_NOTE
 from caseaudit.reports.structures import Table
 
 UNIT_TITLES = {"area": "area", "service": "service"}
+# The trend's window: the date and the twelve months before it, so the same month a year
+# earlier is beside the latest (seed 002 compares on the year: 696 to 770 children on plans).
+TREND_MONTHS = 13
 KIND_WORDS = {
     PERCENT: "A percentage: the numerator is the part of the denominator that meets the standard.",
     RATE: "A rate per 10,000 children in the council's child population.",
@@ -75,15 +80,21 @@ def build_compendium(
 
 def _build(council, as_at, today) -> document.DocumentData:
     snapshot = snapshot_for(council, as_at)
-    figures = evaluate(snapshot)
-    pages = published.published_pages(snapshot, figures)
+    # The trend: each date of case data in the window, as that date's pages publish it, all
+    # of them counted and broken down together (so a month more costs no more queries).
+    window = Snapshot.objects.filter(
+        council=council,
+        as_at__gte=add_months(snapshot.as_at, 1 - TREND_MONTHS),
+        as_at__lt=snapshot.as_at,
+    ).order_by("as_at")
+    dates = [*window, snapshot]
+    each = evaluate_each(dates)
+    published_each = published.published_pages_each(dates, each)
+    figures, pages = each[snapshot.pk], published_each[snapshot.pk]
     benchmarks = performance_pages.beside(council, snapshot.as_at, figures)
-    # Each earlier date's figures as that date's pages publish them: the trend.
     trend: dict[str, list[list]] = {code: [] for code in figures}
-    earlier = Snapshot.objects.filter(council=council, as_at__lt=snapshot.as_at).order_by("as_at")
-    for other in [*earlier, snapshot]:
-        found = pages if other == snapshot else published.published_pages(other, evaluate(other))
-        for code, page in found.items():
+    for other in dates:
+        for code, page in published_each[other.pk].items():
             # A number, ``c`` or None (no figure): the chart plots the numbers only.
             trend[code].append([other.as_at.isoformat(), page.figure.value])
     comparators = sorted(

@@ -24,9 +24,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from caseaudit.audits import compliance
+from caseaudit.audits import compliance, judgements
 from caseaudit.audits.choices import AuditKind, FeedbackFrom, MonthStatus, Rag
-from caseaudit.audits.domain_grades import GOOD_OR_BETTER, direction, graded_answers
+from caseaudit.audits.judgements import GOOD_OR_BETTER, direction, graded_answers
 from caseaudit.audits.models import Answer, Feedback
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core.grades import ORDER
@@ -72,21 +72,10 @@ def _table(title: str, sheet: str, columns: list[str], rows: list[list], **extra
     return {"title": title, "sheet": sheet, "columns": columns, "rows": rows, **extra}
 
 
-def _grade_counts(values: dict[str, int]) -> list[int]:
-    return [values.get(grade.value, 0) for grade in ORDER]
-
-
 def redact_child(text: str, child_id: str | None) -> str:
     if child_id:
         text = re.sub(re.escape(child_id), CHILD_REDACTED, text, flags=re.IGNORECASE)
     return text.strip()
-
-
-def _judged(audits):
-    """Completed audits (not re-audits) with an overall grade."""
-    return audits.filter(
-        compliance.COMPLETED, kind=AuditKind.AUDIT, overall_grade__in=[g.value for g in ORDER]
-    )
 
 
 def cohort_title(key: str) -> str:
@@ -246,7 +235,7 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
     judged audit) to ``to_month``: the counts as counted, before suppression."""
     counted = compliance.counted_audits(council, to_month=to_month)
     grouped = (
-        _judged(counted)
+        judgements.judged(counted)
         .values("overall_grade", reporting_month=compliance.reporting_month())
         .annotate(n=Count("pk"))
         .order_by()
@@ -261,7 +250,7 @@ def judgements_by_month(council, to_month, programme_months) -> list[dict]:
     ratings = _light_touch_ratings(counted)
     months = []
     for month in months_between(min(starts), to_month):
-        counts = _grade_counts(by_month.get(month, {}))
+        counts = judgements.grade_counts(by_month.get(month, {}))
         months.append(
             {
                 "key": month_key(month),
@@ -358,7 +347,7 @@ def _crosstab(grouped, key_fields: tuple[str, str], label_default: str) -> list[
         label = row[key_fields[1]] or label_default
         groups.setdefault(key, [label, {}])[1][row["overall_grade"]] = row["n"]
     return sorted(
-        ((label, _grade_counts(values), key) for key, (label, values) in groups.items()),
+        ((label, judgements.grade_counts(values), key) for key, (label, values) in groups.items()),
         key=lambda item: item[0],
     )
 
@@ -387,7 +376,7 @@ def judgement_breakdowns(
     as published, and compliance by area and by service (``period``'s) suppressed with them:
     an area's audits judged are at most its audits completed, so each is hidden where the
     other is."""
-    judged = _judged(period_audits)
+    judged = judgements.judged(period_audits)
     area_rows = (
         judged.values("team__area_id", "team__area__name", "overall_grade")
         .annotate(n=Count("pk"))
@@ -512,7 +501,7 @@ def _cohorts(judged, exemplars: list[dict]):
             key, titles[key] = focus_of(exemplar, "audit__")
             descriptors[key][exemplar["grade"]].append(exemplar["text"])
     keys = sorted(set(by_cohort) | set(descriptors), key=lambda key: (key != "", titles[key]))
-    groups = [(titles[key], _grade_counts(by_cohort.get(key, {}))) for key in keys]
+    groups = [(titles[key], judgements.grade_counts(by_cohort.get(key, {}))) for key in keys]
     return keys, groups, descriptors, titles
 
 
@@ -537,7 +526,7 @@ def domains(council, from_month, to_month, label: str, first_month) -> tuple[dic
     trend_months = months_between(start, to_month)
     results = []
     for title, values in in_period.items():
-        counts = _grade_counts(values)
+        counts = judgements.grade_counts(values)
         total = sum(counts)
         good = counts[0] + counts[1]
         trend = [

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 
 from caseaudit.accounts import permissions
-from caseaudit.audits.choices import AuditKind, AuditStatus
-from caseaudit.audits.models import Answer, Audit
+from caseaudit.audits import judgements
+from caseaudit.audits.choices import AuditStatus
+from caseaudit.audits.models import Audit
 from caseaudit.core import clock
 from caseaudit.core.grades import Grade
 from caseaudit.core.months import add_months, month_start
@@ -21,7 +22,6 @@ from caseaudit.thematic.choices import (
     SampleStatus,
     ThematicStatus,
 )
-from caseaudit.tools.choices import QuestionKind
 
 
 class ThematicAuditQuerySet(models.QuerySet):
@@ -235,7 +235,7 @@ PROGRAMME_RULE = (
     f"strength), from {PROGRAMME_MONTHS_BEFORE} months before this audit's period to its end."
 )
 BELOW_GOOD = (Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
-GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
+GOOD_OR_BETTER = judgements.GOOD_OR_BETTER
 
 
 @dataclass(frozen=True)
@@ -262,19 +262,14 @@ def programme_recurrences(thematic_audit, findings) -> dict[int, list[MonthRecur
         return {}
     below = Q(value__in=BELOW_GOOD)
     good = Q(value__in=GOOD_OR_BETTER)
+    # The highlight report's grade answers (``judgements.domain_answers``), by programme month.
     rows = (
-        Answer.objects.filter(
-            audit__council_id=thematic_audit.council_id,
-            audit__kind=AuditKind.AUDIT,
-            audit__status__in=AuditStatus.completed(),
-            audit__month__month__gte=add_months(
-                month_start(thematic_audit.period_start), -PROGRAMME_MONTHS_BEFORE
-            ),
-            audit__month__month__lte=thematic_audit.period_end,
-            question__kind=QuestionKind.GRADE,
-            question__domain__title__in=domains,
-            value__in=Grade.values,
+        judgements.domain_answers(
+            thematic_audit.council,
+            add_months(month_start(thematic_audit.period_start), -PROGRAMME_MONTHS_BEFORE),
+            month_start(thematic_audit.period_end),
         )
+        .filter(question__domain__title__in=domains)
         .values("audit__month_id", "audit__month__month", "question__domain__title")
         .annotate(
             graded=models.Count("audit", distinct=True),

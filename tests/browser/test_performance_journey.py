@@ -1,18 +1,21 @@
 """The performance compendium in Chromium, every page checked with axe.
 
 A QA lead opens the dashboard and an indicator by area, service and team; a team manager
-drills from their team's figure to their team's children; an elected member sees the same
+drills from their team's figure to their team's children and to its indicators beside its
+audit grades (and not another team's); an elected member sees the same
 figures suppressed and is refused the drill-down.
 """
 
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from caseaudit.conftest import PASSWORD
 from caseaudit.performance.tests.test_pages import FEBRUARY, drill_url, load
 from caseaudit.reports.models import KindReport
+from caseaudit.reports.tests.conftest import make_programme
 
 from .test_journeys import check_page, follow, sign_in
 
@@ -21,9 +24,11 @@ INDICATOR = "Children on a child protection plan"
 
 
 @pytest.fixture
-def case_data(council, tmp_path):
-    """North has 4 children on a plan, South 9: North's is a small number."""
+def case_data(council, people, tmp_path):
+    """North has 4 children on a plan, South 9: North's is a small number. And a programme
+    with graded audits in January 2024."""
     load(council, tmp_path, FEBRUARY, north=4, south=9)
+    make_programme(council, people)
 
 
 def open_indicator(page):
@@ -78,9 +83,20 @@ def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(
     sign_in(page, "north.manager", PASSWORD)
     open_indicator(page)
     expect(team_row(page, south).get_by_role("link")).to_have_count(0)
-    check_page(page, follow(page, team_row(page, north).get_by_role("link")))
+    children = team_row(page, north).get_by_role("link", name=f"{north.name} children")
+    check_page(page, follow(page, children))
     expect(page.get_by_role("table")).to_contain_text("4 records")
     expect(page.locator("main tbody tr")).to_have_count(4)
+    # And to the team's indicators beside its audit grades from the programme.
+    check_page(
+        page, follow(page, page.get_by_role("link", name=re.compile("indicators and audit grades")))
+    )
+    grades = page.get_by_role("table", name=re.compile("^Overall grades"))
+    expect(grades).to_contain_text("Requires Improvement")
+    expect(page.get_by_role("table", name=re.compile("^Indicators as at"))).to_contain_text(
+        INDICATOR
+    )
+    check_page(page, page.goto(reverse("performance:team", args=[south.pk])), status=404)
     follow(page, page.get_by_role("button", name="Sign out"))
 
     # An elected member: North's 4 hidden, and South's 9 with it, or 13 less 9 would tell.
@@ -91,6 +107,7 @@ def test_performance_for_a_qa_lead_a_team_manager_and_an_elected_member(
     expect(team_row(page, south)).not_to_contain_text("9")
     expect(page.get_by_role("table", name="By team").get_by_role("link")).to_have_count(0)
     check_page(page, page.goto(drill_url(north)), status=403)
+    check_page(page, page.goto(reverse("performance:team", args=[north.pk])), status=403)
 
     # They download the published pack from the dashboard's link, small numbers hidden.
     check_page(page, page.goto("/performance/"))

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from caseaudit.audits.domain_grades import DomainGrades
+from caseaudit.audits.judgements import DomainGrades
 from caseaudit.core import clock
 from caseaudit.inspection.evidence import IndicatorReading, Reading
 from caseaudit.inspection.rag import propose

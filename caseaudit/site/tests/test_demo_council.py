@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from caseaudit.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caseaudit.accounts.models import User
+from caseaudit.audits.judgements import judged
 from caseaudit.audits.models import Audit, ProgrammeMonth
 from caseaudit.cases.models import Child, ImportRun, Snapshot
 from caseaudit.core.models import ChangeRecord
@@ -17,6 +18,7 @@ from caseaudit.inspection.models import Inspection, RecommendationAction
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Assignment, Council, Team, Worker
+from caseaudit.performance import pages
 from caseaudit.performance.disproportionality import disproportionality
 from caseaudit.performance.indicators import INDICATORS, evaluate
 from caseaudit.performance.models import PracticeEvent, TrackerImport
@@ -118,6 +120,12 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     their_team = Child.objects.visible_to(manager).filter(allocated_team=manager.scope_team)
     theirs = every_tracker(snapshot, their_team)
     assert any(row.overdue for shown in theirs.values() for row in shown)
+    # A team's indicators beside its audit grades: the programme's months fall within the
+    # case data's six months, so the team manager's team (and others) show both.
+    audited = judged(Audit.objects.filter(council=snapshot.council)).values("team").distinct()
+    graded = [pages.team_view(snapshot, team) for team in Team.objects.filter(pk__in=audited)]
+    assert graded and all(view.judged and view.domains for view in graded)
+    assert all(any(row.team for row in view.figures) for view in graded)
     # Findings at each stage of their life.
     stages = set(Finding.objects.values_list("status", flat=True))
     assert {"identified", "dismissed", "assigned", "closed"} <= stages
