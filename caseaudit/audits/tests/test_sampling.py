@@ -110,9 +110,13 @@ def test_the_draw_is_stratified_by_team(month, children, teams):
 def test_the_same_seed_draws_the_same_children_and_another_seed_others(month, children):
     first = drawn(draw_sample(month, per_team=2, seed=1, by=None))
     again = drawn(draw_sample(month, per_team=2, seed=1, by=None))
-    other = drawn(draw_sample(month, per_team=2, seed=2, by=None))
     assert first == again
-    assert first != other
+    # Only the north team has more cases (8) than are drawn from it (2): one other seed draws
+    # the same pair by chance once in 28, more often on PostgreSQL, where the team's id (part
+    # of each team's seed) differs from run to run. Five other seeds all agreeing with the
+    # first would be chance once in 28**5, or a seed that does nothing.
+    others = [drawn(draw_sample(month, per_team=2, seed=seed, by=None)) for seed in range(2, 7)]
+    assert any(other != first for other in others)
 
 
 def test_without_a_seed_one_is_chosen_and_kept_so_the_draw_can_be_repeated(month, children):
