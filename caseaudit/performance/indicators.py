@@ -140,6 +140,16 @@ class Indicator:
     def has_breakdown(self) -> bool:
         return any(f.name == "allocated_team" for f in self.model._meta.fields)
 
+    @property
+    def numerator_label(self) -> str:
+        """What the page calls the figure's parts: a median of days has no numerator (empty),
+        and what it is the middle of is the waits counted."""
+        return "" if self.kind == DAYS else "Numerator"
+
+    @property
+    def denominator_label(self) -> str:
+        return "Waits counted" if self.kind == DAYS else "Denominator"
+
 
 @dataclass(frozen=True)
 class NotInAnnexA:

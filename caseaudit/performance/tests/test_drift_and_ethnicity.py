@@ -278,6 +278,9 @@ def test_a_drift_page_by_team_and_what_an_elected_member_sees(built, people, cli
     teams = {name: seen.value for _pk, name, seen in page.context["tables"][2][2]}
     assert teams == {"North Safeguarding 1": 96.0, "South Safeguarding 1": 112.0}
     assert "104.0 days" in page.content.decode()
+    # A median has no numerator: the page names what it counts, the waits.
+    assert "Waits counted" in page.content.decode()
+    assert "Numerator" not in page.content.decode()
     # Four waits a team: the median of so few is hidden, the council's eight are not.
     member = client_for(people.councillor).get(url)
     assert member.context["figure"].value == 104.0

@@ -1,37 +1,21 @@
 """`caseaudit ethnic_population FILE [--council CODE]`: import the child population by ethnic
 group from CSV, for the disproportionality figures."""
 
-from pathlib import Path
-
-from django.core.management import BaseCommand, CommandError
-
-from caseaudit.organisation.selection import council_for
 from caseaudit.performance.actions import import_ethnic_population
+from caseaudit.performance.csv_command import CsvImportCommand
 from caseaudit.performance.disproportionality import MAX_BYTES
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = (
         "Import the child population by ethnic group from CSV "
         "(the layout is in caseaudit/performance/disproportionality.py)."
     )
+    file_kind = "population"
+    max_bytes = MAX_BYTES
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--council", help="the council's code, if there is more than one")
+    def import_text(self, council, text: str):
+        return import_ethnic_population(council, text)
 
-    def handle(self, *args, file: str, council, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"There is no file {file}.")
-        if path.stat().st_size > MAX_BYTES:
-            raise CommandError("The file is too big for a population file (over 1 MB).")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise CommandError("Save the file as CSV UTF-8 and try again.") from error
-        result = import_ethnic_population(council_for(council), text)
-        if result.problems:
-            listed = "\n".join(f"  {problem}" for problem in result.problems[:50])
-            raise CommandError(f"Nothing was imported:\n{listed}")
-        self.stdout.write(f"Imported {result.written:,} population figures by ethnic group.")
+    def imported(self, written: int) -> str:
+        return f"Imported {written:,} population figures by ethnic group."
