@@ -36,6 +36,9 @@ class Figures(TypedDict):
     in_progress: int
     overdue: int
     exempted: int
+    # Open and due after the day the report was built (counted apart from the rate); reports
+    # frozen before it was counted do not have it.
+    not_yet_due: NotRequired[int]
 
 
 class Compliance(TypedDict):
