@@ -3,9 +3,11 @@
 The access log and change history refuse DELETE (and, on PostgreSQL, TRUNCATE) at the
 database, but a transactional test's teardown empties every table with exactly those. So the
 suite lifts the protection around Django's flush, and only there: the service itself never
-gets a way to empty its logs. After a flush, the chains' empty heads are put back.
+gets a way to empty its logs. After a flush, the chains' empty heads and the reference data
+the migrations write (the national judgement areas) are put back.
 """
 
+import importlib
 import os
 
 import pytest
@@ -20,11 +22,16 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatabl
 
 @pytest.fixture(scope="session", autouse=True)
 def flush_may_empty_the_logs():
+    from django.apps import apps as django_apps
     from django.core.management.commands import flush
     from django.db import connections
     from django.db.backends.base.creation import BaseDatabaseCreation
 
     from caseaudit.core.chain import ChainHead, chained_models, protection_lifted
+
+    national_areas = importlib.import_module(
+        "caseaudit.inspection.migrations.0002_national_judgement_areas"
+    )
 
     handle = flush.Command.handle
     deserialize = BaseDatabaseCreation.deserialize_db_from_string
@@ -40,6 +47,9 @@ def flush_may_empty_the_logs():
         # logs have a chain to join.
         for chain in chained_models():
             ChainHead.objects.using(options["database"]).get_or_create(chain=chain)
+        # Ofsted's judgement areas are reference data every council has from its migration:
+        # the demo and the inspection pages assume them, as a real database always has them.
+        national_areas.create_areas(django_apps, None)
 
     def deserialize_into_an_empty_database(self, data):
         """A serialized_rollback test puts back the database as the migrations left it. Django
