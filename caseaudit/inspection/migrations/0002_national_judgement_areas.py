@@ -64,8 +64,12 @@ def create_areas(apps, schema_editor):
 
 
 def remove_areas(apps, schema_editor):
+    # A plain DELETE, not the ORM's collector: unapplying, the collector walks the relations
+    # of the historical models and fails on them ("Must be JudgementArea instance"). An area
+    # a judgement or recommendation still names is kept by the database's foreign key.
     JudgementArea = apps.get_model("inspection", "JudgementArea")
-    JudgementArea.objects.filter(council=None, name__in=[a[0] for a in AREAS]).delete()
+    national = JudgementArea.objects.filter(council=None, name__in=[a[0] for a in AREAS])
+    national._raw_delete(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
