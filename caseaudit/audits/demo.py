@@ -352,13 +352,13 @@ class _Replay:
                 self.council,
                 month=month,
                 tool_version=tool,
-                due_date=month_end(month),
+                due_date=programme.default_due_date(month),
                 saved_cohort=self.saved_cohort if month == self.saved_cohort_month else None,
                 by=self.qa,
             )
             self.history.months += 1
             if month in PAUSED:
-                programme.open_month(created, by=self.qa)
+                # Paused before it began: a month opens only once its sample is confirmed.
                 programme.pause_month(created, by=self.qa, reason=PAUSE_REASON)
                 self.history.paused += 1
         if month in PAUSED:
@@ -366,7 +366,7 @@ class _Replay:
             self.do_reaudits_due(month, bias_by_team)
             return
         with clock.set_to(first_day):
-            programme.open_month(created, by=self.qa)
+            # The month page's tasks, in their order: draw, confirm, allocate, open.
             try:
                 drawn = sampling.draw_sample(
                     created, per_team=1, seed=self.seed + month.toordinal(), by=self.qa
@@ -375,6 +375,7 @@ class _Replay:
                 return  # no case is eligible this month: every one was audited recently
             sampling.confirm_sample(drawn, by=self.qa)
             audits = allocation.allocate_sample(drawn, by=self.qa)
+            programme.open_month(created, by=self.qa)
         self.history.audits += len(audits)
         self.do_reaudits_due(month, bias_by_team)
         for audit in audits:

@@ -4,7 +4,7 @@ and export use."""
 import datetime
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.core import clock
@@ -20,6 +20,23 @@ def overdue_q(today: datetime.date | None = None) -> Q:
 
 def is_overdue(audit, today: datetime.date | None = None) -> bool:
     return audit.status in AuditStatus.open() and audit.due_date < (today or clock.today())
+
+
+class ProgrammeMonthQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Each month with the facts its stage and task list follow (``audits.progress``):
+        whether a sample has been drawn, confirmed and allocated, in the month's own query."""
+        from caseaudit.audits.choices import SampleStatus
+        from caseaudit.audits.models import Audit, Sample
+
+        samples = Sample.objects.filter(month=OuterRef("pk"))
+        return self.annotate(
+            sample_drawn=Exists(samples),
+            sample_confirmed=Exists(samples.filter(status=SampleStatus.CONFIRMED)),
+            sample_allocated=Exists(
+                Audit.objects.filter(sample_case__sample__month=OuterRef("pk"))
+            ),
+        )
 
 
 class AuditQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ by email once the allocation is committed.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -111,10 +112,71 @@ def _move_along(end: _Load, came_from: dict) -> None:
         end = holder
 
 
-@transaction.atomic
-def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by) -> list[Audit]:
-    """One audit per case of the confirmed sample, each allocated to a team manager."""
-    sample = Sample.objects.select_for_update().get(pk=sample.pk)
+@dataclass(frozen=True)
+class Conflict:
+    """Auditors the rule keeps from one case, and why, for the preview."""
+
+    auditor: object
+    why: str
+
+
+@dataclass
+class AllocationPlan:
+    """Who would audit which case of a confirmed sample: ``balance``'s answer, worked out but
+    not saved. ``allocate_sample`` saves exactly this, or refuses if it has changed."""
+
+    sample: Sample
+    month: ProgrammeMonth
+    cases: list[SampleCase]
+    pool: list
+    ties: dict[int, Ties]
+    chosen: dict[int, object]
+
+    def rows(self) -> list[tuple[SampleCase, object]]:
+        """Each case and its auditor, by team and child."""
+        ordered = sorted(self.cases, key=lambda c: (c.team.name, c.child.la_child_id))
+        return [(case, self.chosen[case.pk]) for case in ordered]
+
+    def counts(self) -> list[tuple[object, int]]:
+        """Each auditor in the pool with how many of these cases they would get, busiest
+        first; those with none are listed too."""
+        given = defaultdict(int)
+        for auditor in self.chosen.values():
+            given[auditor.pk] += 1
+        counted = [(auditor, given[auditor.pk]) for auditor in self.pool]
+        return sorted(counted, key=lambda row: (-row[1], row[0].username))
+
+    def conflicts(self, case: SampleCase) -> list[Conflict]:
+        """The auditors ``eligibility.may_audit`` rules out of ``case``, each with why."""
+        ties = self.ties[case.pk]
+        found = []
+        for auditor in self.pool:
+            if eligibility.may_audit(auditor, ties):
+                continue
+            why = [
+                words
+                for close, words in (
+                    (auditor.worker_id in ties.worker_ids, "the child's worker"),
+                    (auditor.worker_id in ties.line_manager_ids, "line-manages the worker"),
+                    (bool(auditor.managed_team_ids & ties.team_ids), "manages the child's team"),
+                    (auditor.pk in ties.auditor_ids, "audited the case before"),
+                )
+                if close
+            ]
+            found.append(Conflict(auditor, ", ".join(why)))
+        return found
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of who gets which case, posted back by the preview's button."""
+        pairs = ",".join(f"{case}:{self.chosen[case].pk}" for case in sorted(self.chosen))
+        return hashlib.sha256(pairs.encode()).hexdigest()[:16]
+
+
+def plan_allocation(sample: Sample) -> AllocationPlan:
+    """The allocation ``allocate_sample`` would make now, without saving anything. Refuses
+    as it would: a sample not confirmed, already allocated, or in a month taking nothing."""
+    sample = Sample.objects.get(pk=sample.pk)
     month = ProgrammeMonth.objects.select_related("council", "tool_version").get(pk=sample.month_id)
     require_takes_samples(month)
     if sample.status != SampleStatus.CONFIRMED:
@@ -127,7 +189,31 @@ def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by
         raise ValidationError(
             "There is no one to allocate to: give team managers the auditor role first."
         )
-    chosen = balance(cases, pool, eligibility.ties_of_sample(cases))
+    ties = eligibility.ties_of_sample(cases)
+    chosen = balance(cases, pool, ties)
+    return AllocationPlan(sample, month, cases, pool, ties, chosen)
+
+
+@transaction.atomic
+def allocate_sample(
+    sample: Sample,
+    *,
+    due_date: datetime.date | None = None,
+    previewed: str | None = None,
+    by,
+) -> list[Audit]:
+    """One audit per case of the confirmed sample, each allocated to a team manager: the
+    allocation ``plan_allocation`` shows. With ``previewed`` (a preview's ``digest``), refuses
+    if the allocation would now differ from the one the person saw."""
+    # Lock the sample first, so two people allocating at once get one allocation.
+    Sample.objects.select_for_update().get(pk=sample.pk)
+    plan = plan_allocation(sample)
+    if previewed is not None and previewed != plan.digest:
+        raise ValidationError(
+            "Who would audit which case has changed since you previewed it (an auditor's "
+            "work or the sample changed). Check the new preview, then confirm it."
+        )
+    month, cases, chosen = plan.month, plan.cases, plan.chosen
     audits = Audit.objects.bulk_create(
         Audit(
             council=month.council,
@@ -145,7 +231,7 @@ def allocate_sample(sample: Sample, *, due_date: datetime.date | None = None, by
     )
     by_auditor = defaultdict(list)
     for audit in audits:
-        record_change(audit, by=by, action="created", reason=f"Allocated from {sample}")
+        record_change(audit, by=by, action="created", reason=f"Allocated from {plan.sample}")
         by_auditor[audit.auditor].append(audit)
     for auditor, theirs in by_auditor.items():
         notify_allocated(auditor, theirs, month=month)

@@ -13,11 +13,12 @@ from django.db.models.functions import Coalesce
 
 from caseaudit.audits import compliance
 from caseaudit.audits.choices import AuditKind, MonthStatus, SampleStatus
-from caseaudit.audits.models import Audit, ProgrammeMonth, SampleCase
+from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
 from caseaudit.audits.transitions import MONTH
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.core import transitions
 from caseaudit.core.history import record_change
+from caseaudit.core.months import add_months, month_end
 from caseaudit.tools.choices import VersionStatus
 from caseaudit.tools.models import AuditTool, ToolVersion
 
@@ -44,6 +45,28 @@ def check_focus(council, cohort_key: str, saved_cohort) -> None:
         )
     if saved_cohort is not None and saved_cohort.council_id != council.pk:
         raise ValidationError({"saved_cohort": "Select one of the council's saved cohorts"})
+
+
+def default_due_date(month: datetime.date) -> datetime.date:
+    """A month's audits are due by its last day, as the programme has always run them."""
+    return month_end(month)
+
+
+def next_month_to_add(council, today: datetime.date) -> datetime.date:
+    """The month a new programme month is most likely for: the one after the latest in the
+    programme, or this month when there is none yet."""
+    latest = ProgrammeMonth.objects.filter(council=council).order_by("-month").first()
+    return add_months(latest.month, 1) if latest else today.replace(day=1)
+
+
+def require_sample_to_open(month: ProgrammeMonth) -> None:
+    """A month cannot be open with nothing in it to audit: it opens (or resumes) only once
+    its sample is confirmed."""
+    if not Sample.objects.filter(month=month, status=SampleStatus.CONFIRMED).exists():
+        raise ValidationError(
+            f"{month} has no confirmed sample yet: draw and confirm the sample before "
+            "opening the month."
+        )
 
 
 @transaction.atomic
@@ -99,7 +122,11 @@ def _move(month: ProgrammeMonth, to: str, *, by, reason: str = "") -> ProgrammeM
 
 @transaction.atomic
 def open_month(month: ProgrammeMonth, *, by) -> ProgrammeMonth:
-    """Open a planned month, or resume a paused one."""
+    """Open a planned month, or resume a paused one, once its sample is confirmed."""
+    month = ProgrammeMonth.objects.select_for_update().get(pk=month.pk)
+    if MONTH.may(month.status, MonthStatus.OPEN):
+        # The status refusal ("already open", "closed") reads better, so it comes first.
+        require_sample_to_open(month)
     return _move(month, MonthStatus.OPEN, by=by)
 
 
@@ -123,6 +150,7 @@ def months_with_counts(council) -> QuerySet[ProgrammeMonth]:
     audits = Audit.objects.filter(compliance.ALLOCATED, month=OuterRef("pk"), kind=AuditKind.AUDIT)
     return (
         ProgrammeMonth.objects.filter(council=council)
+        .with_progress()
         .select_related("tool_version__tool", "saved_cohort")
         .annotate(
             sample_size=_count(sampled, "sample__month"),

@@ -9,7 +9,11 @@ random generator seeded from the sample's seed and the team, so a change in one 
 does not reshuffle another's.
 
 A draw is a preview (draft) until it is confirmed; drawing again replaces the draft, and a
-confirmed sample is frozen.
+confirmed sample is frozen but for one thing: until it is allocated, and while the month is
+not yet open, the QA lead may swap one case out with a reason (``swap_case``). The
+replacement comes from the same team's other eligible cases, by the same rule, with a random
+generator seeded from the sample's seed, the team and how many swaps came before, so the same
+swaps over the same data draw the same children.
 """
 
 import datetime
@@ -24,8 +28,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from caseaudit.audits.actions.programme import check_focus, require_takes_samples
-from caseaudit.audits.choices import AuditStatus, SampleStatus
-from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase
+from caseaudit.audits.choices import AuditStatus, MonthStatus, SampleStatus
+from caseaudit.audits.models import Audit, ProgrammeMonth, Sample, SampleCase, SwappedCase
 from caseaudit.audits.transitions import SAMPLE
 from caseaudit.cases.cohorts import COHORTS, children_in, evaluate_saved
 from caseaudit.cases.models import CareLeaver, Child, CINEpisode, CLAEpisode, CPPlan, Snapshot
@@ -251,3 +255,92 @@ def confirm_sample(sample: Sample, *, by) -> Sample:
         confirmed_by=by if getattr(by, "is_authenticated", False) else None,
         confirmed_at=clock.now(),
     )
+
+
+def _sample_focus(sample: Sample) -> dict:
+    """The eligibility arguments a sample was drawn with."""
+    month = sample.month
+    params = month.cohort_params if sample.cohort_key == month.cohort_key else {}
+    return {
+        "cohort_key": sample.cohort_key,
+        "cohort_params": params,
+        "saved_cohort": sample.saved_cohort,
+        "exclude_audited_months": sample.exclude_audited_months,
+    }
+
+
+def require_swappable(month: ProgrammeMonth, sample: Sample) -> None:
+    """A case may be swapped out of a sample until it is allocated and the month opens."""
+    if month.status == MonthStatus.OPEN:
+        raise ValidationError(f"{month} is open: its sample can no longer be changed.")
+    require_takes_samples(month)
+    if Audit.objects.filter(sample_case__sample=sample).exists():
+        raise ValidationError(
+            f"The sample for {month} has been allocated: reallocate an audit instead of "
+            "swapping its case."
+        )
+
+
+@transaction.atomic
+def swap_case(case: SampleCase, *, reason: str, by) -> SampleCase:
+    """Take ``case`` out of its sample, for ``reason``, and draw another open case of the
+    same team in its place by the sample's own rule and seed. Returns the new case."""
+    reason = (reason or "").strip()
+    # The month, then the sample: the lock order every programme action keeps.
+    month = (
+        ProgrammeMonth.objects.select_for_update(of=("self",))
+        .select_related("council")
+        .get(pk=case.sample.month_id)
+    )
+    sample = (
+        Sample.objects.select_for_update(of=("self",))
+        .select_related("saved_cohort")
+        .get(pk=case.sample_id)
+    )
+    sample.month = month
+    case = SampleCase.objects.select_related("child", "team").filter(pk=case.pk).first()
+    if case is None or case.sample_id != sample.pk:
+        raise ValidationError("That case is no longer in the sample.")
+    require_swappable(month, sample)
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for swapping the case out"})
+    in_sample = list(sample.cases.values_list("child_id", flat=True))
+    swapped_out = list(sample.swaps.values_list("child_id", flat=True))
+    children = eligible_children(month, _latest_snapshot(month.council), **_sample_focus(sample))
+    pool = candidates(
+        children.filter(allocated_team_id=case.team_id).exclude(pk__in=in_sample + swapped_out)
+    )
+    if not pool:
+        raise ValidationError(
+            f"No other open case in {case.team.name} is eligible to replace child "
+            f"{case.child.la_child_id}: every one has been audited recently, is already "
+            "sampled or was swapped out. Keep the case, or draw the sample again."
+        )
+    # Seeded for reproducibility, never for security.
+    draw = random.Random(f"{sample.seed}:{case.team_id}:swap:{len(swapped_out)}")  # noqa: S311
+    chosen = draw.choice(pool)
+    swap = SwappedCase.objects.create(
+        sample=sample,
+        child_id=case.child_id,
+        team_id=case.team_id,
+        worker_id=case.worker_id,
+        reason=reason,
+        replacement_id=chosen.child_id,
+        swapped_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    before = snapshot(case)
+    record_change(case, by=by, action="deleted", before=before, after={}, reason=reason)
+    case.delete()
+    replacement = SampleCase.objects.create(
+        sample=sample,
+        child_id=chosen.child_id,
+        team_id=chosen.team_id,
+        worker_id=chosen.worker_id,
+        reason=(
+            f"Drawn in place of child {case.child.la_child_id}: 1 of {len(pool)} other "
+            f"eligible open {'case' if len(pool) == 1 else 'cases'} in {chosen.team_name}"
+        )[:300],
+    )
+    record_change(replacement, by=by, action="created", reason=reason)
+    record_change(swap, by=by, action="created", reason=reason)
+    return replacement

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from caseaudit.audits.actions.programme import default_due_date
 from caseaudit.audits.actions.sampling import MAX_EXCLUDED_MONTHS, MAX_PER_TEAM
 from caseaudit.cases.cohorts import COHORTS
 from caseaudit.cases.models import CohortDefinition
@@ -135,8 +136,12 @@ class MonthForm(forms.Form):
         require_all_fields=False,
     )
 
-    def __init__(self, *args, council, **kwargs):
+    def __init__(self, *args, council, month: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if month is not None:
+            # Prefilled: the next month in the programme, due by the programme's rule.
+            self.fields["month"].initial = month
+            self.fields["due_date"].initial = default_due_date(month)
         self.fields["due_date"].error_messages["required"] = "Enter the date the audits are due"
         published = (
             ToolVersion.objects.filter(
@@ -240,6 +245,26 @@ class ReallocateForm(forms.Form):
         self.fields["to_user"].queryset = choices
         self.fields["to_user"].label_from_instance = _auditor_label
         self.helper = _helper("to_user", "reason", button="Reallocate")
+
+
+class SwapForm(forms.Form):
+    """The field name is ``sampling.swap_case``'s, so its error lands on it."""
+
+    reason = forms.CharField(
+        label="Why is this case being swapped out?",
+        help_text="For example, the child's case is being transferred to another council. "
+        "The reason is kept with the sample and in its history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={
+            "required": "Enter the reason for swapping the case out",
+            "max_length": "The reason must be 1000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("reason", button="Swap the case")
 
 
 def _auditor_label(user) -> str:

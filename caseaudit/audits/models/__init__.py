@@ -14,6 +14,7 @@ from caseaudit.audits.models.programme import (
     SafeguardingAlert,
     Sample,
     SampleCase,
+    SwappedCase,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "SafeguardingAlert",
     "Sample",
     "SampleCase",
+    "SwappedCase",
 ]

@@ -14,9 +14,11 @@ from caseaudit.audits.choices import (
     MonthStatus,
     SampleStatus,
 )
+from caseaudit.audits.progress import MonthProgress
 from caseaudit.audits.querysets import (
     AuditQuerySet,
     PracticeActionQuerySet,
+    ProgrammeMonthQuerySet,
     SafeguardingAlertQuerySet,
 )
 from caseaudit.core import clock
@@ -49,6 +51,8 @@ class ProgrammeMonth(models.Model):
     due_date = models.DateField()
     notes = models.TextField(blank=True)
 
+    objects = ProgrammeMonthQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month"]
         constraints = [
@@ -72,6 +76,22 @@ class ProgrammeMonth(models.Model):
             return self.saved_cohort.name
         cohort = COHORTS.get(self.cohort_key)
         return cohort.title if cohort else ""
+
+    @property
+    def progress(self) -> MonthProgress:
+        """Where the month has got to. Read from ``with_progress()``'s annotations when the
+        month came through it; otherwise asked of the database (three small queries)."""
+        if not hasattr(self, "sample_allocated"):
+            annotated = type(self).objects.with_progress().get(pk=self.pk)
+            self.sample_drawn = annotated.sample_drawn
+            self.sample_confirmed = annotated.sample_confirmed
+            self.sample_allocated = annotated.sample_allocated
+        return MonthProgress(
+            status=self.status,
+            drawn=self.sample_drawn,
+            confirmed=self.sample_confirmed,
+            allocated=self.sample_allocated,
+        )
 
 
 class Sample(models.Model):
@@ -127,6 +147,28 @@ class SampleCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} ({self.reason})"
+
+
+class SwappedCase(models.Model):
+    """A case taken out of a sample before it was allocated, with the reason, and the child
+    drawn in its place (by the sample's own eligibility rule and seed)."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="swaps")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("organisation.Team", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        "organisation.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    replacement = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    swapped_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    swapped_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["swapped_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.child} swapped out of {self.sample}"
 
 
 class Audit(models.Model):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from caseaudit.audits.actions import programme
 from caseaudit.audits.choices import MonthStatus
+from caseaudit.audits.models import Sample
 from caseaudit.audits.tests.test_programme_helpers import make_month
 from caseaudit.core.history import history_of
 from caseaudit.tools import actions
@@ -59,8 +60,14 @@ def test_each_month_only_once(people):
         make_month(people.qa_lead.council)
 
 
+def sampled(month):
+    """The month with a confirmed sample, which opening it needs."""
+    Sample.objects.create(month=month, seed=1, status="confirmed")
+    return month
+
+
 def test_a_month_opens_pauses_resumes_and_closes(people):
-    month = make_month(people.qa_lead.council)
+    month = sampled(make_month(people.qa_lead.council))
     by = people.qa_lead
     assert programme.open_month(month, by=by).status == MonthStatus.OPEN
     assert programme.pause_month(month, by=by, reason="Covid-19").status == MonthStatus.PAUSED
@@ -95,7 +102,7 @@ def test_a_planned_month_may_be_paused_before_it_starts_as_the_seeds_did(people)
     ],
 )
 def test_wrong_moves_are_refused_with_a_message_and_change_nothing(people, path, action, message):
-    month = make_month(people.qa_lead.council)
+    month = sampled(make_month(people.qa_lead.council))
     for step in path:
         month = step(month, by=people.qa_lead)
     before = month.status
@@ -103,3 +110,30 @@ def test_wrong_moves_are_refused_with_a_message_and_change_nothing(people, path,
         action(month, by=people.qa_lead)
     month.refresh_from_db()
     assert month.status == before
+
+
+def test_a_month_is_not_opened_before_its_sample_is_confirmed(people):
+    month = make_month(people.qa_lead.council)
+    refusal = "March 2024 has no confirmed sample yet: draw and confirm the sample before"
+    with pytest.raises(ValidationError, match=refusal):
+        programme.open_month(month, by=people.qa_lead)
+    Sample.objects.create(month=month, seed=1)  # a preview is not yet the month's sample
+    with pytest.raises(ValidationError, match=refusal):
+        programme.open_month(month, by=people.qa_lead)
+    # Nor is a month paused before it began resumed with nothing to audit.
+    paused = programme.pause_month(month, by=people.qa_lead)
+    with pytest.raises(ValidationError, match=refusal):
+        programme.open_month(paused, by=people.qa_lead)
+    month.refresh_from_db()
+    assert month.status == MonthStatus.PAUSED
+    assert [h.after["status"] for h in history_of(month)] == ["paused", "planned"]
+
+
+def test_a_new_month_is_suggested_after_the_latest_and_due_by_its_last_day(people):
+    council = people.qa_lead.council
+    today = datetime.date(2024, 2, 14)
+    assert programme.next_month_to_add(council, today) == datetime.date(2024, 2, 1)
+    make_month(council, month=datetime.date(2024, 1, 1))
+    make_month(council, month=datetime.date(2024, 12, 1))
+    assert programme.next_month_to_add(council, today) == datetime.date(2025, 1, 1)
+    assert programme.default_due_date(datetime.date(2024, 2, 1)) == datetime.date(2024, 2, 29)

@@ -214,6 +214,7 @@ def test_a_confirmed_sample_is_frozen(month, children, people):
 def test_a_paused_or_closed_month_takes_no_new_sample(month, children, move):
     draft = draw_sample(month, per_team=1, seed=1, by=None)
     if move is programme.close_month:
+        Sample.objects.create(month=month, seed=2, status="confirmed")  # opening needs one
         month = programme.open_month(month, by=None)
     move(month, by=None)
     with pytest.raises(ValidationError, match="takes no new sample"):

@@ -11,6 +11,12 @@ urlpatterns = [
     path("months/<int:pk>/status/<slug:move>/", views.month_move, name="programme_month_move"),
     path("months/<int:pk>/draw/", views.sample_draw, name="programme_draw"),
     path("samples/<int:pk>/confirm/", views.sample_confirm, name="programme_confirm"),
+    path("samples/cases/<int:pk>/swap/", views.case_swap, name="programme_swap"),
+    path(
+        "samples/<int:pk>/allocation/",
+        views.allocation_preview,
+        name="programme_allocation_preview",
+    ),
     path("samples/<int:pk>/allocate/", views.sample_allocate, name="programme_allocate"),
     path("audits/<int:pk>/reallocate/", views.reallocate, name="programme_reallocate"),
 ]
