@@ -1,6 +1,8 @@
 """A month of the audit programme, end to end in Chromium, every page checked with axe.
 
-The QA lead adds a month, draws and confirms its sample and allocates it; a team manager
+The QA lead adds a month (prefilled with the next month), then works down its task list:
+draws the sample, swaps a case out with a reason, confirms the sample, previews the
+allocation and confirms it, and opens the month; a team manager
 completes an audit, records the reflection meeting and the family's feedback, and raises a
 practice action; QA moderates the audit; the compliance page moves from 0% to 50%.
 """
@@ -11,9 +13,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from caseaudit.audits.models import Audit, Feedback, ReflectionSheet
+from caseaudit.audits.models import Audit, Feedback, ReflectionSheet, SwappedCase
+from caseaudit.audits.tests.test_programme_helpers import AS_AT, Case, import_cases
 from caseaudit.conftest import PASSWORD
 from caseaudit.core import clock
+from caseaudit.core.months import month_end
 
 from .test_journeys import check_page, follow, sign_in
 
@@ -52,25 +56,84 @@ def answer_every_question(page, grade="Good"):
         box.fill("The child's wishes are recorded and shape the plan.")
 
 
-def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
+@pytest.fixture
+def spare_north_case(month_to_run, people, council, tmp_path):
+    """A second child in the north team, so a north case can be swapped for another."""
+    north, south = people.north_team, people.south_team
+    cases = [
+        Case("N1", north, people.social_worker.worker),
+        Case("N2", north, people.social_worker.worker),
+        Case("S1", south, council.practitioners[south.pk][0]),
+    ]
+    # The next day's return: the latest case data, which samples are drawn from.
+    (tmp_path / "spare").mkdir()
+    import_cases(council.council, tmp_path / "spare", cases, as_at=AS_AT + datetime.timedelta(1))
+    return month_to_run
+
+
+def task_status(page, task: str):
+    return page.locator(".govuk-task-list__item", has_text=task).locator(".govuk-task-list__status")
+
+
+def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, spare_north_case):
+    month_to_run = spare_north_case
     today = clock.today()
 
-    # QA lead: add the month, draw, confirm, allocate.
+    # QA lead: add the month, then work down its task list.
     sign_in(page, "qa.lead", PASSWORD)
     check_page(
         page, follow(page, page.locator("#navigation").get_by_role("link", name="Audit programme"))
     )
     check_page(page, follow(page, page.get_by_role("link", name="Add a month")))
-    fill_date(page, "Programme month", month_to_run, month_only=True)
+    # No month yet: this month is suggested, due by its last day.
+    month_group = page.get_by_role("group", name=re.compile("Programme month"))
+    expect(month_group.get_by_label("Month")).to_have_value(str(month_to_run.month))
+    expect(month_group.get_by_label("Year")).to_have_value(str(month_to_run.year))
+    due_group = page.get_by_role("group", name=re.compile("Date the audits are due"))
+    expect(due_group.get_by_label("Day")).to_have_value(str(month_end(month_to_run).day))
     fill_date(page, "Date the audits are due", today + datetime.timedelta(days=28))
     check_page(page, follow(page, page.get_by_role("button", name="Create the month")))
+    expect(task_status(page, "Draw the sample")).to_have_text("Not started")
+    expect(task_status(page, "Open the month")).to_have_text("Cannot start yet")
+    expect(page.get_by_role("button", name="Open the month")).to_have_count(0)
+
+    check_page(page, follow(page, page.get_by_role("link", name="Draw a sample")))
     page.get_by_label("Seed (optional)").fill("7")
     check_page(page, follow(page, page.get_by_role("button", name="Draw a sample")))
     expect(page.get_by_role("heading", name="Preview of the sample")).to_be_visible()
+    expect(task_status(page, "Draw the sample")).to_have_text("Completed")
+    expect(task_status(page, "Check and confirm the sample")).to_have_text("Not started")
+
+    # Swap the north case out: first without a reason, then with one.
+    swap = page.get_by_role("link", name=re.compile(r"Swap out child N"))
+    swapped_out = swap.inner_text().split()[-1]
+    check_page(page, follow(page, swap))
+    check_page(page, follow(page, page.get_by_role("button", name="Swap the case")))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the reason for swapping the case out"
+    )
+    page.get_by_label("Why is this case being swapped out?").fill("Moving to another council.")
+    check_page(page, follow(page, page.get_by_role("button", name="Swap the case")))
+    expect(page.locator("main")).to_contain_text("1 case swapped out")
+    expect(page.locator("main")).to_contain_text("Moving to another council.")
+    swap_row = SwappedCase.objects.select_related("child", "replacement").get()
+    assert swap_row.child.la_child_id == swapped_out
+    north_child = swap_row.replacement.la_child_id
+    assert north_child in ("N1", "N2") and north_child != swapped_out
+
     check_page(page, follow(page, page.get_by_role("button", name="Confirm sample")))
-    check_page(page, follow(page, page.get_by_role("button", name="Allocate to team managers")))
+    expect(task_status(page, "Allocate the audits")).to_have_text("Not started")
+    check_page(page, follow(page, page.get_by_role("link", name="Preview the allocation")))
+    expect(page.locator("main")).to_contain_text("Nothing has been allocated yet")
+    assert not Audit.objects.exists()
+    check_page(page, follow(page, page.get_by_role("button", name="Confirm allocation")))
+    expect(task_status(page, "Allocate the audits")).to_have_text("Completed")
+    check_page(page, follow(page, page.get_by_role("button", name="Open the month")))
+    expect(page.locator("main")).to_contain_text("is now open")
+    expect(task_status(page, "Open the month")).to_have_text("Completed")
     audits = list(Audit.objects.order_by("pk"))
     assert len(audits) == 2, "one case from each of the two teams with children"
+    assert {a.child.la_child_id for a in audits} == {north_child, "S1"}
 
     # This month's audits are not due yet: they count as that, never as 0%.
     this_month_on_the_compliance_page(page, month_to_run)
@@ -83,13 +146,13 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
     follow(page, page.get_by_role("button", name="Sign out"))
 
     # The auditor of the north child: their list, the audit, then what follows it.
-    audit = next(a for a in audits if a.child.la_child_id == "N1")
+    audit = next(a for a in audits if a.child.la_child_id == north_child)
     assert audit.auditor == people.south_manager
     sign_in(page, "south.manager", PASSWORD)
     check_page(
         page, follow(page, page.locator("#navigation").get_by_role("link", name="Your audits"))
     )
-    check_page(page, follow(page, page.get_by_role("link", name=re.compile("N1"))))
+    check_page(page, follow(page, page.get_by_role("link", name=re.compile(north_child))))
     answer_every_question(page)
     check_page(page, follow(page, page.get_by_role("button", name="Submit audit")))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Audit submitted.")
@@ -125,7 +188,11 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, month_to_run):
         page, follow(page, page.locator("#navigation").get_by_role("link", name="Moderation"))
     )
     check_page(
-        page, follow(page, page.get_by_role("button", name=re.compile("Moderate the audit of N1")))
+        page,
+        follow(
+            page,
+            page.get_by_role("button", name=re.compile(f"Moderate the audit of {north_child}")),
+        ),
     )
     for group in page.locator("main form .govuk-radios").all():
         group.get_by_label("Good", exact=True).check()
