@@ -269,16 +269,23 @@ def _sample_focus(sample: Sample) -> dict:
     }
 
 
-def require_swappable(month: ProgrammeMonth, sample: Sample) -> None:
-    """A case may be swapped out of a sample until it is allocated and the month opens."""
-    if month.status == MonthStatus.OPEN:
-        raise ValidationError(f"{month} is open: its sample can no longer be changed.")
-    require_takes_samples(month)
-    if Audit.objects.filter(sample_case__sample=sample).exists():
-        raise ValidationError(
+def why_sample_is_fixed(month: ProgrammeMonth) -> str:
+    """Why no case may be swapped out of the month's sample now, or blank if one may: only
+    until the sample is allocated and while the month is planned. The month page asks this
+    before offering "Swap out", and ``swap_case`` refuses with it."""
+    progress = month.progress
+    if progress.status == MonthStatus.OPEN:
+        return f"{month} is open: its sample can no longer be changed."
+    try:
+        require_takes_samples(month)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    if progress.allocated:
+        return (
             f"The sample for {month} has been allocated: reallocate an audit instead of "
             "swapping its case."
         )
+    return ""
 
 
 @transaction.atomic
@@ -301,7 +308,9 @@ def swap_case(case: SampleCase, *, reason: str, by) -> SampleCase:
     case = SampleCase.objects.select_related("child", "team").filter(pk=case.pk).first()
     if case is None or case.sample_id != sample.pk:
         raise ValidationError("That case is no longer in the sample.")
-    require_swappable(month, sample)
+    fixed = why_sample_is_fixed(month)
+    if fixed:
+        raise ValidationError(fixed)
     if not reason:
         raise ValidationError({"reason": "Enter the reason for swapping the case out"})
     in_sample = list(sample.cases.values_list("child_id", flat=True))

@@ -124,9 +124,7 @@ def month_detail(request, pk: int):
         "cases": cases,
         "swaps": swaps,
         "allocated": progress.allocated,
-        "may_swap": sample is not None
-        and progress.status == MonthStatus.PLANNED
-        and not progress.allocated,
+        "may_swap": sample is not None and not sampling.why_sample_is_fixed(month),
         "moves": _moves_for(month),
         "takes_samples": month.status in programme.TAKES_SAMPLES,
     }
@@ -224,12 +222,12 @@ def case_swap(request, pk: int):
                 f"Child {replacement.child.la_child_id} was drawn in their place.",
             )
             return redirect("audits:programme_month", pk=month.pk)
-    refusal = ""
-    try:
-        sampling.require_swappable(month, case.sample)
-    except ValidationError as error:
-        refusal = " ".join(error.messages)
-    context = {"case": case, "month": month, "form": form, "refusal": refusal}
+    context = {
+        "case": case,
+        "month": month,
+        "form": form,
+        "refusal": sampling.why_sample_is_fixed(month),
+    }
     return render(request, "audits/programme/swap.html", context)
 
 
