@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
@@ -114,10 +115,20 @@ def month_detail(request, pk: int):
         for case in cases:
             audit = getattr(case, "audit", None)
             case.may_reallocate = audit is not None and rules.REALLOCATE_AUDIT(request.user, audit)
+    next_task = progress.next_task
+    # Each task's name links to where it is done, while there is something to do there.
+    links = {}
+    if month.status in programme.TAKES_SAMPLES and not progress.confirmed:
+        links["draw"] = reverse("audits:programme_draw", args=[month.pk])
+    if sample is not None:
+        links["confirm"] = "#sample"
+    if next_task is not None and next_task.key == "allocate":
+        links["allocate"] = reverse("audits:programme_allocation_preview", args=[sample.pk])
     context = {
         "month": month,
         "progress": progress,
-        "next_task": progress.next_task,
+        "tasks": [(task, links.get(task.key, "")) for task in progress.tasks],
+        "next_task": next_task,
         "focus": month.focus_title,
         "sample": sample,
         "sample_focus": _focus_of(sample) if sample else "",
