@@ -28,7 +28,7 @@ from caseaudit.audits.tests.test_programme_helpers import (
     team_cases,
 )
 from caseaudit.core.history import history_of
-from caseaudit.testing.queries import page_queries
+from caseaudit.testing.queries import page_queries, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +402,20 @@ def test_the_preview_and_the_month_page_cost_the_same_however_many_cases(
     one_each = costs(datetime.date(2024, 3, 1), 1)
     two_each = costs(datetime.date(2024, 4, 1), 2)
     assert two_each[:2] == one_each[:2]
+
+
+def test_swapping_a_case_costs_the_same_however_big_the_sample(people, council, tmp_path):
+    north, south = people.north_team, people.south_team
+    cases = team_cases(north, council.practitioners[north.pk], 4, "N") + team_cases(
+        south, council.practitioners[south.pk], 4, "S"
+    )
+    import_cases(council.council, tmp_path, cases)
+    small = draw_sample(make_month(council.council), per_team=1, seed=2, by=None)
+    case = swap_case(small.cases.get(team=north), reason="Warming up", by=None)
+    one_each = query_count(lambda: swap_case(case, reason="Measured", by=None))
+    april = make_month(council.council, month=datetime.date(2024, 4, 1))
+    large = draw_sample(april, per_team=3, seed=2, by=None)
+    in_large = large.cases.filter(team=north).first()
+    three_each = query_count(lambda: swap_case(in_large, reason="Measured", by=None))
+    assert three_each == one_each
+    assert SwappedCase.objects.filter(reason="Measured").count() == 2
