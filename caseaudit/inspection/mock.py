@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from caseaudit.accounts import permissions
 from caseaudit.core import clock
+from caseaudit.inspection.models import Inspection
 from caseaudit.thematic.choices import ActionStatus, FindingKind, FindingStatus
 from caseaudit.thematic.models import Finding, PlanAction, ThematicSample
 from caseaudit.thematic.querysets import overdue_q, rating_distribution, team_progress
@@ -64,3 +66,13 @@ def summarise(thematic_audit, *, today: datetime.date | None = None) -> MockSumm
     summary.overdue = counted.pop("overdue")
     summary.actions = [(status.label, counted[status.value]) for status in ActionStatus]
     return summary
+
+
+def owning_mock(thematic_audit, user) -> tuple[str, str] | None:
+    """The mock inspection a thematic audit carries out, for its page (``thematic.owners``):
+    linked for those who may open it."""
+    owner = Inspection.objects.filter(thematic_audit=thematic_audit).first()
+    if owner is None:
+        return None
+    link = owner.get_absolute_url() if permissions.can_see_mock_inspections(user) else ""
+    return str(owner), link

@@ -265,6 +265,9 @@ def test_the_qa_lead_reaches_the_mock_inspection_and_its_thematic_pages(
     thematic_page = client.get(thematic_url).content.decode()
     for anchor in ('id="sample"', 'id="findings"', 'id="action-plan"'):
         assert anchor in thematic_page
+    # Which says what it is carried out for, and links back.
+    assert "Carried out for" in thematic_page
+    assert f'href="{carried_out.inspection.get_absolute_url()}"' in thematic_page
 
 
 def test_the_qa_lead_records_a_mock_inspection_with_govuk_errors(
