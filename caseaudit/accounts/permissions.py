@@ -255,6 +255,13 @@ def can_see_inspection_rags(user) -> bool:
     return can_see_inspections(user) or (_active(user) and user.role == Role.ELECTED_MEMBER)
 
 
+def can_see_mock_inspections(user) -> bool:
+    """A mock inspection (the council's rehearsal: its grades, findings and action plan) is the
+    working, not Ofsted's published word: those who read inspections in full, never elected
+    members. Its thematic audit's own pages stay its leads' (``can_lead_thematic_audits``)."""
+    return can_see_inspections(user)
+
+
 def can_manage_inspections(user) -> bool:
     """Record inspections, link actions and evidence, confirm each recommendation's RAG: the
     QA lead, who answers for the council's knowledge of its own practice."""

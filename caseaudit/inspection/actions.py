@@ -5,6 +5,11 @@ change is committed.
 
 Actions answering a recommendation move as a thematic action plan's do: the same statuses and
 moves (``thematic.transitions.ACTION``), evidence required to mark one done.
+
+A mock inspection is carried out as a thematic audit is, through the one it owns
+(``record_mock_inspection``): its cohort, sample, tool, audits, findings, recommendations and
+action plan are that thematic audit's, changed by the thematic app's own actions; only its
+judgements (the mock grades) are the inspection's.
 """
 
 import datetime
@@ -34,7 +39,9 @@ from caseaudit.inspection.models import (
     RecommendationAction,
 )
 from caseaudit.performance.indicators import INDICATORS
+from caseaudit.thematic import actions as thematic
 from caseaudit.thematic.choices import ActionStatus
+from caseaudit.thematic.models import ThematicAudit
 from caseaudit.thematic.transitions import ACTION
 
 REFERENCE_LENGTH = Inspection._meta.get_field("reference").max_length
@@ -76,6 +83,8 @@ def record_inspection(
     _may_manage(by, council.pk)
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": "Select the kind of inspection"})
+    if kind == InspectionKind.MOCK:
+        raise ValidationError({"kind": MOCK_ON_ITS_OWN})
     if ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": "The last day must be the same as or after the first"})
     reference = (reference or "").strip()
@@ -97,6 +106,84 @@ def record_inspection(
     )
     record_change(inspection, by=by, action="created")
     return inspection
+
+
+# --- mock inspections ------------------------------------------------------------------------
+
+MOCK_ON_ITS_OWN = (
+    "Record a mock inspection with 'Record a mock inspection': it has a cohort, a sample and "
+    "an audit tool"
+)
+MOCK_RECOMMENDATIONS = (
+    "A mock inspection's recommendations and actions are its thematic audit's: add them there."
+)
+
+
+def _check_mock(details: dict) -> None:
+    """What a mock inspection needs beyond a thematic audit: a cohort to sample and a tool to
+    audit with, from the start (the thematic app checks the rest, the period among it)."""
+    if "cohort" in details and details["cohort"] is None:
+        raise ValidationError({"cohort": "Select the cohort the mock inspection samples"})
+    if "tool_version" in details and details["tool_version"] is None:
+        raise ValidationError({"tool_version": "Select the audit tool the mock inspection uses"})
+
+
+@transaction.atomic
+def record_mock_inspection(council, *, auditors=(), by, **details) -> Inspection:
+    """A mock inspection and the thematic audit that carries it out, made together (the
+    thematic audit by ``thematic.actions.create_thematic_audit``). ``details`` are that
+    action's: title, lead, purpose, period_start, period_end, cohort, tool_version,
+    audits_due; the inspection's dates are the period's."""
+    _may_manage(by, council.pk)
+    details = {"cohort": None, "tool_version": None, **details}
+    for name, missing in (
+        ("title", "Enter the title"),
+        ("lead", "Select the lead"),
+        ("period_start", "Enter the start of the period"),
+        ("period_end", "Enter the end of the period"),
+    ):
+        if not details.get(name):
+            raise ValidationError({name: missing})
+    _check_mock(details)
+    carried_out = thematic.create_thematic_audit(council, auditors=auditors, by=by, **details)
+    inspection = Inspection.objects.create(
+        council=council,
+        kind=InspectionKind.MOCK,
+        started_on=carried_out.period_start,
+        ended_on=carried_out.period_end,
+        thematic_audit=carried_out,
+        created_by=_user(by),
+    )
+    record_change(inspection, by=by, action="created")
+    return inspection
+
+
+@transaction.atomic
+def edit_mock_inspection(inspection: Inspection, *, auditors=None, by, **details) -> Inspection:
+    """Change the mock inspection's thematic audit (``thematic.actions.edit_thematic_audit``:
+    its rules, such as no new cohort once the sample is confirmed) and keep the inspection's
+    dates the period's."""
+    _may_manage(by, inspection.council_id)
+    if inspection.thematic_audit_id is None:
+        raise ValidationError("This mock inspection has no thematic audit to change.")
+    _check_mock(details)
+    carried_out = thematic.edit_thematic_audit(
+        ThematicAudit.objects.get(pk=inspection.thematic_audit_id),
+        auditors=auditors,
+        by=by,
+        **details,
+    )
+    current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    dates = {"started_on": carried_out.period_start, "ended_on": carried_out.period_end}
+    if any(getattr(current, name) != value for name, value in dates.items()):
+        before = snapshot(current, fields=list(dates))
+        for name, value in dates.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(dates))
+        record_change(
+            current, by=by, action="changed", before=before, after=snapshot(current, list(dates))
+        )
+    return current
 
 
 def areas_for(inspection: Inspection):
@@ -147,6 +234,8 @@ def add_recommendation(
     inspection: Inspection, *, number: int, text: str, area: JudgementArea | None, by
 ) -> Recommendation:
     _may_manage(by, inspection.council_id)
+    if inspection.is_mock:
+        raise ValidationError(MOCK_RECOMMENDATIONS)
     if not (text or "").strip():
         raise ValidationError({"text": "Enter the recommendation"})
     if not number or number < 1:

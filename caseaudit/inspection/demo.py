@@ -11,17 +11,28 @@ Everything goes through the actions the QA lead and action owners would use, bac
 ``clock.set_to``, so the history reads as if it had happened."""
 
 import datetime
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 from caseaudit.accounts.models import User
+from caseaudit.cases.cohorts import Condition
 from caseaudit.core import clock
 from caseaudit.core.months import add_months, month_start
 from caseaudit.inspection import actions
 from caseaudit.inspection.choices import EvidenceKind, InspectionKind
-from caseaudit.inspection.models import Inspection, JudgementArea
-from caseaudit.thematic.choices import ActionStatus, FindingStatus
+from caseaudit.inspection.models import Inspection, JudgementArea, Recommendation
+from caseaudit.thematic import actions as thematic
+from caseaudit.thematic.choices import (
+    ActionStatus,
+    ConsulteeRole,
+    FindingKind,
+    FindingStatus,
+    SampleMethod,
+)
+from caseaudit.thematic.demo import do_audits, saved_cohort
 from caseaudit.thematic.models import Finding, ThematicAudit
+from caseaudit.tools.models import AuditTool
 
 D = datetime.date
 STARTED, ENDED, PUBLISHED = D(2018, 2, 26), D(2018, 3, 22), D(2018, 5, 16)
@@ -226,7 +237,7 @@ def build_inspection(council, *, today: datetime.date) -> Built:
     """Once per council: seed 004's inspection, judgements and 18 recommendations, each with
     actions, evidence and a RAG history."""
     built = Built()
-    if Inspection.objects.filter(council=council).exists():
+    if Inspection.objects.real().filter(council=council).exists():
         return built
     users = {u.username: u for u in User.objects.filter(council=council)}
     qa = users["qa.lead"]
@@ -305,3 +316,126 @@ def build_inspection(council, *, today: datetime.date) -> Built:
         for recommendation in recommendations:
             _latest_review(recommendation, qa)
     return built
+
+
+# The mock inspection (seed 002: "mock inspections" before the next inspection): the grades
+# it gave each area in force, by judgement area name.
+MOCK_GRADES = [
+    ("The impact of leaders on social work practice with children and families", "requires_improvement"),
+    ("The experiences and progress of children who need help and protection", "requires_improvement"),
+    ("The experiences and progress of children in care", "good"),
+    ("The experiences and progress of care leavers", "good"),
+]  # fmt: skip
+
+
+def build_mock_inspection(council, *, today: datetime.date, seed: int = 2) -> Inspection | None:
+    """Once per council: a mock inspection of help and protection three months ago, carried
+    out through its own thematic audit (children on a child protection plan, a few from each
+    area, audited with the programme's practice tool), now reporting: its audits done, two
+    findings, an action plan with one action done and one overdue, its mock grades, and its
+    area for improvement linked as evidence to recommendation 4 of the last inspection."""
+    if Inspection.objects.mock().filter(council=council).exists():
+        return None
+    rng = random.Random(seed)  # noqa: S311 (a repeatable demo, not security)
+    users = {u.username: u for u in User.objects.filter(council=council)}
+    qa, manager, director = users["qa.lead"], users["team.manager"], users["director"]
+    began = add_months(today, -3)
+    cohort = saved_cohort(
+        council,
+        "Children on an open child protection plan",
+        [Condition("cp.cp_plan_end_date", "blank")],
+        by=qa,
+    )
+    tool = AuditTool.objects.for_council(council.pk).order_by("pk").first().published()
+    with clock.set_to(began):
+        mock = actions.record_mock_inspection(
+            council,
+            title="Mock inspection: help and protection",
+            lead=qa,
+            purpose="Rehearse the inspection of help and protection with our partner in "
+            "practice: are children on a plan safer, and do managers see drift?",
+            period_start=began,
+            period_end=began + datetime.timedelta(days=30),
+            cohort=cohort,
+            tool_version=tool,
+            audits_due=began + datetime.timedelta(days=14),
+            by=qa,
+        )
+        carried_out = mock.thematic_audit
+        drawn = thematic.draw_sample(
+            carried_out, method=SampleMethod.PER_AREA, size=3, seed=2020, by=qa
+        )
+        thematic.confirm_sample(drawn, by=qa)
+        audits = thematic.allocate_audits(carried_out, by=qa)
+    do_audits(audits, weights=[5, 35, 45, 15], rng=rng, on=began + datetime.timedelta(days=10))
+    with clock.set_to(began + datetime.timedelta(days=20)):
+        thematic.add_consultation(
+            carried_out,
+            who="Child protection team managers (focus group)",
+            role=ConsulteeRole.MANAGER,
+            held_on=began + datetime.timedelta(days=18),
+            notes="Supervision records decisions but rarely why.",
+            by=qa,
+        )
+        strength = thematic.add_finding(
+            carried_out,
+            kind=FindingKind.STRENGTH,
+            summary="Children are seen alone and their words shape their plans",
+            theme="voice",
+            evidence=audits[:2],
+            by=qa,
+        )
+        weakness = thematic.add_finding(
+            carried_out,
+            kind=FindingKind.IMPROVEMENT,
+            summary="Management oversight does not challenge drift between reviews",
+            theme="oversight",
+            severity="high",
+            evidence=audits[2:5],
+            by=qa,
+        )
+        for finding in (strength, weakness):
+            thematic.move_finding(finding, FindingStatus.CONFIRMED, by=qa)
+        thematic.assign_finding(
+            weakness, owner=manager, due_date=add_months(today, 1), severity="high", by=qa
+        )
+        done = thematic.add_action(
+            carried_out,
+            action="Add a 'drift since the last review' question to supervision records",
+            intended_outcome="Every supervision of a child on a plan asks about drift",
+            owner=manager,
+            due_date=began + datetime.timedelta(days=45),
+            finding=weakness,
+            by=qa,
+        )
+        thematic.add_action(
+            carried_out,
+            action="Dip-sample supervision of children on a plan each month",
+            intended_outcome="Service managers see whether the question is answered",
+            owner=director,
+            due_date=today - datetime.timedelta(days=7),
+            finding=weakness,
+            by=qa,
+        )  # overdue: not started
+        thematic.move_on(carried_out, by=qa)  # to reporting
+        actions.record_judgements(
+            mock, [(_area(name), grade) for name, grade in MOCK_GRADES], by=qa
+        )
+    with clock.set_to(began + datetime.timedelta(days=40)):
+        thematic.update_action(
+            done, status=ActionStatus.DONE, evidence="In the supervision template.", by=manager
+        )
+    oversight = (
+        Recommendation.objects.of_real_inspections()
+        .filter(inspection__council=council, number=4)
+        .first()
+    )
+    if oversight is not None:
+        actions.link_evidence(
+            oversight,
+            kind=EvidenceKind.THEMATIC_FINDING,
+            finding=weakness,
+            note="The mock inspection found management oversight still misses drift.",
+            by=qa,
+        )
+    return mock

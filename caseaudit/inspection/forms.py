@@ -16,6 +16,7 @@ from caseaudit.inspection.choices import EvidenceKind, InspectionKind
 from caseaudit.inspection.models import JudgementArea
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.choices import FindingStatus
+from caseaudit.thematic.forms import ThematicAuditForm
 from caseaudit.thematic.models import Finding, ThematicAudit
 from caseaudit.tools.choices import QuestionKind
 from caseaudit.tools.models import Domain
@@ -177,9 +178,10 @@ class EvidenceForm(forms.Form):
 class InspectionForm(forms.Form):
     """Field names are ``actions.record_inspection``'s keywords."""
 
+    # A mock inspection is recorded on its own form (``MockInspectionForm``).
     kind = forms.ChoiceField(
         label="Kind of inspection",
-        choices=InspectionKind.choices,
+        choices=[(k.value, k.label) for k in InspectionKind if k != InspectionKind.MOCK],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of inspection"},
     )
@@ -281,3 +283,24 @@ class AreaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = JudgementArea.objects.for_council(council_id)
         self.helper = _helper("area", button="Change the judgement area")
+
+
+class MockInspectionForm(ThematicAuditForm):
+    """The thematic audit's own form (field names are ``actions.record_mock_inspection``'s
+    keywords, and so ``thematic.actions.create_thematic_audit``'s), where a mock inspection
+    needs its cohort and tool from the start."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = "For example, Mock inspection: help and protection."
+        self.fields["purpose"].label = "Scope"
+        self.fields["purpose"].help_text = "What the mock inspection looks at, and why now."
+        self.fields["purpose"].error_messages["required"] = "Enter the scope of the mock inspection"
+        for name, missing in (
+            ("cohort", "Select the cohort the mock inspection samples"),
+            ("tool_version", "Select the audit tool the mock inspection uses"),
+        ):
+            self.fields[name].required = True
+            self.fields[name].empty_label = "Choose one"
+            self.fields[name].error_messages["required"] = missing
+        self.helper.layout[-1] = Button.primary("submit", "Save the mock inspection")

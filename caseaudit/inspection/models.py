@@ -83,6 +83,15 @@ class Inspection(models.Model):
     published_on = models.DateField(null=True, blank=True)
     reference = models.CharField("Report reference", max_length=100, blank=True)
     summary = models.TextField(blank=True)
+    # A mock inspection is carried out as a thematic audit is (cohort, sample, tool, audits,
+    # findings, recommendations, action plan): the one it owns, made when it is recorded.
+    thematic_audit = models.OneToOneField(
+        "thematic.ThematicAudit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mock_inspection",
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
@@ -94,7 +103,11 @@ class Inspection(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="inspection_dates_in_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(thematic_audit__isnull=True) | Q(kind=InspectionKind.MOCK),
+                name="only_a_mock_inspection_has_a_thematic_audit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,6 +115,11 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspection:detail", args=[self.pk])
+
+    @property
+    def is_mock(self) -> bool:
+        """The council's own rehearsal, not Ofsted's: never "the last inspection"."""
+        return self.kind == InspectionKind.MOCK
 
     @property
     def dates(self) -> str:

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 
 from caseaudit.accounts import permissions
 from caseaudit.core import clock
-from caseaudit.inspection.choices import RagKind
+from caseaudit.inspection.choices import InspectionKind, RagKind
 from caseaudit.thematic.choices import ActionStatus
 from caseaudit.thematic.querysets import overdue_q
 
@@ -34,6 +34,14 @@ class InspectionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(council_id=user.council_id)
 
+    def real(self):
+        """Ofsted's inspections and visits: what "the last inspection" means. A mock
+        inspection is the council's own rehearsal and never counts as one."""
+        return self.exclude(kind=InspectionKind.MOCK)
+
+    def mock(self):
+        return self.filter(kind=InspectionKind.MOCK)
+
 
 def _latest(kind: str, field: str):
     from caseaudit.inspection.models import RagStatus
@@ -50,6 +58,11 @@ class RecommendationQuerySet(models.QuerySet):
         if not permissions.can_see_inspection_rags(user):
             return self.none()
         return self.filter(inspection__council_id=user.council_id)
+
+    def of_real_inspections(self):
+        """Ofsted's recommendations (``InspectionQuerySet.real``): a mock inspection's are its
+        thematic audit's, and never stand beside them."""
+        return self.exclude(inspection__kind=InspectionKind.MOCK)
 
     def with_rag(self):
         """Each recommendation's latest confirmed and proposed RAG, in the same query."""

@@ -50,7 +50,8 @@ def _key(evidence) -> tuple:
 def build(council, area, user, *, today: datetime.date) -> SelfEvaluation:
     result = SelfEvaluation(area)
     recommendations = list(
-        Recommendation.objects.filter(inspection__council=council, area=area)
+        Recommendation.objects.of_real_inspections()
+        .filter(inspection__council=council, area=area)
         .select_related("inspection")
         .with_rag()
         .order_by("-inspection__started_on", "number")

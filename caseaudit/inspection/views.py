@@ -19,7 +19,7 @@ from caseaudit.audits.choices import Rag
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data, with_versions
 from caseaudit.core.versioning import ChangedSinceOpened
-from caseaudit.inspection import actions, self_evaluation
+from caseaudit.inspection import actions, mock, self_evaluation
 from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
@@ -28,6 +28,7 @@ from caseaudit.inspection.forms import (
     EvidenceForm,
     InspectionForm,
     JudgementsForm,
+    MockInspectionForm,
     RagForm,
     RecommendationForm,
 )
@@ -39,7 +40,9 @@ from caseaudit.inspection.models import (
     RecommendationAction,
 )
 from caseaudit.performance.indicators import INDICATORS
+from caseaudit.thematic import actions as thematic
 from caseaudit.thematic.forms import ActionUpdateForm
+from caseaudit.thematic.models import ThematicAudit
 from caseaudit.thematic.querysets import overdue_q
 
 readers = guards.requires(permissions.can_see_inspection_rags)
@@ -47,8 +50,29 @@ staff_readers = guards.requires(permissions.can_see_inspections)
 qa_only = guards.requires(permissions.can_manage_inspections)
 
 
+NOT_FOR_YOU_MOCK = "A mock inspection is the council's own working: it is not for your role."
+
+
 def _inspection(request, pk: int) -> Inspection:
-    return get_object_for_user(request, Inspection.objects.all(), pk)
+    """The inspection, if the person may see it (404 out of the council); a mock inspection
+    only to those who may read the working (403 to the rest)."""
+    found = get_object_for_user(
+        request,
+        Inspection.objects.select_related(
+            "thematic_audit__lead", "thematic_audit__cohort", "thematic_audit__tool_version__tool"
+        ),
+        pk,
+    )
+    guards.check(
+        not found.is_mock or permissions.can_see_mock_inspections(request.user), NOT_FOR_YOU_MOCK
+    )
+    return found
+
+
+def _not_mock(inspection: Inspection) -> Inspection:
+    if inspection.is_mock:
+        raise Http404(actions.MOCK_RECOMMENDATIONS)
+    return inspection
 
 
 def _recommendation(request, pk: int) -> Recommendation:
@@ -68,12 +92,16 @@ def _rag_counts(recommendations) -> list[tuple[str, str, int]]:
 
 @readers
 def index(request):
-    inspections = (
-        Inspection.objects.visible_to(request.user)
+    user = request.user
+    listed = (
+        Inspection.objects.visible_to(user)
         .prefetch_related("judgements__area")
         .order_by("-started_on", "-pk")
     )
-    user = request.user
+    # Mock inspections in a section of their own: never among Ofsted's, nor "the last".
+    mocks = listed.mock().select_related("thematic_audit")
+    if not permissions.can_see_mock_inspections(user):
+        mocks = mocks.none()
     areas = JudgementArea.objects.none()
     if permissions.can_see_inspections(user):
         # Those Ofsted judges now, and any older area the council's recommendations still
@@ -87,7 +115,8 @@ def index(request):
         request,
         "inspection/index.html",
         {
-            "inspections": inspections,
+            "inspections": listed.real(),
+            "mocks": mocks,
             "may_manage": permissions.can_manage_inspections(user),
             "areas": areas,
         },
@@ -97,20 +126,37 @@ def index(request):
 @readers
 def detail(request, pk: int):
     inspection = _inspection(request, pk)
-    recommendations = list(
-        inspection.recommendations.select_related("area").with_rag().order_by("number")
-    )
-    return render(
-        request,
-        "inspection/detail.html",
-        {
-            "inspection": inspection,
-            "judgements": inspection.judgements.select_related("area"),
-            "recommendations": recommendations,
-            "rag_counts": _rag_counts(recommendations),
-            "may_manage": permissions.can_manage_inspections(request.user),
-        },
-    )
+    user = request.user
+    context = {
+        "inspection": inspection,
+        "judgements": inspection.judgements.select_related("area"),
+        "may_manage": permissions.can_manage_inspections(user),
+    }
+    if inspection.is_mock:
+        context.update(_mock_context(user, inspection))
+    else:
+        recommendations = list(
+            inspection.recommendations.select_related("area").with_rag().order_by("number")
+        )
+        context["recommendations"] = recommendations
+        context["rag_counts"] = _rag_counts(recommendations)
+    return render(request, "inspection/detail.html", context)
+
+
+def _mock_context(user, inspection) -> dict:
+    """The thematic audit that carries the mock inspection out, its figures, and which of its
+    pages the person may open (the thematic app's rules say)."""
+    carried_out = inspection.thematic_audit
+    if carried_out is None:
+        return {"carried_out": None}
+    return {
+        "carried_out": carried_out,
+        "summary": mock.summarise(carried_out),
+        "may_open_thematic": ThematicAudit.objects.visible_to(user)
+        .filter(pk=carried_out.pk)
+        .exists(),
+        "may_open_cohort": permissions.can_build_cohorts(user),
+    }
 
 
 def _targets(inspection, rows, user) -> dict[int, list]:
@@ -137,7 +183,7 @@ def _targets(inspection, rows, user) -> dict[int, list]:
 def recommendations(request, pk: int):
     """Every recommendation with its RAG; for staff also its actions done and overdue and its
     latest evidence. One query for the list, one for the evidence, however many there are."""
-    inspection = _inspection(request, pk)
+    inspection = _not_mock(_inspection(request, pk))
     full = permissions.can_see_inspections(request.user)
     rows = inspection.recommendations.select_related("area").with_rag().order_by("number")
     if full:
@@ -375,7 +421,7 @@ def judgements(request, pk: int):
 
 @qa_only
 def add_recommendation(request, pk: int):
-    inspection = _inspection(request, pk)
+    inspection = _not_mock(_inspection(request, pk))
     form = RecommendationForm(form_data(request), areas=actions.areas_for(inspection))
     if request.method == "POST" and form.is_valid():
         done = _run(
@@ -423,3 +469,59 @@ def map_recommendation(request, pk: int):
         if done:
             return done
     return _form_page(request, found, form, title="Change the judgement area")
+
+
+# Mock inspections (the QA lead): recorded and changed through the thematic audit that carries
+# each out ------------------------------------------------------------------------------------
+
+
+@qa_only
+def create_mock(request):
+    council = request.user.council
+    form = MockInspectionForm(form_data(request), council=council, initial={"lead": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        auditors = data.pop("auditors")
+        try:
+            created = actions.record_mock_inspection(
+                council, auditors=auditors, by=request.user, **data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"The {created} has been recorded.")
+            return redirect(created)
+    return _form_page(request, None, form, title="Record a mock inspection", recording=True)
+
+
+@qa_only
+def edit_mock(request, pk: int):
+    inspection = _inspection(request, pk)
+    carried_out = inspection.thematic_audit
+    if carried_out is None:
+        raise Http404("This mock inspection has no thematic audit to change.")
+    initial = {name: getattr(carried_out, name) for name in thematic.DETAIL_FIELDS}
+    initial["auditors"] = list(carried_out.auditors.all())
+    form = MockInspectionForm(form_data(request), council=inspection.council, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        auditors = data.pop("auditors")
+        done = _run(
+            request,
+            form,
+            lambda: actions.edit_mock_inspection(
+                inspection, auditors=auditors, by=request.user, **data
+            ),
+            success="The mock inspection has been changed.",
+            to=inspection,
+        )
+        if done:
+            return done
+    return _form_page(
+        request,
+        None,
+        form,
+        title="Change the mock inspection",
+        inspection=inspection,
+        recording=True,
+    )

@@ -105,7 +105,9 @@ def create_thematic_audit(council, *, auditors=(), by, **details) -> ThematicAud
 def edit_thematic_audit(thematic_audit: ThematicAudit, *, auditors=None, by, **details):
     thematic_audit = ThematicAudit.objects.select_for_update().get(pk=thematic_audit.pk)
     _check(rules.EDIT, by, thematic_audit)
-    _check_details(thematic_audit.council, details)
+    # A change of one end of the period is checked against the other as it stands.
+    period = {"period_start": thematic_audit.period_start, "period_end": thematic_audit.period_end}
+    _check_details(thematic_audit.council, {**period, **details})
     if (
         "cohort" in details
         and details["cohort"] != thematic_audit.cohort

@@ -38,7 +38,7 @@ class Built:
     thematic: int = 0
 
 
-def _cohort(council, name: str, conditions: list[Condition], by) -> CohortDefinition:
+def saved_cohort(council, name: str, conditions: list[Condition], by) -> CohortDefinition:
     existing = CohortDefinition.objects.filter(council=council, name=name).first()
     return existing or save_cohort(council, name=name, conditions=conditions, by=by)
 
@@ -65,7 +65,7 @@ def _tool(council, name: str, domains: list[tuple[str, str]], by):
     return tools.publish(version, by=by)
 
 
-def _do_audits(audits, *, weights, rng, on: datetime.date, share: float = 1.0) -> int:
+def do_audits(audits, *, weights, rng, on: datetime.date, share: float = 1.0) -> int:
     """Fill in and submit ``share`` of the audits, as their auditors would."""
     grades = [g.value for g in ORDER]
     done = 0
@@ -131,7 +131,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
 
     # 1. Placement stability: complete four months ago, so its re-review is two months off.
     began = add_months(today, -7)
-    cohort = _cohort(council, *EXAMPLES["placement_stability"], by=qa)
+    cohort = saved_cohort(council, *EXAMPLES["placement_stability"], by=qa)
     tool = _tool(
         council,
         "Placement stability deep dive",
@@ -155,7 +155,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
         sample=(SampleMethod.RANDOM_N, 20),
         on=began,
     )
-    built.audits += _do_audits(
+    built.audits += do_audits(
         audits, weights=[5, 40, 40, 15], rng=rng, on=began + datetime.timedelta(days=21)
     )
     with clock.set_to(began + datetime.timedelta(days=30)):
@@ -251,7 +251,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
 
     # 2. Youth offending service: reporting, with 18% Good, 39% RI and 43% Inadequate.
     began = add_months(today, -3)
-    cohort = _cohort(
+    cohort = saved_cohort(
         council,
         "Children in need open to a youth offending team",
         [
@@ -283,7 +283,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
         sample=(SampleMethod.RANDOM_N, 27),
         on=began,
     )
-    built.audits += _do_audits(
+    built.audits += do_audits(
         audits, weights=[0, 18, 39, 43], rng=rng, on=began + datetime.timedelta(days=20)
     )
     with clock.set_to(add_months(today, -1)):
@@ -366,7 +366,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
     # 3. Family group conferences: in progress. Annex A has no FGC field, so the cohort is
     # the children referred in the period and the tool asks whether an FGC was offered.
     began = today - datetime.timedelta(days=14)
-    cohort = _cohort(
+    cohort = saved_cohort(
         council,
         "Children referred in the last 6 months",
         [
@@ -396,7 +396,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
         sample=(SampleMethod.RANDOM_N, 28),
         on=began,
     )
-    built.audits += _do_audits(
+    built.audits += do_audits(
         audits, weights=[10, 40, 35, 15], rng=rng, share=0.4, on=today - datetime.timedelta(days=3)
     )
     with clock.set_to(today - datetime.timedelta(days=2)):
@@ -429,7 +429,7 @@ def build_thematic_audits(council, *, today: datetime.date, seed: int = 1) -> Bu
     # 4. Independent chairs: planned for next month, its sample a preview (two per team; the
     # chair of a case is not in Annex A).
     began = add_months(today, 1)
-    cohort = _cohort(
+    cohort = saved_cohort(
         council,
         "Children on an open child protection plan",
         [

@@ -14,7 +14,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
-from caseaudit.thematic import actions, export
+from caseaudit.thematic import actions, export, owners
 from caseaudit.thematic import permissions as rules
 from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus
 from caseaudit.thematic.forms import (
@@ -175,6 +175,7 @@ def detail(request, pk: int):
         "thematic/detail.html",
         {
             "thematic_audit": thematic_audit,
+            "carried_out_for": owners.owners_of(thematic_audit, user),
             "sample": sample,
             "sampled": sampled,
             "sample_confirmed": sample is not None and sample.status == SampleStatus.CONFIRMED,

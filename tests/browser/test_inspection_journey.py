@@ -1,7 +1,8 @@
 """Inspection readiness in Chromium, every page checked with axe: the QA lead goes from the
 home page to the inspection, its recommendations and one recommendation, links evidence,
 adds an action and sets the RAG with a rationale, then reads 'know ourselves' for its area;
-the councillor reads the RAG summary."""
+the councillor reads the RAG summary. The QA lead records a mock inspection and reaches the
+thematic audit that carries it out; the councillor is refused it."""
 
 import datetime
 import re
@@ -9,11 +10,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from caseaudit.cases.actions import save_cohort
+from caseaudit.cases.cohorts import Condition
+from caseaudit.cases.generator import DEFAULT_AS_AT, generate_council
+from caseaudit.cases.importer import import_annex_a
 from caseaudit.conftest import PASSWORD
 from caseaudit.core import clock
 from caseaudit.inspection import actions
 from caseaudit.inspection.choices import InspectionKind, RagKind
-from caseaudit.inspection.models import JudgementArea, RagStatus
+from caseaudit.inspection.models import Inspection, JudgementArea, RagStatus
+from caseaudit.thematic import actions as thematic
+from caseaudit.tools.models import AuditTool
 
 from .test_journeys import check_page, follow, sign_in
 from .test_programme_journey import fill_date
@@ -95,3 +102,69 @@ def test_the_qa_lead_sets_a_recommendations_rag(page, people, council):
     check_page(page, follow(page, page.get_by_role("link", name="See the recommendations")))
     expect(page.locator("table").get_by_text("Amber")).to_be_visible()
     expect(page.get_by_text("Tracking has started")).to_have_count(0)
+
+
+def test_the_qa_lead_records_a_mock_inspection_and_reaches_its_thematic_audit(
+    page, people, council, tmp_path
+):
+    """From the inspections page: record a mock inspection (a GOV.UK error first), give its
+    mock grades, see its sample summed up, and reach the thematic audit that carries it out."""
+    c = council.council
+    generated = generate_council(tmp_path, scale=0.05, fmt="csv")
+    assert not import_annex_a(generated.path, council=c, as_at=DEFAULT_AS_AT).refused
+    save_cohort(
+        c,
+        name="On a child protection plan",
+        conditions=[Condition("cp.cp_plan_end_date", "blank")],
+        by=people.qa_lead,
+    )
+    tool = AuditTool.objects.for_council(c.pk).order_by("pk").first()
+    today = clock.today()
+
+    sign_in(page, "qa.lead", PASSWORD)
+    check_page(page, page.goto("/"))
+    check_page(
+        page, follow(page, page.locator("#navigation").get_by_role("link", name="Inspection"))
+    )
+    check_page(page, follow(page, page.get_by_role("link", name="Record a mock inspection")))
+    page.get_by_label("Title").fill("Mock inspection: help and protection")
+    page.get_by_label("Scope").fill("Rehearse the inspection of help and protection.")
+    fill_date(page, "Start of the period", today)
+    fill_date(page, "End of the period", today - datetime.timedelta(days=1))
+    page.get_by_label("Cohort").select_option(label="On a child protection plan")
+    page.get_by_label("Audit tool").select_option(label=f"{tool.name} (version 1)")
+    check_page(page, follow(page, page.get_by_role("button", name="Save the mock inspection")))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be after its start")
+    fill_date(page, "End of the period", today + datetime.timedelta(days=30))
+    check_page(page, follow(page, page.get_by_role("button", name="Save the mock inspection")))
+    expect(page.get_by_role("heading", name="Mock inspection: help and protection")).to_be_visible()
+    expect(page.get_by_text("No sample has been drawn yet.")).to_be_visible()
+
+    check_page(page, follow(page, page.get_by_role("link", name="Record the mock grades")))
+    page.get_by_label(
+        "The experiences and progress of children who need help and protection"
+    ).select_option(label="Requires Improvement")
+    check_page(page, follow(page, page.get_by_role("button", name="Save the judgements")))
+    expect(page.get_by_role("heading", name="Mock grades")).to_be_visible()
+
+    # Its sample is drawn on the thematic audit (the thematic journey tests those pages).
+    mock = Inspection.objects.mock().get()
+    drawn = thematic.draw_sample(
+        mock.thematic_audit, method="random_n", size=3, seed=7, by=people.qa_lead
+    )
+    thematic.confirm_sample(drawn, by=people.qa_lead)
+    check_page(page, page.goto("/inspection/"))
+    mocks = page.get_by_role("table", name="1 mock inspection")
+    check_page(page, follow(page, mocks.get_by_role("link", name=re.compile("^Mock inspection"))))
+    expect(page.get_by_text("3 children sampled")).to_be_visible()
+    check_page(page, follow(page, page.get_by_role("link", name="See the sample and its audits")))
+    expect(page.get_by_role("heading", name="Mock inspection: help and protection")).to_be_visible()
+    expect(page.get_by_text("Confirmed sample: 3 children")).to_be_visible()
+
+    # An elected member does not see the council's rehearsal.
+    page.context.clear_cookies()
+    sign_in(page, "councillor", PASSWORD)
+    check_page(page, page.goto("/inspection/"))
+    expect(page.get_by_text("Mock inspection: help and protection")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Mock inspections")).to_have_count(0)
+    check_page(page, page.goto(mock.get_absolute_url()), status=403)

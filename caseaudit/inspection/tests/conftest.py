@@ -51,3 +51,26 @@ def inspection(council, people):
         )
     ]
     return SimpleNamespace(inspection=done, recommendations=recommendations)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    from caseaudit.cases.generator import generate_council
+
+    return generate_council(tmp_path_factory.mktemp("mock"), scale=0.1, fmt="csv")
+
+
+@pytest.fixture
+def case_data(council, generated):
+    """The generated return imported, its teams placed in the council's two areas (as the
+    thematic tests do), so a cohort has children to sample in each area."""
+    from caseaudit.cases.generator import DEFAULT_AS_AT
+    from caseaudit.cases.importer import import_annex_a
+    from caseaudit.organisation.models import Team
+
+    assert not import_annex_a(generated.path, council=council.council, as_at=DEFAULT_AS_AT).refused
+    teams = list(Team.objects.filter(area__isnull=True).order_by("pk"))
+    for index, team in enumerate(teams):
+        team.area = (council.north, council.south)[index % 2]
+    Team.objects.bulk_update(teams, ["area"])
+    return DEFAULT_AS_AT

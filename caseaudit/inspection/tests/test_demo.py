@@ -8,9 +8,16 @@ import pytest
 
 from caseaudit.accounts.choices import Role, Scope
 from caseaudit.conftest import make_user
+from caseaudit.core import clock
 from caseaudit.inspection.choices import RagKind
-from caseaudit.inspection.demo import RECOMMENDATIONS, build_inspection
-from caseaudit.inspection.models import Recommendation
+from caseaudit.inspection.demo import (
+    MOCK_GRADES,
+    RECOMMENDATIONS,
+    build_inspection,
+    build_mock_inspection,
+)
+from caseaudit.inspection.mock import summarise
+from caseaudit.inspection.models import Inspection, Recommendation
 from caseaudit.thematic.choices import ActionStatus
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +55,28 @@ def test_the_demo_loads_seed_004s_inspection_once(council):
     assert actions.filter(status=ActionStatus.DONE).count() >= 18
     assert actions.overdue(TODAY).exists()
     assert build_inspection(council.council, today=TODAY).inspection is None
+
+
+@pytest.mark.usefixtures("demo_logins", "case_data")
+def test_the_demo_carries_out_a_mock_inspection_once(council, people):
+    c = council.council
+    build_inspection(c, today=TODAY)
+    with clock.set_to(TODAY):
+        mock = build_mock_inspection(c, today=TODAY)
+    assert mock.is_mock and Inspection.objects.real().count() == 1
+    carried_out = mock.thematic_audit
+    carried_out.refresh_from_db()
+    assert carried_out.status == "reporting" and carried_out.cohort and carried_out.tool_version
+    summary = summarise(carried_out, today=TODAY)
+    assert summary.sampled == summary.allocated == summary.completed > 0
+    assert summary.graded == summary.completed
+    assert dict(summary.findings) == {"Strength": 1, "Area for improvement": 1}
+    assert dict(summary.actions)["Done"] == 1 and summary.overdue == 1
+    grades = dict(mock.judgements.values_list("area__name", "grade"))
+    assert grades[MOCK_GRADES[1][0]] == "requires_improvement" and len(grades) == 4
+    # Its area for improvement is evidence for recommendation 4 of the last inspection.
+    four = Recommendation.objects.get(number=4)
+    assert four.evidence.filter(finding__thematic_audit=carried_out).count() == 1
+    # The standard inspection is still the one the demo loads once.
+    assert build_inspection(c, today=TODAY).inspection is None
+    assert build_mock_inspection(c, today=TODAY) is None

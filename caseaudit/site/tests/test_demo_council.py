@@ -146,7 +146,7 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     assert "Children on a child protection plan" in pack.html
     # The last inspection (seed 004): each of its 18 recommendations shows, to the QA lead,
     # linked actions, evidence and its RAG history, proposed then confirmed.
-    inspection = Inspection.objects.get()
+    inspection = Inspection.objects.real().get()
     assert inspection.judgements.count() == 6
     client.force_login(users["qa.lead"])
     recommendations = list(inspection.recommendations.order_by("number"))
@@ -165,6 +165,14 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     page = client.get(reverse("inspection:know_ourselves", args=[help_and_protection.pk]))
     assert page.status_code == 200
     assert "Audits: Supervision and management oversight" in page.content.decode()
+    # A mock inspection of help and protection, carried out through its own thematic audit,
+    # in its own section of the inspections page; its page sums up the thematic audit's work.
+    mock = Inspection.objects.mock().get()
+    index = client.get(reverse("inspection:index")).content.decode()
+    assert index.index("Mock inspection: help and protection") > index.index("mock-inspections")
+    page = client.get(mock.get_absolute_url()).content.decode()
+    assert "Mock grades" in page and mock.thematic_audit.get_absolute_url() in page
+    assert "1 overdue" in page
     # The team manager owns some of the actions, and sees them on their home page.
     client.force_login(manager)
     assert "answering inspection recommendations" in client.get(reverse("home")).content.decode()

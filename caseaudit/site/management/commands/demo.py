@@ -19,7 +19,7 @@ from caseaudit.cases.generator import generate_council
 from caseaudit.cases.importer import import_annex_a
 from caseaudit.cases.models import Snapshot
 from caseaudit.core.months import parse_month
-from caseaudit.inspection.demo import build_inspection
+from caseaudit.inspection.demo import build_inspection, build_mock_inspection
 from caseaudit.organisation.demo import load_council, move_some_staff
 from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
@@ -125,6 +125,9 @@ class Command(BaseCommand):
                 f"Recorded the {built.inspection}: {built.recommendations} recommendations, "
                 f"{built.actions} actions, {built.evidence} pieces of evidence."
             )
+        mock = build_mock_inspection(council, today=timezone.localdate())
+        if mock is not None:
+            self.stdout.write(f"Carried out a {mock.get_kind_display().lower()}: {mock}.")
 
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
