@@ -92,6 +92,7 @@ def _build(council, area, from_month, to_month, today, *, aggregates_only) -> di
         to_month=to_month,
         aggregates_only=aggregates_only,
     )
+    clean = _redactor(built)
     sections = [
         document.section(
             "Summary",
@@ -115,8 +116,8 @@ def _build(council, area, from_month, to_month, today, *, aggregates_only) -> di
                 ),
             ],
         ),
-        _what_we_know(council, built),
-        _how_we_know(built),
+        _what_we_know(built, clean),
+        _how_we_know(built, clean),
         _what_we_will_do(built, today),
     ]
     return {
@@ -244,17 +245,29 @@ def _domain_table(built) -> document.Block:
     )
 
 
-def _sampled_ids(built) -> dict[int, list[str]]:
+def _redactor(built):
+    """Takes out of the leads' text any LA child ID sampled by the thematic audits whose
+    findings are cited, in case one was left in (as the thematic overview report does)."""
     audit_ids = {claim.shown.evidence.finding.thematic_audit_id for claim in built.findings}
-    found: dict[int, list[str]] = {}
-    for audit_id, child_id in SampledChild.objects.filter(
-        sample__thematic_audit__in=audit_ids, sample__status=SampleStatus.CONFIRMED
-    ).values_list("sample__thematic_audit", "la_child_id"):
-        found.setdefault(audit_id, []).append(child_id)
-    return found
+    child_ids = (
+        list(
+            SampledChild.objects.filter(
+                sample__thematic_audit__in=audit_ids, sample__status=SampleStatus.CONFIRMED
+            ).values_list("la_child_id", flat=True)
+        )
+        if audit_ids
+        else []
+    )
+
+    def clean(text: str) -> str:
+        for child_id in child_ids:
+            text = redact_child(text, child_id)
+        return text
+
+    return clean
 
 
-def _thematic(built) -> list[document.Block]:
+def _thematic(built, clean) -> list[document.Block]:
     rows = []
     for claim in built.thematic_audits:
         ratings = suppress_breakdowns(
@@ -269,13 +282,10 @@ def _thematic(built) -> list[document.Block]:
                 _cite(claim.source),
             ]
         )
-    sampled = _sampled_ids(built)
     findings = []
     for claim in built.findings:
         finding = claim.shown.evidence.finding
-        text = finding.summary
-        for child_id in sampled.get(finding.thematic_audit_id, []):
-            text = redact_child(text, child_id)
+        text = clean(finding.summary)
         findings.append(
             f"{finding.get_kind_display()}: {text} (from '{finding.thematic_audit.title}') "
             f"[{_cite(claim.source)}]"
@@ -338,7 +348,7 @@ def _indicator_row(claim) -> list:
     ]
 
 
-def _what_we_know(council, built) -> document.Section:
+def _what_we_know(built, clean) -> document.Section:
     blocks: list[document.Block] = [
         document.paragraph(
             "From casework first: the audits of the cohort, the thematic audits and family "
@@ -354,7 +364,7 @@ def _what_we_know(council, built) -> document.Section:
         )
     blocks += _grades_tables(built)
     blocks.append(_domain_table(built))
-    blocks += _thematic(built)
+    blocks += _thematic(built, clean)
     blocks += _feedback(built)
     blocks.append(
         document.table(
@@ -370,7 +380,7 @@ def _what_we_know(council, built) -> document.Section:
     return document.section(QUESTIONS[0], blocks)
 
 
-def _how_we_know(built) -> document.Section:
+def _how_we_know(built, clean) -> document.Section:
     return document.section(
         QUESTIONS[1],
         [
@@ -387,7 +397,7 @@ def _how_we_know(built) -> document.Section:
                     "rows": [
                         [
                             source.key,
-                            source.title,
+                            clean(source.title),
                             source.link,
                             "–" if source.as_of is None else f"{source.as_of:%-d %B %Y}",
                             source.age + (" (stale)" if source.stale else ""),
