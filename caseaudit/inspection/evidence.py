@@ -133,6 +133,11 @@ def read_indicator(council, code: str, target: Decimal | None, user=None, *, agg
 STALE_AFTER_MONTHS = 12
 
 
+def is_stale(as_of: datetime.date | None, today: datetime.date) -> bool:
+    """Evidence speaking for a day more than ``STALE_AFTER_MONTHS`` before ``today``."""
+    return as_of is not None and as_of < add_months(today, -STALE_AFTER_MONTHS)
+
+
 @dataclass
 class Reading:
     """One piece of evidence as a page shows it, and the date it speaks for."""
@@ -146,7 +151,7 @@ class Reading:
     as_of: datetime.date | None = None
 
     def is_stale(self, today: datetime.date) -> bool:
-        return self.as_of is not None and self.as_of < add_months(today, -STALE_AFTER_MONTHS)
+        return is_stale(self.as_of, today)
 
     @property
     def stale(self) -> bool:

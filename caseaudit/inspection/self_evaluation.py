@@ -93,7 +93,7 @@ class Source:
 
     @property
     def stale(self) -> bool:
-        return self.as_of is not None and self.age_months > reading.STALE_AFTER_MONTHS
+        return reading.is_stale(self.as_of, self.today)
 
     @property
     def age(self) -> str:
@@ -341,7 +341,7 @@ def build(
                 case _:
                     result.indicators.append(claim)
         if evidence.kind == EvidenceKind.INDICATOR and claims[key].shown.indicator:
-            if claims[key] not in measures[evidence.recommendation_id]:
+            if not any(c is claims[key] for c in measures[evidence.recommendation_id]):
                 measures[evidence.recommendation_id].append(claims[key])
 
     if result.thematic_audits:
