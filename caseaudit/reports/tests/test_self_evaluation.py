@@ -45,6 +45,9 @@ from caseaudit.tools.models import Question
 pytestmark = pytest.mark.django_db
 AREA = "The experiences and progress of children who need help and protection"
 INDICATOR = "cp_plans_open"
+# Measured (18 and 23, a little room): the page (with the session and the navigation) and the
+# report, each with four pieces of evidence linked.
+QUERIES_PAGE, QUERIES_REPORT = 22, 28
 
 
 def area() -> JudgementArea:
@@ -334,3 +337,16 @@ def test_the_command_writes_it_and_refuses_a_bad_area(people, evaluated, tmp_pat
         call_command(*arguments, "--area", "999999", "--out", str(out))
     with pytest.raises(CommandError, match="for example 2025-12"):
         call_command(*arguments, "--area", str(area().pk), "--from", "Jan", "--out", str(out))
+
+
+def test_the_page_and_the_report_cost_a_bounded_number_of_queries(
+    client_for, people, evaluated, django_assert_max_num_queries
+):
+    """Grouped queries: a fixed number for the cohort's judgements, feedback, the evidence and
+    the actions, and one reading per piece of evidence, however many audits there are."""
+    url = reverse("inspection:know_ourselves", args=[area().pk]) + "?from=2024-01&to=2024-03"
+    client = client_for(people.director)
+    with django_assert_max_num_queries(QUERIES_PAGE):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(QUERIES_REPORT):
+        build_self_evaluation(evaluated["council"], area().pk, JAN, MAR)
