@@ -105,20 +105,24 @@ def show_value(indicator: Indicator, value) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
-def indicator_values(council, code: str, user=None) -> list[tuple[datetime.date, object]] | None:
+def indicator_values(
+    council, code: str, user=None, *, aggregates_only: bool | None = None
+) -> list[tuple[datetime.date, object]] | None:
     """The indicator at each snapshot of case data, oldest first (a council has one a month):
-    as ``user`` is shown it, or exact when no one is asking (the RAG rule). None for a code
-    the library no longer has."""
+    as ``user`` is shown it, or exact when no one is asking (the RAG rule); as those who see
+    aggregates only are shown it with ``aggregates_only`` (a published report). None for a
+    code the library no longer has."""
     indicator = INDICATORS.get(code)
     if indicator is None:
         return None
-    if user is None:
+    if user is None and not aggregates_only:
         return [(day, figure.value) for day, figure in trend(council, indicator)]
-    return [(day, shown.value) for day, shown in published.history(council, indicator, user)]
+    history = published.history(council, indicator, user, aggregates_only=aggregates_only)
+    return [(day, shown.value) for day, shown in history]
 
 
-def read_indicator(council, code: str, target: Decimal | None, user=None):
-    values = indicator_values(council, code, user)
+def read_indicator(council, code: str, target: Decimal | None, user=None, *, aggregates_only=None):
+    values = indicator_values(council, code, user, aggregates_only=aggregates_only)
     if values is None:
         return None
     return IndicatorReading(INDICATORS[code], target, values)
@@ -127,6 +131,11 @@ def read_indicator(council, code: str, target: Decimal | None, user=None):
 # Evidence that speaks for a time longer ago than this is flagged stale: what it shows may no
 # longer be so (DESIGN.md C6; a self-evaluation asks "how do we know?" of today's practice).
 STALE_AFTER_MONTHS = 12
+
+
+def is_stale(as_of: datetime.date | None, today: datetime.date) -> bool:
+    """Evidence speaking for a day more than ``STALE_AFTER_MONTHS`` before ``today``."""
+    return as_of is not None and as_of < add_months(today, -STALE_AFTER_MONTHS)
 
 
 @dataclass
@@ -142,7 +151,7 @@ class Reading:
     as_of: datetime.date | None = None
 
     def is_stale(self, today: datetime.date) -> bool:
-        return self.as_of is not None and self.as_of < add_months(today, -STALE_AFTER_MONTHS)
+        return is_stale(self.as_of, today)
 
     @property
     def stale(self) -> bool:
@@ -154,7 +163,7 @@ def _audit_link(evidence) -> str:
     return f"{reverse('audits:compliance')}?{query}"
 
 
-def read(evidence, council, user=None) -> Reading:
+def read(evidence, council, user=None, *, aggregates_only: bool | None = None) -> Reading:
     """What the evidence says now, with a link to the page it comes from."""
     kind = evidence.kind
     if kind == EvidenceKind.AUDIT_DOMAIN:
@@ -195,7 +204,9 @@ def read(evidence, council, user=None) -> Reading:
             f"from '{audit.title}'",
             as_of=audit.completed_on or audit.period_end,
         )
-    reading = read_indicator(council, evidence.indicator_code, evidence.target, user)
+    reading = read_indicator(
+        council, evidence.indicator_code, evidence.target, user, aggregates_only=aggregates_only
+    )
     if reading is None:
         return Reading(evidence, f"Indicator {evidence.indicator_code}", "", "No longer defined")
     return Reading(

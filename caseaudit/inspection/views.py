@@ -16,8 +16,11 @@ from django.urls import reverse
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user
 from caseaudit.audits.choices import Rag
+from caseaudit.audits.compliance import default_period
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data, with_versions
+from caseaudit.core.grades import ORDER
+from caseaudit.core.months import month_key, parse_month
 from caseaudit.core.versioning import ChangedSinceOpened
 from caseaudit.inspection import actions, mock, self_evaluation
 from caseaudit.inspection import evidence as reading
@@ -438,16 +441,45 @@ def add_recommendation(request, pk: int):
     )
 
 
+def _period(request, today) -> tuple:
+    """The months asked for (``?from=2025-12&to=2026-11``), else the last 12 complete months;
+    with what was wrong with what was asked for, in words."""
+    first, last = default_period(today)
+    asked = request.GET.get("from"), request.GET.get("to")
+    if not any(asked):
+        return first, last, ""
+    try:
+        chosen = [parse_month(text or "") for text in asked]
+    except ValueError:
+        return first, last, "Enter the months as year and month, for example 2025-12."
+    if chosen[0] > chosen[1]:
+        return first, last, "The first month must not be after the last month."
+    return chosen[0], chosen[1], ""
+
+
 @staff_readers
 def know_ourselves(request, pk: int):
-    """One judgement area: what we know, how we know it, what we will do."""
+    """One judgement area's self-evaluation: what we know, how we know, what we will do."""
     user = request.user
     area = get_object_or_404(JudgementArea.objects.for_council(user.council_id), pk=pk)
-    built = self_evaluation.build(user.council, area, user, today=clock.today())
+    today = clock.today()
+    first, last, problem = _period(request, today)
+    built = self_evaluation.build(
+        user.council, area, user, today=today, from_month=first, to_month=last
+    )
     return render(
         request,
         "inspection/know_ourselves.html",
-        {"built": built, "area": area, "stale_months": reading.STALE_AFTER_MONTHS},
+        {
+            "built": built,
+            "area": area,
+            "problem": problem,
+            "from_key": month_key(first),
+            "to_key": month_key(last),
+            "stale_months": reading.STALE_AFTER_MONTHS,
+            "grade_labels": [grade.label for grade in ORDER],
+            "may_publish": permissions.can_manage_inspections(user),
+        },
     )
 
 

@@ -630,12 +630,20 @@ def published_pages_each(
 
 
 def history(
-    council, indicator: Indicator, user, known: dict[datetime.date, Shown] | None = None
+    council,
+    indicator: Indicator,
+    user,
+    known: dict[datetime.date, Shown] | None = None,
+    *,
+    aggregates_only: bool | None = None,
 ) -> list[tuple[datetime.date, Shown]]:
     """The indicator at each snapshot, oldest first, each as that date's page publishes it;
     ``known``, figures already worked out for some dates (the page's own). Every snapshot is
-    read together, so the queries do not grow with them."""
-    if not permissions.sees_aggregates_only(user):
+    read together, so the queries do not grow with them. ``aggregates_only`` overrides what
+    ``user``'s role says (a published report is for those who see aggregates only)."""
+    if aggregates_only is None:
+        aggregates_only = permissions.sees_aggregates_only(user)
+    if not aggregates_only:
         return [(as_at, exact(figure)) for as_at, figure in trend(council, indicator)]
     known = known or {}
     snapshots = list(Snapshot.objects.filter(council=council).order_by("as_at"))

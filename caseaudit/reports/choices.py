@@ -51,6 +51,7 @@ class ReportKind(models.TextChoices):
 
     THEMATIC = "thematic", "Thematic overview report"
     COMPENDIUM = "compendium", "Select-committee performance pack"
+    SELF_EVALUATION = "self-evaluation", "Self-evaluation"
 
 
 class Format(models.TextChoices):

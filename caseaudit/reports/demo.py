@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from caseaudit.audits.actions import programme
+from caseaudit.audits.compliance import default_period
 from caseaudit.audits.models import ProgrammeMonth
 from caseaudit.cases.models import Snapshot
+from caseaudit.core.months import month_key
+from caseaudit.inspection.models import JudgementArea, Recommendation
 from caseaudit.reports import actions, candidates
 from caseaudit.reports.choices import ExemplarKind, ReportKind, ReportStatus, Section
 from caseaudit.reports.models import HighlightReport, KindReport
@@ -103,6 +106,33 @@ def publish_select_committee_pack(council, *, qa_lead, today: datetime.date) -> 
         council,
         kind=ReportKind.COMPENDIUM,
         parameters={"as_at": latest.as_at.isoformat()},
+        by=qa_lead,
+    )
+    return actions.publish_kind_report(draft, by=qa_lead, today=today)
+
+
+def publish_help_and_protection_self_evaluation(
+    council, *, qa_lead, today: datetime.date
+) -> KindReport | None:
+    """Once: the QA lead's self-evaluation for help and protection over the last 12 complete
+    months, as it would go to the committee before an inspection."""
+    if KindReport.objects.filter(
+        council=council, kind=ReportKind.SELF_EVALUATION, status=ReportStatus.PUBLISHED
+    ).exists():
+        return None
+    # The area the last inspection's recommendations answer to, else the one judged now.
+    areas = JudgementArea.objects.for_council(council.pk).filter(
+        name__icontains="help and protection"
+    )
+    answered = Recommendation.objects.filter(inspection__council=council).values("area")
+    area = areas.filter(pk__in=answered).first() or areas.active_on(today).first()
+    if area is None:
+        return None
+    first, last = default_period(today)
+    draft = actions.start_kind_report(
+        council,
+        kind=ReportKind.SELF_EVALUATION,
+        parameters={"area": area.pk, "from": month_key(first), "to": month_key(last)},
         by=qa_lead,
     )
     return actions.publish_kind_report(draft, by=qa_lead, today=today)

@@ -150,3 +150,46 @@ class PackForm(forms.Form):
 
     def parameters(self) -> dict:
         return {"as_at": self.cleaned_data["as_at"]}
+
+
+class SelfEvaluationForm(forms.Form):
+    """The judgement area and the months a self-evaluation covers."""
+
+    def __init__(self, data=None, *, areas, months: list[datetime.date], initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["area"] = forms.ChoiceField(
+            label="Judgement area",
+            choices=[("", "Select a judgement area"), *((str(a.pk), a.name) for a in areas)],
+            error_messages={
+                "required": "Select the judgement area",
+                "invalid_choice": "Select a judgement area from the list",
+            },
+        )
+        choices = [(month_key(month), month_label(month)) for month in reversed(months)]
+        for name, label, which in (
+            ("from", "First month", "first"),
+            ("to", "Last month", "last"),
+        ):
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                error_messages={
+                    "required": f"Select the {which} month of the period",
+                    "invalid_choice": f"Select one of the months listed as the {which} month",
+                },
+            )
+        self.helper = _kind_helper(
+            Field.select("area"),
+            Field.select("from"),
+            Field.select("to"),
+            button="Preview the self-evaluation",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("from", "The first month must not be after the last month")
+        return data
+
+    def parameters(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("area", "from", "to")}

@@ -10,13 +10,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
-from caseaudit.core import guards
+from caseaudit.audits.compliance import default_period
+from caseaudit.core import clock, guards
 from caseaudit.core.forms import form_data
+from caseaudit.core.months import add_months, month_key, months_between
+from caseaudit.inspection.models import JudgementArea
 from caseaudit.performance.pages import snapshot_dates
 from caseaudit.reports import actions, formats, kinds
 from caseaudit.reports import permissions as rules
 from caseaudit.reports.choices import Edition, ReportKind, ReportStatus
-from caseaudit.reports.forms import PackForm, ThematicAuditsForm
+from caseaudit.reports.forms import PackForm, SelfEvaluationForm, ThematicAuditsForm
 from caseaudit.reports.models import KindReport, ReportFile
 from caseaudit.reports.render_html import render_kind_body
 from caseaudit.reports.views import file_response, publishing_page
@@ -34,6 +37,17 @@ def _form(kind: kinds.Kind, request):
     if kind.value == ReportKind.THEMATIC:
         audits = ThematicAudit.objects.visible_to(user).order_by("period_start", "title")
         return ThematicAuditsForm(form_data(request), audits=audits)
+    if kind.value == ReportKind.SELF_EVALUATION:
+        today = clock.today()
+        first, last = default_period(today)
+        months = months_between(add_months(last, -47), last)
+        areas = JudgementArea.objects.for_council(user.council_id)
+        initial = {
+            "area": request.GET.get("area"),
+            "from": request.GET.get("from") or month_key(first),
+            "to": request.GET.get("to") or month_key(last),
+        }
+        return SelfEvaluationForm(form_data(request), areas=areas, months=months, initial=initial)
     return PackForm(form_data(request), dates=snapshot_dates(user.council))
 
 

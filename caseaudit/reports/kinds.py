@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from caseaudit.accounts import permissions
+from caseaudit.core.months import month_key, month_label, parse_month
+from caseaudit.inspection.models import JudgementArea
 from caseaudit.performance.indicators import NoSnapshot, snapshot_for
-from caseaudit.reports import compendium_pack, thematic_overview
+from caseaudit.reports import compendium_pack, self_evaluation_report, thematic_overview
 from caseaudit.reports.choices import Edition, ReportKind
 from caseaudit.thematic.models import ThematicAudit
 
@@ -75,6 +77,50 @@ def _build_compendium(council, parameters: dict, *, today=None, edition=Edition.
     )
 
 
+def _clean_self_evaluation(council, parameters: dict, by=None) -> dict:
+    text = str(parameters.get("area", "")).strip()
+    area = None
+    if text.isdigit() and len(text) < 12:
+        area = JudgementArea.objects.for_council(council.pk).filter(pk=int(text)).first()
+    if area is None:
+        raise ValidationError("Choose the judgement area the self-evaluation is for.")
+    try:
+        from_month = parse_month(str(parameters.get("from", "")))
+        to_month = parse_month(str(parameters.get("to", "")))
+    except ValueError:
+        raise ValidationError(
+            "Choose the first and last months of the period, for example 2025-12."
+        ) from None
+    if from_month > to_month:
+        raise ValidationError("The first month of the period must not be after the last.")
+    return {
+        "area": area.pk,
+        "area_name": area.name,
+        "from": month_key(from_month),
+        "to": month_key(to_month),
+    }
+
+
+def _build_self_evaluation(
+    council, parameters: dict, *, today=None, edition=Edition.PUBLIC
+) -> dict:
+    return self_evaluation_report.build_self_evaluation(
+        council,
+        parameters["area"],
+        parse_month(parameters["from"]),
+        parse_month(parameters["to"]),
+        today=today,
+        edition=edition,
+    )
+
+
+def _self_evaluation_title(parameters: dict) -> str:
+    first, last = parse_month(parameters["from"]), parse_month(parameters["to"])
+    return (
+        f"Self-evaluation: {parameters['area_name']}, {month_label(first)} to {month_label(last)}"
+    )
+
+
 KINDS: dict[str, Kind] = {
     ReportKind.THEMATIC: Kind(
         value=ReportKind.THEMATIC.value,
@@ -97,6 +143,14 @@ KINDS: dict[str, Kind] = {
             "Performance information for select committee, case data as at "
             f"{datetime.date.fromisoformat(parameters['as_at']):%-d %B %Y}"
         ),
+    ),
+    ReportKind.SELF_EVALUATION: Kind(
+        value=ReportKind.SELF_EVALUATION.value,
+        label=ReportKind.SELF_EVALUATION.label,
+        may_prepare=permissions.can_manage_inspections,
+        clean=_clean_self_evaluation,
+        build=_build_self_evaluation,
+        title=_self_evaluation_title,
     ),
 }
 

@@ -372,9 +372,19 @@ def test_know_ourselves_pulls_an_areas_evidence_together(client_for, people, ins
     # The 2018 area is listed because recommendations still answer to it.
     assert url in index
     text = client_for(people.director).get(url).content.decode()
-    assert "What do we know about the quality and impact of practice?" in text
+    for question in (
+        "1. What do we know about the quality and impact of practice?",
+        "2. How do we know?",
+        "3. What will we do in the next 12 months?",
+    ):
+        assert question in text
     assert "Audits: Planning and review, January 2024 to March 2024" in text
-    assert text.count("Indicator: Initial child protection conferences") == 1
+    # Linked twice, one piece of evidence: the programme's judgements (E1), its feedback (E2),
+    # then the linked audit domain and the indicator; each claim links to its row.
+    assert 'id="E4"' in text and 'id="E5"' not in text
+    assert text.count('href="#E3"') == 1 and text.count('href="#E4"') == 2
+    # The audit evidence speaks for March 2024: more than 12 months ago, so stale.
+    assert "Stale" in text
     assert "Quarterly oversight re-audit" in text
     assert "Improve the quality of management oversight" in text
     assert client_for(people.councillor).get(url).status_code == 403

@@ -173,6 +173,18 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     page = client.get(mock.get_absolute_url()).content.decode()
     assert "Mock grades" in page and mock.thematic_audit.get_absolute_url() in page
     assert "1 overdue" in page
+    # And its self-evaluation is published, frozen: the three questions, casework first.
+    evaluation = KindReport.objects.get(kind="self-evaluation")
+    assert evaluation.status == "published" and evaluation.files.count() == 8
+    assert evaluation.parameters["area"] == help_and_protection.pk
+    for question in (
+        "What do we know about the quality and impact of practice?",
+        "How do we know?",
+        "What will we do in the next 12 months?",
+    ):
+        assert question in evaluation.html
+    assert "Overall judgements by month" in evaluation.html
+    assert "No casework evidence" not in evaluation.html
     # The team manager owns some of the actions, and sees them on their home page.
     client.force_login(manager)
     assert "answering inspection recommendations" in client.get(reverse("home")).content.decode()

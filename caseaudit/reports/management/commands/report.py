@@ -6,28 +6,38 @@ caseaudit report thematic --audits all|ID[,ID…] --format html|pdf|docx|xlsx --
                           [--council CODE]
 caseaudit report compendium --as-at YYYY-MM-DD --format html|pdf|docx|xlsx --out FILE
                             [--council CODE]
+caseaudit report self-evaluation --area ID|NAME [--from YYYY-MM --to YYYY-MM]
+                                 --format html|pdf|docx|xlsx --out FILE [--council CODE]
 """
 
 import datetime
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
+from caseaudit.audits.compliance import default_period
 from caseaudit.audits.management.commands.programme import month_arg
+from caseaudit.core import clock
+from caseaudit.core.months import month_key
+from caseaudit.inspection.models import JudgementArea
 from caseaudit.organisation.selection import council_for
 from caseaudit.performance.indicators import NoSnapshot
-from caseaudit.reports import formats
+from caseaudit.reports import formats, kinds
 from caseaudit.reports.build import build_highlight
 from caseaudit.reports.compendium_pack import build_compendium
 from caseaudit.reports.thematic_overview import UnknownAudits, build_thematic
 
 
 class Command(BaseCommand):
-    help = "Build a report (highlight, thematic, compendium) as HTML, PDF, Word or Excel."
+    help = (
+        "Build a report (highlight, thematic, compendium, self-evaluation) as HTML, PDF, Word "
+        "or Excel."
+    )
 
     def add_arguments(self, parser):
         reports = parser.add_subparsers(
-            dest="report", required=True, metavar="{highlight,thematic,compendium}"
+            dest="report", required=True, metavar="{highlight,thematic,compendium,self-evaluation}"
         )
         highlight = reports.add_parser("highlight", help="the monthly audit highlight report")
         highlight.add_argument("--month", required=True, help="the month it is for, YYYY-MM")
@@ -45,6 +55,19 @@ class Command(BaseCommand):
             "--as-at", required=True, dest="as_at", help="the date of the case data, YYYY-MM-DD"
         )
         self._output_arguments(compendium)
+        evaluation = reports.add_parser(
+            "self-evaluation", help="the self-evaluation for one judgement area"
+        )
+        evaluation.add_argument(
+            "--area", required=True, help="the judgement area: its ID or its name"
+        )
+        evaluation.add_argument(
+            "--from", dest="from_month", help="the first month, YYYY-MM (default: a year ago)"
+        )
+        evaluation.add_argument(
+            "--to", dest="to_month", help="the last month, YYYY-MM (default: last month)"
+        )
+        self._output_arguments(evaluation)
 
     def _output_arguments(self, parser) -> None:
         parser.add_argument(
@@ -62,6 +85,10 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         elif report == "compendium":
             data = _pack(chosen, options["as_at"])
+        elif report == "self-evaluation":
+            data = _self_evaluation(
+                chosen, options["area"], options["from_month"], options["to_month"]
+            )
         else:
             data = self._highlight(chosen, options["month"], options["from_month"])
         content = formats.render(data, fmt)
@@ -89,6 +116,27 @@ def _pack(council, text: str):
         return build_compendium(council, as_at)
     except NoSnapshot as error:
         raise CommandError(str(error)) from None
+
+
+def _self_evaluation(council, area: str, from_month, to_month):
+    """Checked as the web's form is (``kinds``); the area by its ID or its name."""
+    first, last = default_period(clock.today())
+    if not area.strip().isdigit():
+        named = JudgementArea.objects.for_council(council.pk).filter(name__iexact=area.strip())
+        area = str(named.values_list("pk", flat=True).first() or "")
+    kind = kinds.KINDS["self-evaluation"]
+    try:
+        parameters = kind.clean(
+            council,
+            {
+                "area": area,
+                "from": from_month or month_key(first),
+                "to": to_month or month_key(last),
+            },
+        )
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from None
+    return kind.build(council, parameters)
 
 
 def _audit_ids(text: str) -> list[int] | None:

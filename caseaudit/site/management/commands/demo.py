@@ -25,6 +25,7 @@ from caseaudit.organisation.generator import build_council
 from caseaudit.organisation.models import Council
 from caseaudit.performance.demo import ensure_population, ensure_tracker_events
 from caseaudit.reports.demo import (
+    publish_help_and_protection_self_evaluation,
     publish_last_month,
     publish_select_committee_pack,
     publish_thematic_overview,
@@ -128,6 +129,12 @@ class Command(BaseCommand):
         mock = build_mock_inspection(council, today=timezone.localdate())
         if mock is not None:
             self.stdout.write(f"Carried out a {mock.get_kind_display().lower()}: {mock}.")
+        qa_lead = User.objects.get(council=council, username="qa.lead")
+        evaluation = publish_help_and_protection_self_evaluation(
+            council, qa_lead=qa_lead, today=timezone.localdate()
+        )
+        if evaluation is not None:
+            self.stdout.write(f"Published the {evaluation.title}.")
 
     def handle(self, *args, seed: int, serve: bool, addrport: str, programme_from: str, **options):
         started = time.monotonic()
