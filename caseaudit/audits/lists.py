@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from caseaudit.audits.choices import AuditStatus
 from caseaudit.audits.compliance import reporting_month
+from caseaudit.core.grades import ORDER as GRADE_ORDER
 from caseaudit.core.listing import (
     DESCENDING,
     Column,
@@ -11,6 +12,7 @@ from caseaudit.core.listing import (
     Listing,
     Tab,
     choice_filter,
+    in_order,
     model_filter,
     month_filter,
 )
@@ -70,7 +72,7 @@ YOUR_AUDITS = Listing(
         Column("team", "Team", ("team__name",)),
         Column("allocated", "Allocated", ("allocated_at",), first=DESCENDING),
         Column("due", "Due", ("due_date",)),
-        Column("status", "Status", ("status",)),
+        Column("status", "Status", (in_order("status", AuditStatus.values),)),
     ),
     default_sort="allocated",
     tabs=(
@@ -94,7 +96,7 @@ MODERATION_QUEUE = Listing(
         Column(
             "auditor", "Auditor", ("auditor__first_name", "auditor__last_name", "auditor__username")
         ),
-        Column("grade", "Auditor's overall grade", ("overall_grade",)),
+        Column("grade", "Auditor's overall grade", (in_order("overall_grade", GRADE_ORDER),)),
         Column("submitted", "Submitted", ("submitted_at",), first=DESCENDING),
         Column("action", ""),
     ),

@@ -7,6 +7,7 @@ from caseaudit.core.listing import (
     CsvColumn,
     Listing,
     choice_filter,
+    in_order,
     model_filter,
     text_filter,
 )
@@ -59,7 +60,7 @@ def _area_name(child) -> str:
 IMPORTS = Listing(
     columns=(
         Column("file", "File", ("source_name",)),
-        Column("status", "Status", ("status",)),
+        Column("status", "Status", (in_order("status", ImportStatus.values),)),
         Column("rows", "Rows", ("rows_read",), first=DESCENDING, numeric=True),
         Column("requested", "Requested", ("requested_at",), first=DESCENDING),
         Column("quality", "Data quality"),

@@ -26,7 +26,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpResponse, QueryDict
 from django.utils.functional import cached_property
 
@@ -56,6 +56,16 @@ class Column:
     @property
     def sortable(self) -> bool:
         return bool(self.order_by)
+
+
+def in_order(field_name: str, values: Iterable) -> Case:
+    """Sorts ``field_name`` in the order of ``values`` (a status in its workflow's order, a grade
+    in the Ofsted scale's), not alphabetically; anything else (no grade) comes last."""
+    return Case(
+        *(When(**{field_name: value}, then=Value(rank)) for rank, value in enumerate(values)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ def choice_filter(key: str, label: str, choices, keep) -> Filter:
             label=label,
             required=False,
             choices=[("", "All"), *choices],
-            error_messages={"invalid_choice": f"Select a {label.lower()} in the list"},
+            error_messages={"invalid_choice": _select(label)},
         ),
         keep,
     )
@@ -110,7 +120,7 @@ def model_filter(
             required=False,
             queryset=options(user, rows),
             empty_label="All",
-            error_messages={"invalid_choice": f"Select a {label.lower()} in the list"},
+            error_messages={"invalid_choice": _select(label)},
         ),
         keep,
     )
@@ -126,7 +136,7 @@ def month_filter(key: str, label: str, months: Callable[[QuerySet], Iterable], k
             label=label,
             required=False,
             choices=[("", "All"), *((m.strftime("%Y-%m"), month_label(m)) for m in found)],
-            error_messages={"invalid_choice": f"Select a {label.lower()} in the list"},
+            error_messages={"invalid_choice": _select(label)},
         )
 
     return Filter(key, field, keep)
@@ -161,6 +171,11 @@ class ListChoiceField(_Options, forms.ChoiceField):
 
 class ListModelChoiceField(_Options, forms.ModelChoiceField):
     pass
+
+
+def _select(label: str) -> str:
+    article = "an" if label[0].lower() in "aeiou" else "a"
+    return f"Select {article} {label.lower()} in the list"
 
 
 class MonthField(ListChoiceField):

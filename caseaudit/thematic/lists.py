@@ -9,6 +9,7 @@ from caseaudit.core.listing import (
     Listing,
     Tab,
     choice_filter,
+    in_order,
     month_filter,
 )
 from caseaudit.core.months import month_end
@@ -32,7 +33,7 @@ def actions_listing(source: Column) -> Listing:
             source,
             Column("set", "Set", ("created_at",), first=DESCENDING),
             Column("due", "Due", ("due_date",)),
-            Column("status", "Status", ("status",)),
+            Column("status", "Status", (in_order("status", ActionStatus.values),)),
         ),
         default_sort="set",
         tabs=(
