@@ -8,6 +8,7 @@ from caseaudit.core.listing import (
     CsvColumn,
     Listing,
     choice_filter,
+    in_order,
     month_filter,
     text_filter,
 )
@@ -26,13 +27,13 @@ ACCESS_LOG = Listing(
     columns=(
         Column("when", "When", ("sequence",), first=DESCENDING),
         Column("who", "Who", ("username",)),
-        Column("what", "What", ("action",)),
+        Column("what", "What", (in_order("action", AccessAction.values),)),
         Column("record", "Record", ("record_type", "record_id")),
         Column("route", "Route"),
     ),
     default_sort="when",
     filters=(
-        choice_filter("action", "What", AccessAction.choices, "action"),
+        choice_filter("action", "Action", AccessAction.choices, "action"),
         month_filter("month", "Month", _months, _in_month),
         text_filter("who", "Who (user name)", "username__istartswith", max_length=150),
     ),
