@@ -257,8 +257,7 @@ class Listing:
         self, request, rows: QuerySet, *, csv_href: str = "", per_page: int | None = None
     ) -> Shown:
         query = request.GET
-        tab, rows, tab_links = self._tabs(query, rows)
-        form, rows, filtering = self._filter(request.user, query, rows)
+        tab, rows, tab_links, form, filtering = self._narrow(request.user, query, rows)
         sort, descending, rows = self._sort(query, rows)
         page = Paginator(rows, per_page or self.per_page).get_page(query.get(PAGE))
         kept = _without(query, PAGE)
@@ -280,10 +279,8 @@ class Listing:
 
     def rows(self, request, rows: QuerySet) -> QuerySet:
         """Every row the list shows with the same tab, filters and order: for the CSV."""
-        query = request.GET
-        _tab, rows, _links = self._tabs(query, rows, count=False)
-        _form, rows, _filtering = self._filter(request.user, query, rows)
-        return self._sort(query, rows)[2]
+        rows = self._narrow(request.user, request.GET, rows, count=False)[1]
+        return self._sort(request.GET, rows)[2]
 
     def csv_response(self, rows: Iterable, filename: str) -> HttpResponse:
         """The rows as CSV, every text cell through ``safe_text``."""
@@ -298,48 +295,54 @@ class Listing:
 
     # The parts ---------------------------------------------------------------------------------
 
-    def _tabs(self, query: QueryDict, rows: QuerySet, *, count: bool = True):
-        if not self.tabs:
-            return "", rows, []
-        keys = [tab.key for tab in self.tabs]
-        chosen = query.get(TAB) if query.get(TAB) in keys else keys[0]
+    def _narrow(self, user, query: QueryDict, rows: QuerySet, *, count: bool = True):
+        """The chosen tab's rows, filtered; the tabs, counted with the same filters; the
+        filter form, its options drawn from the tab's rows."""
+        tab = self._chosen(query)
+        in_tab = rows.filter(tab.q) if tab else rows
+        form, filtering = None, False
+        if self.filters:
+            form = FilterForm(
+                query if any(query.get(f.key) for f in self.filters) else None,
+                fields={f.key: f.field(user, in_tab) for f in self.filters},
+            )
+            cleaned = {}
+            if form.is_bound:
+                # A value that is not valid is left out of cleaned_data: its filter is ignored.
+                form.is_valid()
+                cleaned = form.cleaned_data
+            for spec in self.filters:
+                value = cleaned.get(spec.key)
+                if value not in (None, ""):
+                    rows = spec.apply(rows, value)
+                    filtering = True
+        if tab is None:
+            return "", rows, [], form, filtering
         counts = (
-            rows.order_by().aggregate(**{tab.key: Count("pk", filter=tab.q) for tab in self.tabs})
+            rows.order_by().aggregate(**{t.key: Count("pk", filter=t.q) for t in self.tabs})
             if count
             else {}
         )
         base = _only(query, *(f.key for f in self.filters))
         links = []
-        for tab in self.tabs:
+        for each in self.tabs:
             kept = base.copy()
-            kept[TAB] = tab.key
+            kept[TAB] = each.key
             links.append(
-                TabLink(tab.key, tab.label, f"?{kept.urlencode()}", counts.get(tab.key, 0), False)
+                TabLink(
+                    each.key,
+                    each.label,
+                    f"?{kept.urlencode()}",
+                    counts.get(each.key, 0),
+                    each == tab,
+                )
             )
-        links = [
-            TabLink(link.key, link.label, link.href, link.count, link.key == chosen)
-            for link in links
-        ]
-        current = next(tab for tab in self.tabs if tab.key == chosen)
-        return chosen, rows.filter(current.q), links
+        return tab.key, rows.filter(tab.q), links, form, filtering
 
-    def _filter(self, user, query: QueryDict, rows: QuerySet):
-        if not self.filters:
-            return None, rows, False
-        fields = {f.key: f.field(user, rows) for f in self.filters}
-        asked = any(query.get(f.key) for f in self.filters)
-        form = FilterForm(query if asked else None, fields=fields)
-        if not asked:
-            return form, rows, False
-        form.is_valid()
-        cleaned = getattr(form, "cleaned_data", {})
-        filtering = False
-        for spec in self.filters:
-            value = cleaned.get(spec.key)
-            if value not in (None, ""):
-                rows = spec.apply(rows, value)
-                filtering = True
-        return form, rows, filtering
+    def _chosen(self, query: QueryDict) -> Tab | None:
+        if not self.tabs:
+            return None
+        return next((tab for tab in self.tabs if tab.key == query.get(TAB)), self.tabs[0])
 
     def _sort(self, query: QueryDict, rows: QuerySet):
         column = self.column(query.get(SORT, ""))

@@ -121,6 +121,8 @@ def test_your_audits_sort_by_each_column_both_ways(client_for, people, yours, co
 def test_your_audits_filters(client_for, people, yours):
     client = client_for(people.south_manager)
     assert shown(client, YOURS, status="in_progress") == ["N2"]
+    counted = client.get(YOURS, {"team": people.south_team.pk}).content.decode()
+    assert "To do (1)" in counted and "Done (1)" in counted  # the tabs count what is filtered
     assert shown(client, YOURS, team=people.south_team.pk) == ["S1"]
     assert shown(client, YOURS, area=people.north_team.area_id) == ["N2", "N1"]
     assert shown(client, YOURS, month="2026-02") == ["S1"]  # a re-audit-free month: by due date
