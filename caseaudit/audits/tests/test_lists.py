@@ -92,6 +92,7 @@ def test_your_audits_to_do_newest_first(client_for, people, yours):
     assert 'aria-sort="descending"' in html and html.count('aria-sort="none"') == 4
     assert "To do (3)" in html and "Done (1)" in html
     assert reverse("audits:audit", args=[yours["theirs"].pk]) not in html
+    assert "{#" not in html and "core.listing" not in html  # the includes' comments stay hidden
 
 
 SORTS = {
