@@ -260,6 +260,11 @@ def test_your_audits_lists_yours_with_overdue_tags(client_for, people, children)
     assert page_of(late) in html and page_of(on_time) in html
     assert page_of(not_mine) not in html
     assert html.count('govuk-tag--red">Overdue') == 1
+    assert html.index(page_of(on_time)) < html.index(page_of(late))  # newest first
+    by_due = client_for(people.south_manager).get(
+        reverse("audits:your_audits"), {"sort": "due", "order": "asc"}
+    )
+    html = by_due.content.decode()
     assert html.index(page_of(late)) < html.index(page_of(on_time))  # soonest due first
     assert AccessLog.objects.filter(action="listed", record_type="audits.audit").exists()
 

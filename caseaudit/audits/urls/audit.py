@@ -4,6 +4,7 @@ from caseaudit.audits.views import audit, followup
 
 urlpatterns = [
     path("yours/", audit.your_audits, name="your_audits"),
+    path("yours/audits.csv", audit.your_audits_csv, name="your_audits_csv"),
     path("<int:pk>/", audit.audit_page, name="audit"),
     path("<int:pk>/save/", audit.save_audit, name="save"),
     path("<int:pk>/autosave/", audit.autosave, name="autosave"),

@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
+from caseaudit.audits import lists
 from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import reaudits, workflow
-from caseaudit.audits.choices import AuditStatus, Decision
+from caseaudit.audits.choices import Decision
 from caseaudit.audits.forms.audit import (
     AuditForm,
     DecisionForm,
@@ -46,26 +45,38 @@ SIGNED_OUT = (
 # Your audits ----------------------------------------------------------------------------------
 
 
+def _yours(request):
+    return Audit.objects.visible_to(request.user).filter(auditor=request.user)
+
+
 @require_GET
 @guards.requires(permissions.can_see_child_records)
 def your_audits(request):
-    """The audits allocated to you: open ones first, soonest due first."""
-    open_first = Case(
-        When(status__in=AuditStatus.open(), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
+    """The audits allocated to you: to do and done, newest first, sortable and filtered."""
+    shown = lists.YOUR_AUDITS.show(
+        request,
+        _yours(request).select_related("child", "team"),
+        csv_href=reverse("audits:your_audits_csv"),
     )
-    audits = (
-        Audit.objects.visible_to(request.user)
-        .filter(auditor=request.user)
-        .select_related("child", "team")
-        .order_by(open_first, "due_date", "pk")
-    )
-    page = Paginator(audits, 50).get_page(request.GET.get("page"))
     today = clock.today()
-    rows = [(audit, workflow.is_overdue(audit, today)) for audit in page]
-    log_list_access(request, Audit, ids=[audit.pk for audit in page])
-    return render(request, "audits/audit/your_audits.html", {"page": page, "rows": rows})
+    rows = [(audit, workflow.is_overdue(audit, today)) for audit in shown.page]
+    log_list_access(request, Audit, ids=[audit.pk for audit in shown.page])
+    return render(
+        request, "audits/audit/your_audits.html", {"shown": shown, "page": shown.page, "rows": rows}
+    )
+
+
+@require_GET
+@guards.requires(permissions.can_see_child_records)
+def your_audits_csv(request):
+    """Your audits as CSV: the same tab, filters and order as the page, every row."""
+    audits = list(
+        lists.YOUR_AUDITS.rows(request, _yours(request).select_related(*lists.AUDIT_CSV_RELATIONS))
+    )
+    log_list_access(
+        request, Audit, ids=[audit.pk for audit in audits], action=AccessAction.EXPORTED
+    )
+    return lists.YOUR_AUDITS.csv_response(audits, "your-audits")
 
 
 # The audit page -------------------------------------------------------------------------------
