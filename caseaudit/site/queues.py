@@ -26,6 +26,7 @@ from caseaudit.cases.choices import ImportStatus
 from caseaudit.cases.models import ImportRun
 from caseaudit.core import clock
 from caseaudit.core.months import month_label, month_start
+from caseaudit.core.roles import Role
 
 # How many of a queue's items the home page shows before "See all".
 SHOWN = 5
@@ -79,11 +80,11 @@ def queues(user) -> list[Queue]:
             found.append(audits_to_do(user, today))
         if user.worker_id:
             reflections = reflections_waiting(user)
-            if reflections.count or user.role == "social_worker":
+            # A social worker always sees theirs, even when none waits; others when one does.
+            if reflections.count or user.role == Role.SOCIAL_WORKER:
                 found.append(reflections)
-            if user.role == "social_worker":
+            if user.role == Role.SOCIAL_WORKER:
                 found.append(audits_of_my_cases(user, today))
-        if user.worker_id or permissions.can_be_allocated_audits(user):
             found.append(practice_actions(user, today))
         if permissions.can_be_allocated_audits(user) or permissions.can_run_programme(user):
             found.append(safeguarding_alerts(user))
