@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
-from caseaudit.audits.choices import AuditStatus, Decision
+from caseaudit.audits.choices import AuditStatus, Decision, SampleStatus
 from caseaudit.audits.models import (
     Audit,
     Exemption,
@@ -362,8 +362,10 @@ def programme_stage(user) -> Stage:
     month = (
         ProgrammeMonth.objects.filter(council_id=user.council_id, month=this_month)
         .annotate(
-            drafts=Count("samples", filter=Q(samples__status="draft"), distinct=True),
-            confirmed=Count("samples", filter=Q(samples__status="confirmed"), distinct=True),
+            drafts=Count("samples", filter=Q(samples__status=SampleStatus.DRAFT), distinct=True),
+            confirmed=Count(
+                "samples", filter=Q(samples__status=SampleStatus.CONFIRMED), distinct=True
+            ),
             audit_count=Count("audits", distinct=True),
         )
         .first()
