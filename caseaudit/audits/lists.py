@@ -55,7 +55,7 @@ AUDIT_CSV = (
     CsvColumn("Area", lambda audit: audit.team.area.name if audit.team.area else ""),
     CsvColumn("Team", lambda audit: audit.team.name),
     CsvColumn("Auditor", lambda audit: audit.auditor.display_name),
-    CsvColumn("Allocated", lambda audit: audit.allocated_at.date()),
+    CsvColumn("Allocated on", lambda audit: audit.allocated_at.date()),
     CsvColumn("Due", lambda audit: audit.due_date),
     CsvColumn("Status", lambda audit: audit.get_status_display()),
     CsvColumn("Submitted", lambda audit: audit.submitted_at and audit.submitted_at.date()),
@@ -70,7 +70,7 @@ YOUR_AUDITS = Listing(
     columns=(
         Column("child", "Child", ("child__la_child_id",)),
         Column("team", "Team", ("team__name",)),
-        Column("allocated", "Allocated", ("allocated_at",), first=DESCENDING),
+        Column("allocated", "Allocated on", ("allocated_at",), first=DESCENDING),
         Column("due", "Due", ("due_date",)),
         Column("status", "Status", (in_order("status", AuditStatus.values),)),
     ),

@@ -10,7 +10,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from caseaudit.accounts import permissions
-from caseaudit.audits.choices import AuditStatus, Decision, SampleStatus
+from caseaudit.audits import progress
+from caseaudit.audits.choices import AuditStatus, Decision
 from caseaudit.audits.models import (
     Audit,
     Exemption,
@@ -347,50 +348,45 @@ class Stage:
     """Where this month's programme has got to, in one sentence and a link."""
 
     month: str
-    status: str
-    status_label: str
+    tag: progress.Stage
     text: str
     link: str
     link_label: str
 
 
+NOT_SET_UP = progress.Stage("Not set up", "grey")
+
+
 def programme_stage(user) -> Stage:
-    """This month's programme: not set up, planned, sample drawn or confirmed, allocated."""
+    """This month's programme: its stage and next task as the month's own page works them
+    out (``audits.progress``), or that it is not set up yet."""
     today = clock.today()
     this_month = month_start(today)
     label = month_label(this_month)
     month = (
-        ProgrammeMonth.objects.filter(council_id=user.council_id, month=this_month)
-        .annotate(
-            drafts=Count("samples", filter=Q(samples__status=SampleStatus.DRAFT), distinct=True),
-            confirmed=Count(
-                "samples", filter=Q(samples__status=SampleStatus.CONFIRMED), distinct=True
-            ),
-            audit_count=Count("audits", distinct=True),
-        )
+        ProgrammeMonth.objects.with_progress()
+        .filter(council_id=user.council_id, month=this_month)
+        .annotate(audit_count=Count("audits", distinct=True))
         .first()
     )
     if month is None:
         return Stage(
             month=label,
-            status="not_set_up",
-            status_label="Not set up",
+            tag=NOT_SET_UP,
             text=f"{label} has no programme month yet.",
             link=reverse("audits:programme"),
             link_label="Go to the audit programme",
         )
+    shown = month.progress
     if month.audit_count:
         text = f"{month.audit_count:,} audit{'s' if month.audit_count != 1 else ''} allocated."
-    elif month.confirmed:
-        text = "The sample is confirmed: allocate it to team managers."
-    elif month.drafts:
-        text = "A sample is drawn: check and confirm it."
+    elif (task := shown.next_task) is not None:
+        text = f"Next: {task.name.lower()}."
     else:
-        text = "No sample drawn yet."
+        text = "No sample drawn."
     return Stage(
         month=label,
-        status=month.status,
-        status_label=month.get_status_display(),
+        tag=shown.stage,
         text=text,
         link=reverse("audits:programme_month", args=[month.pk]),
         link_label=f"Open {label}",

@@ -94,9 +94,10 @@ def test_a_team_manager_sorts_filters_and_pages_their_audits(page, people, counc
     assert first_child(page) == to_do[-1].child.la_child_id  # newest first
 
     check_page(
-        page, follow(page, page.locator("thead").get_by_role("link", name="Allocated", exact=True))
+        page,
+        follow(page, page.locator("thead").get_by_role("link", name="Allocated on", exact=True)),
     )
-    expect(page.get_by_role("columnheader", name="Allocated")).to_have_attribute(
+    expect(page.get_by_role("columnheader", name="Allocated on")).to_have_attribute(
         "aria-sort", "ascending"
     )
     assert first_child(page) == to_do[0].child.la_child_id

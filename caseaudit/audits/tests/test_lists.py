@@ -217,7 +217,7 @@ def test_your_audits_csv(client_for, people, yours):
     assert [row[0] for row in rows[1:]] == ["N2", "S1", "N1"]  # the to-do tab, newest first
     s1 = rows[2]
     assert s1[4].startswith("'=HYPERLINK")  # neutralised
-    assert s1[7] == "2026-02-05" and s1[8] == "Allocated"
+    assert s1[7] == "2026-02-05" and s1[8] == "Not started"
     assert [row[0] for row in csv_rows(client.get(YOURS_CSV, {"tab": "done"}))[1:]] == ["S1"]
     filtered = csv_rows(client.get(YOURS_CSV, {"status": "in_progress"}))
     assert [row[0] for row in filtered[1:]] == ["N2"]
