@@ -10,9 +10,15 @@
   var form = document.querySelector('form[data-autosave-key]')
   if (!form) {
     // The audit can no longer change (submitted, say): no copy of it is needed any more.
+    // Each part of the audit keeps its own copy, under the audit's key and the part's number.
     var done = document.querySelector('[data-autosave-forget]')
     if (done) {
-      try { window.localStorage.removeItem(done.getAttribute('data-autosave-forget')) } catch (e) {}
+      var prefix = done.getAttribute('data-autosave-forget')
+      try {
+        Object.keys(window.localStorage).forEach(function (name) {
+          if (name === prefix || name.indexOf(prefix + ':') === 0) window.localStorage.removeItem(name)
+        })
+      } catch (e) {}
     }
     return
   }
