@@ -99,8 +99,21 @@
   form.addEventListener('input', keep)
   form.addEventListener('change', keep)
 
+  // "Save and continue" pressed while an autosave is on its way would post the version the
+  // page had before that save, and be refused as changed elsewhere: wait for the autosave's
+  // answer (which brings the new version), then send the form as the person asked.
+  var saving = false
+  var waiting = null
+  form.addEventListener('submit', function (event) {
+    if (!saving) return
+    event.preventDefault()
+    waiting = event.submitter || form.querySelector('button[type="submit"]')
+  })
+
   document.body.addEventListener('htmx:beforeRequest', function (event) {
-    if (event.detail.elt === form) editAtSend = lastEdit
+    if (event.detail.elt !== form) return
+    editAtSend = lastEdit
+    saving = true
   })
 
   // The endpoint answers refusals (signed out, changed elsewhere) with a status to show;
@@ -118,6 +131,12 @@
 
   document.body.addEventListener('htmx:afterRequest', function (event) {
     if (event.detail.elt !== form) return
+    saving = false
+    if (waiting) {
+      var submitter = waiting
+      waiting = null
+      window.setTimeout(function () { form.requestSubmit(submitter) }, 0)
+    }
     var xhr = event.detail.xhr
     var saved = xhr && xhr.status === 200 && xhr.getResponseHeader('X-Autosave-Status') === 'saved'
     if (saved && lastEdit === editAtSend) forget()
