@@ -72,26 +72,39 @@ def your_audits(request):
 
 
 def _form(
-    audit: Audit, data=None, changes=None, *, part: progress.Part | None = None, domains=None
+    audit: Audit,
+    data=None,
+    changes=None,
+    *,
+    part: progress.Part | None = None,
+    domains=None,
+    answers=None,
 ) -> AuditForm:
     """The whole audit's form, or one part's (a domain, or the overall judgement)."""
     changes = reaudits.compare_with_previous(audit) if changes is None else changes
-    domains = load_domains(audit.tool_version) if domains is None else domains
     if part is not None:
         domains = [] if part.is_overall else [part.domain]
+    elif domains is None:
+        domains = load_domains(audit.tool_version)
+    if data is not None:
+        answers = ()
+    elif answers is None:
+        answers = audit.answers.all()
     return AuditForm(
         data,
         audit=audit,
         domains=domains,
-        answers=audit.answers.all() if data is None else (),
+        answers=answers,
         previous=previous_grades(changes),
         with_overall=part is None or part.is_overall,
     )
 
 
-def _parts(audit: Audit, domains=None) -> list[progress.Part]:
-    domains = load_domains(audit.tool_version) if domains is None else domains
-    return progress.parts(audit, domains, audit.answers.all())
+def _parts(audit: Audit) -> tuple[list[progress.Part], list]:
+    """The audit's parts, and its answers as loaded for them (one query each for the tool's
+    domains, questions and descriptors, and one for the answers)."""
+    answers = list(audit.answers.all())
+    return progress.parts(audit, load_domains(audit.tool_version), answers), answers
 
 
 def _audit_context(user, audit: Audit, changes) -> dict:
@@ -117,7 +130,7 @@ def _render_audit(request, audit: Audit):
     domains = load_domains(audit.tool_version)
     context = _audit_context(user, audit, changes)
     if rules.EDIT_AUDIT(user, audit):
-        parts = progress.parts(audit, domains, audit.answers.all())
+        parts = progress.parts(audit, domains, list(audit.answers.all()))
         context.update(
             editable=True,
             parts=parts,
@@ -209,10 +222,11 @@ def part_page(request, pk: int, number: int):
     audit = _editing(request, pk)
     if audit is None:
         return redirect("audits:audit", pk=pk)
-    parts = _parts(audit)
+    parts, answers = _parts(audit)
     part = _part(parts, number)
     if request.method == "GET":
-        return _render_part(request, audit, part, parts, _form(audit, part=part))
+        form = _form(audit, part=part, answers=answers)
+        return _render_part(request, audit, part, parts, form)
     form = _form(audit, request.POST, part=part)
     if not form.is_valid():
         return _render_part(request, audit, part, parts, form)
@@ -236,7 +250,7 @@ def part_page(request, pk: int, number: int):
     if following is not None:
         return redirect("audits:part", pk=pk, number=following.number)
     audit = AUDIT_PAGE.get(pk=pk)
-    if progress.unfinished(_parts(audit)):
+    if progress.unfinished(_parts(audit)[0]):
         return redirect("audits:audit", pk=pk)
     return redirect("audits:check", pk=pk)
 
@@ -261,8 +275,9 @@ def check_answers(request, pk: int):
             messages.success(request, _submitted_message(submission))
             return redirect("audits:submitted", pk=pk)
     domains = load_domains(audit.tool_version)
-    parts = progress.parts(audit, domains, audit.answers.all())
-    form = _form(audit, domains=domains, changes=[])
+    answers = list(audit.answers.all())
+    parts = progress.parts(audit, domains, answers)
+    form = _form(audit, domains=domains, changes=[], answers=answers)
     sections = form.sections()
     overall = form.overall()
     rows = [(part, overall if part.is_overall else sections[part.number - 1]) for part in parts]
@@ -342,7 +357,7 @@ def autosave(request, pk: int):
         return _autosave_status(request, message, status=403)
     part = None
     if number := id_param(request, "part"):
-        part = next((p for p in _parts(audit) if p.number == number), None)
+        part = next((p for p in _parts(audit)[0] if p.number == number), None)
         if part is None:
             return _autosave_status(request, "Not saved: this audit has no such part.", status=400)
     form = _form(audit, request.POST, changes=[], part=part)
