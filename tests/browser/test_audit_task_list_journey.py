@@ -77,11 +77,14 @@ def test_an_auditor_completes_an_audit_part_by_part_and_submits(page, people, al
     expect(page.locator("h1")).to_have_text("Voice and lived experience of the child")
     grade = page.get_by_role("group", name=re.compile("^Grade for"))
     grade.get_by_label("Good", exact=True).check()
-    check_page(page, follow(page, page.get_by_role("button", name="Save draft")))
+    check_page(page, follow(page, page.get_by_role("button", name="Save and continue")))
+    expect(page.locator("h1")).to_have_text("Check your answers before submitting the audit")
+    expect(page.locator(".govuk-summary-card").first).not_to_contain_text("Requires Improvement")
+    # The task list agrees: every part done, checking can start.
     check_page(page, follow(page, page.get_by_role("link", name="Return to the task list")))
+    assert status_of(page, "1. Voice and lived experience of the child") == "Completed"
     assert status_of(page, "Check your answers and submit") == "Not started"
     check_page(page, follow(page, page.get_by_role("link", name="Check your answers and submit")))
-    expect(page.locator(".govuk-summary-card").first).not_to_contain_text("Requires Improvement")
 
     # Submitted: a confirmation, what happens next, and the way back to their audits.
     check_page(page, follow(page, page.get_by_role("button", name="Submit audit")))

@@ -323,10 +323,20 @@ def test_check_your_answers_lists_every_part_with_change_links(client_for, peopl
     html = client_for(people.south_manager).get(check_of(audit)).content.decode()
     assert html.count('class="govuk-summary-card"') == 11
     assert '<h2 class="govuk-summary-card__title">1. Voice and lived experience' in html
-    assert f'href="{part_of(audit, 1)}#id_q_{voice.pk}">Change' in html
-    assert f'href="{part_of(audit, 11)}#id_overall_rationale">Change' in html
+    assert f'href="{part_of(audit, 1)}?from=check#id_q_{voice.pk}">Change' in html
+    assert f'href="{part_of(audit, 11)}?from=check#id_overall_rationale">Change' in html
     assert "The plan is working and the child&#x27;s voice shapes it." in html
     assert "You cannot submit the audit yet" not in html and "Not answered" not in html
+
+    # A change made from here comes back here, and the part's page says where it leads.
+    client = client_for(people.south_manager)
+    changing = client.get(part_of(audit, 1) + "?from=check").content.decode()
+    assert f'action="{part_of(audit, 1)}?from=check"' in changing
+    assert "Return to check your answers" in changing
+    audit.refresh_from_db()
+    data = form_data(audit, {voice.pk: "outstanding"}, action="continue")
+    assert client.post(part_of(audit, 1) + "?from=check", data).url == check_of(audit)
+    assert Answer.objects.get(audit=audit, question=voice).value == "outstanding"
 
 
 def test_submitting_with_parts_unfinished_lists_them_on_check_your_answers(

@@ -195,6 +195,11 @@ def _part(parts: list[progress.Part], number: int) -> progress.Part:
     return part
 
 
+def _from_check(request) -> bool:
+    """Opened with a 'Change' link from check your answers: 'Save and continue' goes back."""
+    return request.GET.get("from") == "check"
+
+
 def _render_part(request, audit, part, parts, form, *, status: int = 200):
     following = next((p for p in parts if p.number == part.number + 1), None)
     section = form.overall() if part.is_overall else form.sections()[0]
@@ -207,6 +212,7 @@ def _render_part(request, audit, part, parts, form, *, status: int = 200):
         "section": section,
         "saved_at": progress.last_saved_at(audit),
         "today": timezone.localdate(),
+        "from_check": _from_check(request),
         "is_auditor": True,
     }
     return render(request, "audits/audit/part.html", context, status=status)
@@ -245,7 +251,9 @@ def part_page(request, pk: int, number: int):
         return _render_part(request, audit, part, parts, form, status=409 if conflict else 200)
     if request.POST.get("action") != "continue":
         messages.success(request, "Your draft is saved.")
-        return redirect("audits:part", pk=pk, number=number)
+        return redirect(request.get_full_path())
+    if _from_check(request):
+        return redirect("audits:check", pk=pk)
     following = next((p for p in parts if p.number == number + 1), None)
     if following is not None:
         return redirect("audits:part", pk=pk, number=following.number)
@@ -263,13 +271,12 @@ def check_answers(request, pk: int):
     audit = _editing(request, pk)
     if audit is None:
         return redirect("audits:audit", pk=pk)
-    problems = []
+    refusal = None
     if request.method == "POST":
         try:
             submission = workflow.submit_audit(audit, by=request.user)
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                problems = error.messages
+            refusal = error
             audit = AUDIT_PAGE.get(pk=pk)
         else:
             messages.success(request, _submitted_message(submission))
@@ -282,12 +289,14 @@ def check_answers(request, pk: int):
     overall = form.overall()
     rows = [(part, overall if part.is_overall else sections[part.number - 1]) for part in parts]
     unfinished = progress.unfinished(parts)
+    # Unfinished parts are listed, each linked; any other refusal is said in its own words.
+    problems = refusal.messages if refusal is not None and not unfinished else []
     context = {
         "audit": audit,
         "rows": rows,
         "unfinished": unfinished,
         "problems": problems,
-        "refused": request.method == "POST",
+        "refused": refusal is not None,
         "is_auditor": True,
     }
     return render(request, "audits/audit/check.html", context)
