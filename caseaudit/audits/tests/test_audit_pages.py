@@ -210,6 +210,7 @@ def test_a_domains_page_asks_only_its_questions_with_descriptors_as_hints(
     assert "audits/autosave.js" in html
     assert 'value="0" id="lock-version"' in html
     assert audit.child.get_absolute_url() in html
+    assert reverse("audits:raise_alert", args=[audit.pk]) in html  # from inside the audit
     assert "Save and continue" in html and "Save draft" in html
 
 

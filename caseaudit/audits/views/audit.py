@@ -174,7 +174,7 @@ def _back_to_the_page_when_signed_out(view):
     @wraps(view)
     def signed_in_or_back(request, pk: int, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.path)
+            return redirect_to_login(request.get_full_path())
         return view(request, pk, *args, **kwargs)
 
     return signed_in_or_back
@@ -201,18 +201,17 @@ def _from_check(request) -> bool:
 
 
 def _render_part(request, audit, part, parts, form, *, status: int = 200):
-    following = next((p for p in parts if p.number == part.number + 1), None)
     section = form.overall() if part.is_overall else form.sections()[0]
     context = {
         "audit": audit,
         "part": part,
         "parts": parts,
-        "following": following,
         "form": form,
         "section": section,
         "saved_at": progress.last_saved_at(audit),
         "today": timezone.localdate(),
         "from_check": _from_check(request),
+        "may_raise_alert": rules.RAISE_ALERT(request.user, audit),
         "is_auditor": True,
     }
     return render(request, "audits/audit/part.html", context, status=status)
