@@ -102,16 +102,26 @@
   // "Save and continue" pressed while an autosave is on its way would post the version the
   // page had before that save, and be refused as changed elsewhere: wait for the autosave's
   // answer (which brings the new version), then send the form as the person asked.
+  // Once the form itself is on its way it carries every answer: an autosave still waiting for
+  // its delay would post the old version behind it, so none goes from this page any more.
   var saving = false
   var waiting = null
+  var submitted = false
   form.addEventListener('submit', function (event) {
-    if (!saving) return
+    if (!saving) {
+      submitted = true
+      return
+    }
     event.preventDefault()
     waiting = event.submitter || form.querySelector('button[type="submit"]')
   })
 
   document.body.addEventListener('htmx:beforeRequest', function (event) {
     if (event.detail.elt !== form) return
+    if (submitted) {
+      event.preventDefault()
+      return
+    }
     editAtSend = lastEdit
     saving = true
   })
