@@ -197,6 +197,8 @@ def test_a_qa_lead_runs_a_month_end_to_end(page, people, council, spare_north_ca
     check_page(
         page, follow(page, page.locator("#navigation").get_by_role("link", name="Moderation"))
     )
+    # Submitted, not yet selected at random: the queue's second tab.
+    check_page(page, follow(page, page.get_by_role("link", name=re.compile("^Not yet selected"))))
     check_page(
         page,
         follow(
