@@ -109,6 +109,9 @@ class Client:
         self.csrf = ""
         self.form: dict[str, str] = {}
         self.text_field = ""
+        # An auditor works on one part of the audit at a time (the task list's last part, the
+        # overall judgement, has the text to type); readers see the whole audit's page.
+        self.part = 0
         self.saved_text: str | None = None
         self.timings: list[tuple[str, float, bool]] = []
         self.problems: list[str] = []
@@ -157,8 +160,17 @@ class Client:
     def compliance(self) -> bool:
         return self._get("/audits/compliance/")[0]
 
+    def _page_path(self) -> str:
+        if self.auditing and not self.part:
+            ok, task_list = self._get(f"/audits/{self.audit_id}/")
+            parts = re.findall(rf"/audits/{self.audit_id}/part/(\d+)/", task_list) if ok else []
+            self.part = max(map(int, parts), default=0)
+        if self.auditing and self.part:
+            return f"/audits/{self.audit_id}/part/{self.part}/"
+        return f"/audits/{self.audit_id}/"
+
     def audit_page(self) -> bool:
-        ok, page = self._get(f"/audits/{self.audit_id}/")
+        ok, page = self._get(self._page_path())
         if ok and self.auditing:
             self._read_form(page)
         return ok
@@ -167,7 +179,10 @@ class Client:
         text = f"Load test note {self.username} {time.time_ns()}"
         form = {**self.form, self.text_field: text, "csrfmiddlewaretoken": self.csrf}
         response, content = self.browser.request(
-            "POST", f"/audits/{self.audit_id}/autosave/", form, headers={"HX-Request": "true"}
+            "POST",
+            f"/audits/{self.audit_id}/autosave/?part={self.part}",
+            form,
+            headers={"HX-Request": "true"},
         )
         saved = response.status == 200 and response.headers.get("X-Autosave-Status") == "saved"
         if not saved:
@@ -204,7 +219,7 @@ class Client:
 
     def text_now(self) -> str | None:
         """What the audit's first written answer holds now, read from the page."""
-        ok, page = self._get(f"/audits/{self.audit_id}/")
+        ok, page = self._get(self._page_path())
         field = re.escape(self.text_field)
         found = re.search(rf'<textarea[^>]*name="{field}"[^>]*>(.*?)</textarea>', page, re.S)
         return html.unescape(found[1]).strip("\n") if ok and found else None

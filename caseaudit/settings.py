@@ -140,6 +140,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "caseaudit.site.context_processors.layout",
             ],
+            # Dates in GOV.UK style and status tags, in every template without a {% load %}.
+            "builtins": ["caseaudit.core.templatetags.caseaudit"],
         },
     },
 ]
@@ -319,6 +321,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates read "3 March 2019" everywhere ({{ day|date }} included): caseaudit/core/dates.py.
+FORMAT_MODULE_PATH = ["caseaudit.core.formats"]
 
 STATIC_URL = "/static/"
 # The project-wide assets (GOV.UK Frontend, htmx, caseaudit.css) are not in any one app.

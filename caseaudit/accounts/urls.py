@@ -17,4 +17,5 @@ urlpatterns = [
     path("two-step/", views.two_step_on, name="two_step_on"),
     path("two-step/off/", views.two_step_off, name="two_step_off"),
     path("access-log/", views.access_log, name="access_log"),
+    path("access-log/access-log.csv", views.access_log_csv, name="access_log_csv"),
 ]

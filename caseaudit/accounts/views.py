@@ -7,17 +7,17 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 from mozilla_django_oidc import views as oidc_views
 
-from caseaudit.accounts import permissions, sso, two_step
-from caseaudit.accounts.access import client_ip
+from caseaudit.accounts import lists, permissions, sso, two_step
+from caseaudit.accounts.access import client_ip, log_list_access
+from caseaudit.accounts.choices import AccessAction
 from caseaudit.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from caseaudit.accounts.models import AccessLog, User
 from caseaudit.accounts.profile import profile
@@ -253,10 +253,21 @@ def two_step_off(request):
     return render(request, "accounts/two_step_off.html", {"form": form})
 
 
+def _log(request):
+    return AccessLog.objects.filter(user__council_id=request.user.council_id)
+
+
 @guards.requires(permissions.can_read_access_log)
 def access_log(request):
-    entries = AccessLog.objects.filter(user__council_id=request.user.council_id).order_by(
-        "-sequence"
-    )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/access_log.html", {"page": page})
+    csv_href = reverse("accounts:access_log_csv")
+    shown = lists.ACCESS_LOG.show(request, _log(request), csv_href=csv_href)
+    return render(request, "accounts/access_log.html", {"shown": shown, "page": shown.page})
+
+
+@guards.requires(permissions.can_read_access_log)
+def access_log_csv(request):
+    """The entries the page shows (its filters and order), every one: the download is itself
+    logged, as an export of the log."""
+    entries = list(lists.ACCESS_LOG.rows(request, _log(request)))
+    log_list_access(request, AccessLog, ids=[], action=AccessAction.EXPORTED)
+    return lists.ACCESS_LOG.csv_response(entries, "access-log")

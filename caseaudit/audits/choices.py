@@ -37,7 +37,8 @@ class AuditStatus(models.TextChoices):
     """allocated → in progress → submitted → moderated; exempted and cancelled end it early.
     Overdue is never stored: it is derived from the due date."""
 
-    ALLOCATED = "allocated", "Allocated"
+    # Shown as "Not started": the person doing it reads where it has got to, not how it came.
+    ALLOCATED = "allocated", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
     MODERATED = "moderated", "Moderated"

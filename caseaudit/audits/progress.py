@@ -15,7 +15,10 @@ from caseaudit.audits.choices import MonthStatus
 
 
 class TaskStatus(StrEnum):
+    """A GOV.UK task list's statuses: the month's tasks and an audit's parts (``audit_parts``)."""
+
     COMPLETED = "Completed"
+    IN_PROGRESS = "In progress"
     NOT_STARTED = "Not started"
     CANNOT_START = "Cannot start yet"
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/quality/", views.import_quality, name="import_quality"),
     path("quality/", views.quality, name="quality"),
     path("children/", views.children, name="children"),
+    path("children/children.csv", views.children_csv, name="children_csv"),
     path("children/<int:pk>/", views.child_detail, name="child"),
     path("cohorts/", views.cohorts, name="cohorts"),
     path("cohorts/new/", views.cohort_new, name="cohort_new"),

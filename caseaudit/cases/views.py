@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
 from caseaudit.cases import cohorts as cohort_rules
-from caseaudit.cases import progress
+from caseaudit.cases import lists, progress
 from caseaudit.cases.actions import (
     mark_stopped_runs,
     request_import,
@@ -53,14 +54,17 @@ def imports(request):
             messages.success(request, f"{run.source_name} is queued for import.")
             return redirect("cases:import", pk=run.pk)
     mark_stopped_runs(council)
-    runs = list(ImportRun.objects.filter(council=council).select_related("requested_by")[:25])
+    shown = lists.IMPORTS.show(
+        request, ImportRun.objects.filter(council=council).select_related("requested_by")
+    )
+    runs = list(shown.page)
     for run in runs:
         run.rows_read = progress.rows_read(run)
     snapshots = Snapshot.objects.filter(council=council).order_by("-as_at")[:12]
     return render(
         request,
         "cases/imports.html",
-        {"form": form, "runs": runs, "snapshots": snapshots},
+        {"form": form, "runs": runs, "shown": shown, "snapshots": snapshots},
     )
 
 
@@ -152,23 +156,29 @@ def import_quality(request, pk: int):
     return render(request, "cases/quality.html", {"report": report, "import_run": run})
 
 
+def _children(request):
+    return Child.objects.visible_to(request.user)
+
+
 @guards.requires(permissions.can_see_child_records)
 def children(request):
-    """The children a person may see, newest snapshot first, searchable by LA child ID."""
-    queryset = (
-        Child.objects.visible_to(request.user)
-        .select_related("allocated_team", "allocated_worker")
-        .order_by("la_child_id")
+    """The children a person may see: youngest first, sortable, filtered by ID, area and team."""
+    shown = lists.CHILDREN.show(
+        request,
+        _children(request).select_related("allocated_team", "allocated_worker"),
+        csv_href=reverse("cases:children_csv"),
     )
-    search = request.GET.get("id", "").strip()
-    if search:
-        queryset = queryset.filter(la_child_id__startswith=search)
-    team_id = id_param(request, "team")
-    if team_id is not None:
-        queryset = queryset.filter(allocated_team_id=team_id)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    log_list_access(request, Child, ids=[child.pk for child in page])
-    return render(request, "cases/children.html", {"page": page, "search": search})
+    log_list_access(request, Child, ids=[child.pk for child in shown.page])
+    return render(request, "cases/children.html", {"shown": shown, "page": shown.page})
+
+
+@guards.requires(permissions.can_see_child_records)
+def children_csv(request):
+    """The same children as CSV (scope, filters and order as the page), logged as an export."""
+    rows = _children(request).select_related(*lists.CHILDREN_CSV_RELATIONS)
+    found = list(lists.CHILDREN.rows(request, rows))
+    log_list_access(request, Child, ids=[child.pk for child in found], action=AccessAction.EXPORTED)
+    return lists.CHILDREN.csv_response(found, "children")
 
 
 @guards.requires(permissions.can_see_child_records)

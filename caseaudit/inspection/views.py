@@ -22,7 +22,7 @@ from caseaudit.core.forms import add_action_errors, form_data, with_versions
 from caseaudit.core.grades import ORDER
 from caseaudit.core.months import month_key, parse_month
 from caseaudit.core.versioning import ChangedSinceOpened
-from caseaudit.inspection import actions, mock, self_evaluation
+from caseaudit.inspection import actions, lists, mock, self_evaluation
 from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
@@ -346,11 +346,10 @@ def your_actions(request):
         .filter(owner=request.user)
         .select_related("recommendation__inspection")
     )
-    return render(
-        request,
-        "inspection/your_actions.html",
-        {"actions": owned, "overdue": set(owned.filter(overdue_q()).values_list("pk", flat=True))},
-    )
+    shown = lists.YOUR_INSPECTION_ACTIONS.show(request, owned)
+    on_page = [action.pk for action in shown.page]
+    overdue = set(owned.filter(overdue_q(), pk__in=on_page).values_list("pk", flat=True))
+    return render(request, "inspection/your_actions.html", {"shown": shown, "overdue": overdue})
 
 
 @guards.requires(permissions.can_own_inspection_actions)

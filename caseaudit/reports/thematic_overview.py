@@ -26,6 +26,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper
 
 from caseaudit.cases.cohorts import conditions_from_data, evaluate, profile
 from caseaudit.core import clock
+from caseaudit.core.dates import govuk_date
 from caseaudit.core.suppression import suppress_breakdowns, suppress_count, unsuppressed
 from caseaudit.reports import document
 from caseaudit.reports.choices import Edition, ReportKind
@@ -371,7 +372,7 @@ def _audit_sections(council, audit, sample, ratings, findings, recommendations, 
                         "sheet": f"{short} Actions",
                         "columns": ["Action", "Due", "Progress"],
                         "rows": [
-                            [clean(text), f"{due:%-d %b %Y}", progress(status, overdue)]
+                            [clean(text), govuk_date(due), progress(status, overdue)]
                             for text, due, status, overdue in actions
                         ],
                         "empty_text": "No actions recorded.",
@@ -417,7 +418,7 @@ def _forward_plan(council) -> document.Section:
                     "sheet": "Forward plan",
                     "columns": ["Thematic audit", "From", "To", "Status"],
                     "rows": [
-                        [title, f"{start:%-d %b %Y}", f"{end:%-d %b %Y}", statuses[status]]
+                        [title, govuk_date(start), govuk_date(end), statuses[status]]
                         for title, start, end, status in plan
                     ],
                     "empty_text": "No thematic audits are planned.",
@@ -428,7 +429,7 @@ def _forward_plan(council) -> document.Section:
                     "title": "Re-reviews due",
                     "sheet": "Re-reviews",
                     "columns": ["Thematic audit", "Re-review due"],
-                    "rows": [[title, f"{due:%-d %b %Y}"] for title, due in rereviews],
+                    "rows": [[title, govuk_date(due)] for title, due in rereviews],
                     "empty_text": "No re-reviews are due.",
                 }
             ),

@@ -6,13 +6,14 @@ from django.urls import reverse
 from caseaudit.accounts import permissions
 from caseaudit.accounts.models import User
 from caseaudit.accounts.profile import profile
-from caseaudit.audits.home import next_steps as audit_steps
 from caseaudit.audits.home import open_alerts
 from caseaudit.cases.models import Child, Snapshot
 from caseaudit.cases.quality import warning_count
+from caseaudit.core.dates import govuk_date
 from caseaudit.core.roles import Role, Scope
 from caseaudit.inspection.home import next_steps as inspection_steps
 from caseaudit.organisation.models import Area, Assignment, Council, Team, Worker
+from caseaudit.site import headline, queues
 from caseaudit.thematic.home import next_steps as thematic_steps
 
 
@@ -33,13 +34,18 @@ def home_context(user) -> dict:
     if permissions.can_administer(user):
         context["users_by_role"] = users_by_role(user)
     context["alerts"] = open_alerts(user)
-    context["may_see_followups"] = permissions.can_see_child_records(user)
     context["next_steps"] = next_steps(user)
+    context["queues"] = queues.queues(user)
+    if permissions.can_run_programme(user):
+        context["stage"] = queues.programme_stage(user)
+    if headline.wants_headline(user):
+        context["headline"] = headline.headline(user)
     return context
 
 
 def next_steps(user) -> list[dict]:
-    """What this person should do next, each a sentence and a link. One query each."""
+    """What this person should do next, each a sentence and a link, beside their work queues
+    (``queues``). One query each."""
     steps = []
     if permissions.can_start_council(user) and not Council.objects.exists():
         # A fresh installation: nothing else works until there is a council.
@@ -67,13 +73,12 @@ def next_steps(user) -> list[dict]:
             warnings = warning_count(user.council, user=user, snapshot=latest)
             steps.append(
                 {
-                    "text": f"The latest case data is as at {latest.as_at:%-d %B %Y}, with "
+                    "text": f"The latest case data is as at {govuk_date(latest.as_at)}, with "
                     f"{warnings:,} data-quality warning{'s' if warnings != 1 else ''}.",
                     "link": reverse("cases:quality"),
                     "label": "Review data quality",
                 }
             )
-    steps += audit_steps(user)
     steps += thematic_steps(user)
     steps += inspection_steps(user)
     if permissions.can_see_child_records(user) and user.scope != Scope.COUNCIL:

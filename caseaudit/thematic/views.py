@@ -14,7 +14,7 @@ from caseaudit.accounts.access import get_object_for_user, log_list_access
 from caseaudit.cases.models import Child
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import add_action_errors, form_data
-from caseaudit.thematic import actions, export, owners
+from caseaudit.thematic import actions, export, lists, owners
 from caseaudit.thematic import permissions as rules
 from caseaudit.thematic.choices import ActionStatus, FindingStatus, SampleStatus
 from caseaudit.thematic.forms import (
@@ -466,11 +466,10 @@ def your_actions(request):
         .filter(owner=request.user)
         .select_related("thematic_audit")
     )
-    return render(
-        request,
-        "thematic/your_actions.html",
-        {"actions": owned, "overdue": set(owned.filter(overdue_q()).values_list("pk", flat=True))},
-    )
+    shown = lists.YOUR_THEMATIC_ACTIONS.show(request, owned)
+    on_page = [action.pk for action in shown.page]
+    overdue = set(owned.filter(overdue_q(), pk__in=on_page).values_list("pk", flat=True))
+    return render(request, "thematic/your_actions.html", {"shown": shown, "overdue": overdue})
 
 
 @guards.requires(permissions.can_own_thematic_actions)

@@ -33,6 +33,8 @@ CHANGED_SINCE_OPENED = (
     "This audit was changed by someone else since you opened it. Your changes have not been "
     "saved: copy anything you need, then reload the page."
 )
+# The reason every draft save gives its history row (the task list's "Saved at" reads it).
+DRAFT_SAVED = "Draft saved"
 CHOICES = {
     QuestionKind.GRADE: frozenset(Grade.values),
     QuestionKind.YES_NO_PARTLY: frozenset(YesNoPartly.values),
@@ -123,7 +125,10 @@ def _clean_answers(questions: dict[int, Question], answers: dict) -> dict[int, s
     return cleaned
 
 
-def _clean_overall(audit: Audit, grade: str, rationale: str) -> tuple[str, str]:
+def _clean_overall(audit: Audit, grade: str | None, rationale: str | None) -> tuple[str, str]:
+    # None keeps what is saved: a page of one domain does not carry the overall judgement.
+    grade = audit.overall_grade if grade is None else grade
+    rationale = audit.overall_rationale if rationale is None else rationale
     grade, rationale = (grade or "").strip(), (rationale or "").strip()
     if not audit.tool_version.tool.has_overall_grade:
         return "", ""
@@ -147,12 +152,15 @@ def save_answers(
     audit: Audit,
     *,
     answers: dict,
-    overall_grade: str = "",
-    overall_rationale: str = "",
+    overall_grade: str | None = None,
+    overall_rationale: str | None = None,
     lock_version: int,
     by,
 ) -> Audit:
     """Save a draft: ``answers`` maps question ids to a grade, choice or text ('' clears).
+
+    Questions not in ``answers`` keep their answers, and the overall judgement and rationale
+    keep theirs when given as None, so one domain's page saves only that domain.
 
     Refused with ``ChangedSinceOpened`` if anyone saved since ``lock_version`` was read; then
     nothing at all is written. Returns the audit as saved, with its new ``lock_version``.
@@ -203,7 +211,7 @@ def save_answers(
             action="changed",
             before={key: old for key, (old, _) in changes.items()},
             after={key: new for key, (_, new) in changes.items()},
-            reason="Draft saved",
+            reason=DRAFT_SAVED,
         )
     return audit
 
@@ -211,22 +219,44 @@ def save_answers(
 def problems_before_submitting(audit: Audit) -> dict:
     """What is missing, keyed by question id (or the overall fields), in the tool's order."""
     questions = _questions(audit)
-    answered = {
-        a.question_id: (a.text if questions[a.question_id].kind == QuestionKind.TEXT else a.value)
-        for a in audit.answers.filter(question_id__in=questions)
-    }
-    problems: dict = {}
-    for question in questions.values():
-        must = question.required or question.kind == QuestionKind.GRADE
-        if not must or answered.get(question.pk, "").strip():
-            continue
-        problems[question.pk] = _missing_message(question)
+    problems = missing_answers(questions.values(), audit.answers.filter(question_id__in=questions))
+    problems.update(missing_overall(audit))
+    return problems
+
+
+def missing_overall(audit: Audit) -> dict:
+    """The overall judgement and its rationale, where the tool asks for them and they are
+    not given yet."""
+    problems = {}
     if audit.tool_version.tool.has_overall_grade:
         if not audit.overall_grade:
             problems["overall_grade"] = "Select an overall judgement"
         if not audit.overall_rationale.strip():
             problems["overall_rationale"] = "Enter the rationale for the overall judgement"
     return problems
+
+
+def must_answer(question: Question) -> bool:
+    """A question that needs an answer before the audit is submitted."""
+    return question.required or question.kind == QuestionKind.GRADE
+
+
+def answer_given(question: Question, answer) -> str:
+    """What ``answer`` (an ``Answer`` or None) says for ``question``, stripped ('' if none)."""
+    if answer is None:
+        return ""
+    return (answer.text if question.kind == QuestionKind.TEXT else answer.value).strip()
+
+
+def missing_answers(questions, answers) -> dict:
+    """The questions among ``questions`` that must be answered and are not, with a message
+    each, in the order given. No query: the task list asks this of what it has loaded."""
+    by_question = {answer.question_id: answer for answer in answers}
+    return {
+        question.pk: _missing_message(question)
+        for question in questions
+        if must_answer(question) and not answer_given(question, by_question.get(question.pk))
+    }
 
 
 def _missing_message(question: Question) -> str:

@@ -84,13 +84,17 @@ class AuditForm(forms.Form):
         domains: list[Domain],
         answers=(),
         previous: dict | None = None,
+        with_overall: bool = True,
         **kwargs,
     ):
+        """``domains``: the ones this page asks (all of them, or one domain's page);
+        ``with_overall``: whether it asks the overall judgement too (where the tool has one).
+        Questions the form does not ask keep their saved answers."""
         self.audit = audit
         self.domains = domains
         # On a re-audit: the previous audit's grades by domain title (``previous_grades``).
         self.previous = previous or {}
-        self.graded = audit.tool_version.tool.has_overall_grade
+        self.graded = with_overall and audit.tool_version.tool.has_overall_grade
         self.kinds: dict[str, str] = {}
         initial = {"lock_version": audit.lock_version}
         for answer in answers:
@@ -123,6 +127,11 @@ class AuditForm(forms.Form):
         return {
             int(name.removeprefix("q_")): self.cleaned_data.get(name) or "" for name in self.kinds
         }
+
+    def overall_answers(self) -> dict:
+        """The overall judgement and rationale for ``save_answers``: None (kept as saved)
+        when this form does not ask them."""
+        return {name: self.cleaned_data.get(name) for name in OVERALL_FIELDS}
 
     def add_problems(self, error: ValidationError) -> None:
         """Put an action's refusal beside the fields it names (or above the form)."""

@@ -64,7 +64,7 @@ def test_who_may_open_an_audit(client_for, people, audit, persona, status, edita
     assert response.status_code == status
     if status == 200:
         html = response.content.decode()
-        assert ("Submit audit" in html) == editable
+        assert ("govuk-task-list" in html) == editable
         assert "Child N1" in html
 
 
@@ -90,121 +90,320 @@ def test_a_social_worker_sees_only_audits_of_their_own_cases(client_for, people,
     assert client_for(people.social_worker).get(page_of(colleagues)).status_code == 404
 
 
-def test_only_the_auditor_may_save(client_for, people, audit):
-    data = form_data(audit)
-    assert (
-        client_for(people.qa_lead).post(reverse("audits:save", args=[audit.pk]), data).status_code
-        == 403
-    )
-    assert (
-        client_for(people.north_manager)
-        .post(reverse("audits:save", args=[audit.pk]), data)
-        .status_code
-        == 404
-    )
-    assert (
-        client_for(people.qa_lead)
-        .post(reverse("audits:autosave", args=[audit.pk]), data)
-        .status_code
-        == 403
-    )
-    assert Audit.objects.get(pk=audit.pk).lock_version == 0
+def part_of(audit, number):
+    return reverse("audits:part", args=[audit.pk, number])
 
 
-# The form ------------------------------------------------------------------------------------
+def check_of(audit):
+    return reverse("audits:check", args=[audit.pk])
 
 
-def test_the_form_follows_the_tool_with_descriptors_as_hints(client_for, people, audit):
-    html = client_for(people.south_manager).get(page_of(audit)).content.decode()
+def domain_answers(audit, title, grade="good"):
+    """Every question of one domain answered, as its page posts them."""
+    return {
+        q.pk: (grade if q.kind == "grade" else full_answers(audit)[q.pk])
+        for q in questions(audit)
+        if q.domain.title == title
+    }
+
+
+def domain_titles(audit):
+    return list(audit.tool_version.domains.order_by("position").values_list("title", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("qa_lead", 403),  # sees the audit, but it is not theirs to do
+        ("social_worker", 403),  # the child's own worker: read only
+        ("north_manager", 404),  # another auditor: not even seen
+        ("councillor", 403),
+        ("outsider", 404),
+    ],
+)
+def test_only_the_auditor_may_open_or_post_the_parts_and_check_answers(
+    client_for, people, audit, persona, status
+):
+    client = client_for(getattr(people, persona))
     voice = grade_question(audit)
-    assert "1. Voice and lived experience of the child" in html
+    data = form_data(audit, {voice.pk: "good"}, action="save")
+    for url in (part_of(audit, 1), check_of(audit), reverse("audits:submitted", args=[audit.pk])):
+        assert client.get(url).status_code == status, url
+    assert client.post(part_of(audit, 1), data).status_code == status
+    assert client.post(check_of(audit)).status_code == status
+    autosave = client.post(reverse("audits:autosave", args=[audit.pk]) + "?part=1", data)
+    assert autosave.status_code in (403, 404)  # refused, as autosave.js can show it
+    audit.refresh_from_db()
+    assert (audit.status, audit.lock_version) == (AuditStatus.ALLOCATED, 0)
+    assert not Answer.objects.exists()
+
+
+# The task list -------------------------------------------------------------------------------
+
+
+def test_the_task_list_has_a_part_per_domain_with_its_status(client_for, people, audit):
+    titles = domain_titles(audit)
+    client = client_for(people.south_manager)
+    html = client.get(page_of(audit)).content.decode()
+    assert len(titles) == 10
+    for number, title in enumerate([*titles, "Overall judgement"], 1):
+        assert f'href="{part_of(audit, number)}" aria-describedby="part-{number}-status">' in html
+        assert f"{number}. {title}</a>" in html
+    assert html.count('govuk-tag--blue">Not started') == 11
+    assert "You have completed 0 of 11 sections." in html
+    assert "Cannot start yet" in html and check_of(audit) not in html
+    # The child's record is a link away (and opening it is logged on its own page).
+    assert audit.child.get_absolute_url() in html
+
+    # One domain done, one half done, and the judgement given: three statuses.
+    workflow.save_answers(
+        audit,
+        answers={**domain_answers(audit, titles[0]), grade_question(audit, titles[1]).pk: "good"},
+        overall_grade="good",
+        overall_rationale="Purposeful work.",
+        lock_version=0,
+        by=people.south_manager,
+    )
+    html = client.get(page_of(audit)).content.decode()
+    assert "You have completed 2 of 11 sections." in html
+    assert 'id="part-1-status">Completed</div>' in html
+    assert 'id="part-2-status"><strong class="govuk-tag govuk-tag--light-blue">In progress' in html
+    assert 'id="part-3-status"><strong class="govuk-tag govuk-tag--blue">Not started' in html
+    assert 'id="part-11-status">Completed</div>' in html
+    assert f"Saved at {timezone.localtime():%H:}" in html
+
+
+def test_once_every_part_is_done_check_your_answers_can_start(client_for, people, audit):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    fill_in(audit, by=people.south_manager)
+    html = client_for(people.south_manager).get(page_of(audit)).content.decode()
+    assert "You have completed 11 of 11 sections." in html
+    assert f'href="{check_of(audit)}" aria-describedby="check-status">' in html
+    assert "Cannot start yet" not in html
+
+
+# A domain's page -----------------------------------------------------------------------------
+
+
+def test_a_domains_page_asks_only_its_questions_with_descriptors_as_hints(
+    client_for, people, audit
+):
+    html = client_for(people.south_manager).get(part_of(audit, 1)).content.decode()
+    voice = grade_question(audit)
+    assessment = grade_question(audit, "Assessment and analysis")
+    assert '<h1 class="govuk-heading-l">Voice and lived experience of the child</h1>' in html
+    assert "section 1 of 11" in html
     assert (
         '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Grade for voice' in html
     )
+    assert f'name="q_{assessment.pk}"' not in html and 'name="overall_grade"' not in html
     # Each grade's descriptor is the hint under that option, tied to it for screen readers.
     assert f'id="id_q_{voice.pk}" name="q_{voice.pk}" type="radio" value="outstanding"' in html
-    hint = f"id_q_{voice.pk}-4-item-hint"
-    assert f'aria-describedby="{hint}"' in html
+    assert f'aria-describedby="id_q_{voice.pk}-4-item-hint"' in html
     assert "The child is not seen or not seen alone" in html
     assert html.index("Outstanding") < html.index("Requires Improvement") < html.index("Inadequate")
+    # Save state near the top, before the first question; autosave of this part only.
+    assert html.index("Not saved yet") < html.index("Grade for voice")
     assert 'hx-trigger="change delay:1s, keyup delay:3s"' in html
-    assert reverse("audits:autosave", args=[audit.pk]) in html
+    assert reverse("audits:autosave", args=[audit.pk]) + "?part=1" in html
     assert "audits/autosave.js" in html
-    assert 'name="lock_version" value="0"' in html or 'value="0" id="lock-version"' in html
+    assert 'value="0" id="lock-version"' in html
+    assert audit.child.get_absolute_url() in html
+    assert reverse("audits:raise_alert", args=[audit.pk]) in html  # from inside the audit
+    assert "Save and continue" in html and "Save draft" in html
 
 
-def test_save_draft_works_without_javascript(client_for, people, audit):
-    voice = grade_question(audit)
+def test_saving_one_domain_keeps_the_others_and_the_judgement(client_for, people, audit):
+    titles = domain_titles(audit)
+    voice, assessment = grade_question(audit), grade_question(audit, titles[1])
     client = client_for(people.south_manager)
-    response = client.post(
-        reverse("audits:save", args=[audit.pk]),
-        form_data(audit, {voice.pk: "good"}, action="save", overall_rationale="So far so good"),
+    workflow.save_answers(
+        audit,
+        answers={assessment.pk: "inadequate"},
+        overall_grade="good",
+        overall_rationale="Kept as it was",
+        lock_version=0,
+        by=people.south_manager,
     )
-    assert response.status_code == 302 and response.url == page_of(audit)
+    response = client.post(part_of(audit, 1), form_data(audit, {voice.pk: "good"}, lock_version=1))
+    # 'Save draft' (or no JavaScript's Enter): back to the same page, which says so.
+    assert response.status_code == 302 and response.url == part_of(audit, 1)
     audit.refresh_from_db()
-    assert (audit.status, audit.lock_version, audit.overall_rationale) == (
-        AuditStatus.IN_PROGRESS,
-        1,
-        "So far so good",
-    )
-    html = client.get(page_of(audit)).content.decode()
+    assert (audit.status, audit.lock_version) == (AuditStatus.IN_PROGRESS, 2)
+    assert (audit.overall_grade, audit.overall_rationale) == ("good", "Kept as it was")
+    assert Answer.objects.get(audit=audit, question=assessment).value == "inadequate"
+    assert Answer.objects.get(audit=audit, question=voice).value == "good"
+    html = client.get(part_of(audit, 1)).content.decode()
     assert "Your draft is saved." in html
+    assert f"Saved at {timezone.localtime():%H:}" in html
     assert f'id="id_q_{voice.pk}-2" name="q_{voice.pk}" type="radio" value="good" checked' in html
 
 
-def test_submitting_an_incomplete_audit_shows_each_problem_linked_to_its_field(
+def test_save_and_continue_goes_to_the_next_part_then_to_check_your_answers(
     client_for, people, audit
 ):
-    voice = grade_question(audit)
-    response = client_for(people.south_manager).post(
-        reverse("audits:save", args=[audit.pk]), form_data(audit, action="submit")
+    client = client_for(people.south_manager)
+    titles = domain_titles(audit)
+    response = client.post(
+        part_of(audit, 1), form_data(audit, domain_answers(audit, titles[0]), action="continue")
     )
+    assert response.url == part_of(audit, 2)
+    # The last part, with parts unfinished: back to the task list.
+    audit.refresh_from_db()
+    last = form_data(
+        audit, action="continue", overall_grade="good", overall_rationale="Purposeful work."
+    )
+    assert client.post(part_of(audit, 11), last).url == page_of(audit)
+    audit.refresh_from_db()
+    assert audit.overall_rationale == "Purposeful work."
+    for number, title in enumerate(titles, 1):
+        audit.refresh_from_db()
+        client.post(
+            part_of(audit, number),
+            form_data(audit, domain_answers(audit, title), action="continue"),
+        )
+    audit.refresh_from_db()
+    last["lock_version"] = audit.lock_version
+    assert client.post(part_of(audit, 11), last).url == check_of(audit)
+
+
+def test_an_error_on_a_domains_page_comes_back_on_its_address(client_for, people, audit):
+    voice = grade_question(audit)
+    client = client_for(people.south_manager)
+    url = part_of(audit, 1)
+    response = client.post(url, form_data(audit, {voice.pk: "brilliant"}, action="continue"))
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "<title>Error: " in html
-    assert "There is a problem" in html
-    assert (
-        f'<a href="#id_q_{voice.pk}">Select a grade for Voice and lived experience of the child</a>'
-        in html
-    )
-    assert '<a href="#id_overall_grade">Select an overall judgement</a>' in html
+    assert response.status_code == 200 and response.request["PATH_INFO"] == url
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert f'<a href="#id_q_{voice.pk}">Select one of the answers offered</a>' in html
     assert f'<p id="id_q_{voice.pk}-error" class="govuk-error-message">' in html
-    # The draft was saved all the same, and the form carries the new version.
-    audit.refresh_from_db()
-    assert (audit.status, audit.lock_version) == (AuditStatus.IN_PROGRESS, 1)
-    assert 'value="1"' in html
+    assert not Answer.objects.exists()
+    assert client.get(part_of(audit, 12)).status_code == 404
 
 
-def test_a_complete_audit_submits_from_the_page(client_for, people, audit):
-    client = client_for(people.south_manager)
-    data = form_data(
-        audit,
-        full_answers(audit),
-        action="submit",
-        overall_grade="good",
-        overall_rationale="Consistent, purposeful work.",
-    )
-    response = client.post(reverse("audits:save", args=[audit.pk]), data)
-    assert response.status_code == 302
-    audit.refresh_from_db()
-    assert audit.status == AuditStatus.SUBMITTED
-    html = client.get(page_of(audit)).content.decode()
-    assert "Audit submitted." in html and "Submit audit" not in html
-    assert "Consistent, purposeful work." in html  # now shown read-only
-
-
-def test_a_stale_form_is_refused_and_keeps_what_was_typed(client_for, people, audit):
+def test_a_stale_domain_page_is_refused_and_keeps_what_was_typed(client_for, people, audit):
     voice = grade_question(audit)
     client = client_for(people.south_manager)
-    client.post(reverse("audits:save", args=[audit.pk]), form_data(audit, {voice.pk: "good"}))
-    stale = form_data(
-        audit, {voice.pk: "inadequate"}, lock_version=0, overall_rationale="My careful words"
-    )
-    response = client.post(reverse("audits:save", args=[audit.pk]), stale)
+    client.post(part_of(audit, 1), form_data(audit, {voice.pk: "good"}))
+    stale = form_data(audit, lock_version=0, overall_rationale="My careful words")
+    response = client.post(part_of(audit, 11), stale)
     html = response.content.decode()
     assert response.status_code == 409
     assert CONFLICT in html and "My careful words" in html
-    assert Answer.objects.get(audit=audit, question=voice).value == "good"
+    assert Audit.objects.get(pk=audit.pk).overall_rationale == ""
+
+
+def test_the_old_single_page_forms_address_leads_to_the_task_list(client_for, people, audit):
+    response = client_for(people.south_manager).post(
+        reverse("audits:save", args=[audit.pk]), form_data(audit)
+    )
+    assert response.status_code == 302 and response.url == page_of(audit)
+
+
+def test_a_submitted_audits_parts_lead_to_its_answers(client_for, people, audit):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    fill_in(audit, by=people.south_manager)
+    workflow.submit_audit(audit, by=people.south_manager)
+    client = client_for(people.south_manager)
+    assert client.get(part_of(audit, 1)).url == page_of(audit)
+    assert client.get(check_of(audit)).url == page_of(audit)
+    html = client.get(page_of(audit)).content.decode()
+    assert "govuk-task-list" not in html and ">Good</dd>" in html
+
+
+# Check your answers and submit ---------------------------------------------------------------
+
+
+def test_check_your_answers_lists_every_part_with_change_links(client_for, people, audit):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    fill_in(audit, by=people.south_manager)
+    voice = grade_question(audit)
+    html = client_for(people.south_manager).get(check_of(audit)).content.decode()
+    assert html.count('class="govuk-summary-card"') == 11
+    assert '<h2 class="govuk-summary-card__title">1. Voice and lived experience' in html
+    assert f'href="{part_of(audit, 1)}?from=check#id_q_{voice.pk}">Change' in html
+    assert f'href="{part_of(audit, 11)}?from=check#id_overall_rationale">Change' in html
+    assert "The plan is working and the child&#x27;s voice shapes it." in html
+    assert "You cannot submit the audit yet" not in html and "Not answered" not in html
+
+    # A change made from here comes back here, and the part's page says where it leads.
+    client = client_for(people.south_manager)
+    changing = client.get(part_of(audit, 1) + "?from=check").content.decode()
+    assert f'action="{part_of(audit, 1)}?from=check"' in changing
+    assert "Return to check your answers" in changing
+    audit.refresh_from_db()
+    data = form_data(audit, {voice.pk: "outstanding"}, action="continue")
+    assert client.post(part_of(audit, 1) + "?from=check", data).url == check_of(audit)
+    assert Answer.objects.get(audit=audit, question=voice).value == "outstanding"
+
+
+def test_submitting_with_parts_unfinished_lists_them_on_check_your_answers(
+    client_for, people, audit
+):
+    titles = domain_titles(audit)
+    workflow.save_answers(
+        audit,
+        answers={
+            pk: value for title in titles[1:] for pk, value in domain_answers(audit, title).items()
+        },
+        overall_grade="good",
+        lock_version=0,
+        by=people.south_manager,
+    )
+    client = client_for(people.south_manager)
+    response = client.post(check_of(audit))
+    html = response.content.decode()
+    assert response.status_code == 200 and response.request["PATH_INFO"] == check_of(audit)
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert "You cannot submit the audit until you finish 2 sections:" in html
+    assert f'<a href="{part_of(audit, 1)}">Finish 1. {titles[0]}</a>' in html
+    assert f'<a href="{part_of(audit, 11)}">Finish 11. Overall judgement</a>' in html
+    assert f"Finish 2. {titles[1]}" not in html
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS and audit.submitted_at is None
+
+
+def test_a_complete_audit_submits_and_says_what_happens_next(client_for, people, audit):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    fill_in(audit, by=people.south_manager)
+    client = client_for(people.south_manager)
+    response = client.post(check_of(audit))
+    assert response.status_code == 302
+    assert response.url == reverse("audits:submitted", args=[audit.pk])
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED
+    html = client.get(response.url).content.decode()
+    assert "govuk-panel--confirmation" in html and "Audit submitted" in html
+    assert "What happens next" in html and "moderation" in html
+    assert reverse("audits:reflection", args=[audit.pk]) in html
+    assert reverse("audits:your_audits") in html
+    html = client.get(page_of(audit)).content.decode()
+    assert "Submit audit" not in html
+    assert "The plan is working and the child&#x27;s voice shapes it." in html  # read-only
+
+
+# Cost ----------------------------------------------------------------------------------------
+
+
+def test_the_task_list_and_a_domain_page_cost_the_same_however_far_the_audit_has_got(
+    client_for, people, audit, django_assert_max_num_queries
+):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    client = client_for(people.south_manager)
+    urls = (page_of(audit), part_of(audit, 1), part_of(audit, 11), check_of(audit))
+    empty = {url: page_queries(client, url) for url in urls}
+    fill_in(audit, by=people.south_manager)
+    full = {url: page_queries(client, url) for url in urls}
+    assert full == empty
+    # And a ceiling: the task list, a domain's page, the judgement's, check your answers.
+    for url, most in zip(urls, (28, 20, 20, 20), strict=True):
+        with django_assert_max_num_queries(most):
+            client.get(url)
 
 
 # Autosave ------------------------------------------------------------------------------------
@@ -213,7 +412,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client_for, people, au
 def test_autosave_answers_a_status_and_the_new_version(client_for, people, audit):
     voice = grade_question(audit)
     client = client_for(people.south_manager)
-    url = reverse("audits:autosave", args=[audit.pk])
+    url = reverse("audits:autosave", args=[audit.pk]) + "?part=1"
     response = client.post(url, form_data(audit, {voice.pk: "good"}), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
@@ -227,17 +426,40 @@ def test_autosave_answers_a_status_and_the_new_version(client_for, people, audit
     assert Answer.objects.get(audit=audit, question=voice).value == "good"
 
 
+def test_autosave_of_one_part_leaves_the_rest_alone(client_for, people, audit):
+    from caseaudit.audits.tests.test_workflow import fill_in
+
+    fill_in(audit, by=people.south_manager)
+    audit.refresh_from_db()
+    voice = grade_question(audit)
+    client = client_for(people.south_manager)
+    url = reverse("audits:autosave", args=[audit.pk]) + "?part=1"
+    assert client.post(url, form_data(audit, {voice.pk: "outstanding"})).status_code == 200
+    audit.refresh_from_db()
+    assert audit.overall_grade == "good" and audit.overall_rationale
+    assert Answer.objects.filter(audit=audit).count() == len(full_answers(audit))
+    assert Answer.objects.get(audit=audit, question=voice).value == "outstanding"
+    assert (
+        Answer.objects.get(
+            audit=audit, question=grade_question(audit, "Assessment and analysis")
+        ).value
+        == "good"
+    )
+    bad = reverse("audits:autosave", args=[audit.pk]) + "?part=99"
+    assert client.post(bad, form_data(audit)).status_code == 400
+
+
 def test_autosave_after_the_session_ends_says_so_and_saves_nothing(client, people, audit):
     voice = grade_question(audit)
-    url = reverse("audits:autosave", args=[audit.pk])
+    url = reverse("audits:autosave", args=[audit.pk]) + "?part=1"
     response = client.post(url, form_data(audit, {voice.pk: "good"}), HTTP_HX_REQUEST="true")
     assert response.status_code == 401
     assert "You have been signed out" in response.content.decode()
     assert response["X-Autosave-Status"] == "not-saved"
     assert not Answer.objects.exists()
-    # The full form sends them to sign in and back to the audit (the browser kept a copy).
-    full = client.post(reverse("audits:save", args=[audit.pk]), form_data(audit))
-    assert full.status_code == 302 and "next=" + page_of(audit) in full.url
+    # The page's own form sends them to sign in and back to it (the browser kept a copy).
+    full = client.post(part_of(audit, 1), form_data(audit))
+    assert full.status_code == 302 and "next=" + part_of(audit, 1) in full.url
 
 
 def test_autosave_of_someone_elses_audit_is_refused_and_logged(client_for, people, audit):
@@ -260,6 +482,11 @@ def test_your_audits_lists_yours_with_overdue_tags(client_for, people, children)
     assert page_of(late) in html and page_of(on_time) in html
     assert page_of(not_mine) not in html
     assert html.count('govuk-tag--red">Overdue') == 1
+    assert html.index(page_of(on_time)) < html.index(page_of(late))  # newest first
+    by_due = client_for(people.south_manager).get(
+        reverse("audits:your_audits"), {"sort": "due", "order": "asc"}
+    )
+    html = by_due.content.decode()
     assert html.index(page_of(late)) < html.index(page_of(on_time))  # soonest due first
     assert AccessLog.objects.filter(action="listed", record_type="audits.audit").exists()
 

@@ -1,4 +1,4 @@
-"""The audit page in Chromium: autosave as you work, and nothing lost when the session ends.
+"""An audit's pages in Chromium: autosave as you work, and nothing lost when the session ends.
 
 Skipped where there is no Chromium (as the tests in tests/browser are).
 """
@@ -66,14 +66,20 @@ def test_answers_save_as_you_work_and_survive_the_session_ending(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(reverse("audits:audit", args=[audit.pk]))
     assert_accessible(page)
+    page.get_by_role("link", name="1. Voice and lived experience of the child").click()
+    page.get_by_role("heading", name="Voice and lived experience of the child").wait_for()
+    assert_accessible(page)
 
     # A choice saves a second after it is made; the form then carries the new version.
     page.locator(f"#id_q_{voice.pk}-2").check()
-    page.get_by_text("Saved at").wait_for()
+    page.locator("#autosave-status").get_by_text("Saved at").wait_for()
     assert Answer.objects.get(audit=audit, question=voice).value == "good"
     assert page.locator("#lock-version").input_value() == "1"
 
-    # The session ends while they type: the server saves nothing and the page says so ...
+    # The session ends while they type the judgement: the server saves nothing and the page
+    # says so ...
+    last = reverse("audits:part", args=[audit.pk, 11])
+    page.goto(last)
     Session.objects.all().delete()
     page.locator("#id_overall_rationale").fill("Words typed after the session ended")
     page.locator("#id_overall_rationale").press("End")
@@ -89,19 +95,20 @@ def test_answers_save_as_you_work_and_survive_the_session_ending(
     )
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Your draft is saved.").wait_for()
+    assert page.url.endswith(last)
     assert Audit.objects.get(pk=audit.pk).overall_rationale == "Words typed after the session ended"
     # Once the server has them, the browser's copy is gone.
-    key = f"caseaudit:audit:{audit.pk}:{people.south_manager.pk}"
+    key = f"caseaudit:audit:{audit.pk}:{people.south_manager.pk}:11"
     assert page.evaluate(f"window.localStorage.getItem('{key}')") is None
 
-    # Submitting too soon lists what is missing, each linked to its question.
+    # Submitting too soon lists the sections to finish, each linked to its page.
+    page.goto(reverse("audits:check", args=[audit.pk]))
     page.get_by_role("button", name="Submit audit").click()
     page.get_by_text("There is a problem").wait_for()
-    page.get_by_role("link", name="Select a grade for Assessment and analysis").click()
-    assert page.evaluate("document.activeElement.name") == (
-        f"q_{grade_question(audit, 'Assessment and analysis').pk}"
-    )
     assert_accessible(page)
+    page.get_by_role("link", name="Finish 2. Assessment and analysis").click()
+    page.get_by_role("heading", name="Assessment and analysis").wait_for()
+    assert page.url.endswith(reverse("audits:part", args=[audit.pk, 2]))
     page.goto(reverse("audits:your_audits"))
     assert_accessible(page)
     assert not errors

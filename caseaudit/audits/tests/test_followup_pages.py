@@ -137,7 +137,8 @@ def test_the_reflection_and_the_social_workers_response(client_for, people, audi
     sheet = ReflectionSheet.objects.get()
 
     worker = client_for(people.social_worker)
-    assert "ready for your response" in worker.get(reverse("home")).content.decode()
+    home = worker.get(reverse("home")).content.decode()
+    assert f"Reflection on the audit of {audit.child}" in home
     page = worker.get(reverse("audits:audit", args=[audit.pk])).content.decode()
     assert "Record the child&#x27;s words." in page and "Add your response" in page
     respond = reverse("audits:reflection_response", args=[audit.pk])
@@ -146,7 +147,9 @@ def test_the_reflection_and_the_social_workers_response(client_for, people, audi
     worker.post(respond, {"response": "I would add that the school helped."})
     sheet.refresh_from_db()
     assert sheet.worker_response == "I would add that the school helped."
-    assert "ready for your response" not in worker.get(reverse("home")).content.decode()
+    home = worker.get(reverse("home")).content.decode()
+    assert "No reflection is waiting for your response." in home
+    assert f"Reflection on the audit of {audit.child}" not in home
 
 
 def test_feedback_from_the_page(client_for, people, audit):

@@ -27,6 +27,7 @@ from caseaudit.audits.tests.test_programme_helpers import (
     practice_tool,
     team_cases,
 )
+from caseaudit.core import clock
 from caseaudit.core.history import history_of
 from caseaudit.testing.queries import page_queries, query_count
 
@@ -419,3 +420,19 @@ def test_swapping_a_case_costs_the_same_however_big_the_sample(people, council, 
     three_each = query_count(lambda: swap_case(in_large, reason="Measured", by=None))
     assert three_each == one_each
     assert SwappedCase.objects.filter(reason="Measured").count() == 2
+
+
+def test_the_qa_leads_home_page_shows_the_months_stage_and_next_task_as_its_page_does(
+    client_for, people, month
+):
+    """The home page reads the same rule (audits.progress) as the month page."""
+    client = client_for(people.qa_lead)
+    with clock.set_to(month.month + datetime.timedelta(days=3)):
+        home = client.get(reverse("home")).content.decode()
+        assert '<strong class="govuk-tag govuk-tag--grey">Not started</strong>' in home
+        assert "Next: draw the sample." in home
+        draw_sample(month, per_team=1, seed=4, by=people.qa_lead)
+        home = client.get(reverse("home")).content.decode()
+        assert '<strong class="govuk-tag govuk-tag--light-blue">Sample drawn</strong>' in home
+        assert "Next: check and confirm the sample." in home
+        assert reverse("audits:programme_month", args=[month.pk]) in home

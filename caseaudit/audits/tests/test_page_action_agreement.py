@@ -98,13 +98,15 @@ def _audit_actions(audit: Audit, user) -> dict:
 
     return {
         "save": (
-            f'action="{url("save")}"',
+            # The task list's parts, each a page that saves.
+            f'href="{reverse("audits:part", args=[audit.pk, 1])}"',
             lambda: workflow.save_answers(
                 audit, answers={}, lock_version=audit.lock_version, by=user
             ),
         ),
         "submit": (
-            'value="submit"',
+            # The task list's last task (a link once every part is done).
+            "Check your answers and submit",
             # Refused for a missing answer only once the person and the status have passed.
             lambda: _submit_refused_only_for_answers(audit, user),
         ),
@@ -290,7 +292,7 @@ def test_a_waiting_request_is_not_offered_again(client_for, people, council, tmp
     content = page.content.decode()
     assert reverse("audits:request_exemption", args=[audit.pk]) not in content
     assert reverse("audits:request_extension", args=[audit.pk]) not in content
-    assert f'action="{reverse("audits:save", args=[audit.pk])}"' in content
+    assert reverse("audits:part", args=[audit.pk, 1]) in content  # the task list is offered
 
 
 def test_another_councils_qa_lead_cannot_cancel_or_reallocate(people, council, tmp_path):

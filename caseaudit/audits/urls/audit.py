@@ -4,8 +4,13 @@ from caseaudit.audits.views import audit, followup
 
 urlpatterns = [
     path("yours/", audit.your_audits, name="your_audits"),
+    path("yours/audits.csv", audit.your_audits_csv, name="your_audits_csv"),
     path("<int:pk>/", audit.audit_page, name="audit"),
-    path("<int:pk>/save/", audit.save_audit, name="save"),
+    path("<int:pk>/part/<int:number>/", audit.part_page, name="part"),
+    path("<int:pk>/check/", audit.check_answers, name="check"),
+    path("<int:pk>/submitted/", audit.submitted, name="submitted"),
+    # The single-page form posted here; its address now leads to the task list.
+    path("<int:pk>/save/", audit.old_form, name="save"),
     path("<int:pk>/autosave/", audit.autosave, name="autosave"),
     path("<int:pk>/exemption/", audit.request_exemption, name="request_exemption"),
     path("<int:pk>/extension/", audit.request_extension, name="request_extension"),

@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access, record_access
 from caseaudit.accounts.choices import AccessAction
+from caseaudit.audits import audit_parts, lists
 from caseaudit.audits import permissions as rules
 from caseaudit.audits.actions import reaudits, workflow
 from caseaudit.audits.choices import AuditStatus, Decision
@@ -31,7 +30,7 @@ from caseaudit.audits.forms.audit import (
 )
 from caseaudit.audits.models import Audit, Exemption, Extension, ReflectionSheet
 from caseaudit.core import clock, guards
-from caseaudit.core.forms import add_action_errors, form_data
+from caseaudit.core.forms import add_action_errors, form_data, id_param
 from caseaudit.tools.querysets import load_domains
 
 AUDIT_PAGE = Audit.objects.select_related(
@@ -46,57 +45,87 @@ SIGNED_OUT = (
 # Your audits ----------------------------------------------------------------------------------
 
 
+def _yours(request):
+    return Audit.objects.visible_to(request.user).filter(auditor=request.user)
+
+
 @require_GET
 @guards.requires(permissions.can_see_child_records)
 def your_audits(request):
-    """The audits allocated to you: open ones first, soonest due first."""
-    open_first = Case(
-        When(status__in=AuditStatus.open(), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
+    """The audits allocated to you: to do and done, newest first, sortable and filtered."""
+    shown = lists.YOUR_AUDITS.show(
+        request,
+        _yours(request).select_related("child", "team"),
+        csv_href=reverse("audits:your_audits_csv"),
     )
-    audits = (
-        Audit.objects.visible_to(request.user)
-        .filter(auditor=request.user)
-        .select_related("child", "team")
-        .order_by(open_first, "due_date", "pk")
-    )
-    page = Paginator(audits, 50).get_page(request.GET.get("page"))
     today = clock.today()
-    rows = [(audit, workflow.is_overdue(audit, today)) for audit in page]
-    log_list_access(request, Audit, ids=[audit.pk for audit in page])
-    return render(request, "audits/audit/your_audits.html", {"page": page, "rows": rows})
+    rows = [(audit, workflow.is_overdue(audit, today)) for audit in shown.page]
+    log_list_access(request, Audit, ids=[audit.pk for audit in shown.page])
+    return render(
+        request, "audits/audit/your_audits.html", {"shown": shown, "page": shown.page, "rows": rows}
+    )
 
 
-# The audit page -------------------------------------------------------------------------------
+@require_GET
+@guards.requires(permissions.can_see_child_records)
+def your_audits_csv(request):
+    """Your audits as CSV: the same tab, filters and order as the page, every row."""
+    audits = list(
+        lists.YOUR_AUDITS.rows(request, _yours(request).select_related(*lists.AUDIT_CSV_RELATIONS))
+    )
+    log_list_access(
+        request, Audit, ids=[audit.pk for audit in audits], action=AccessAction.EXPORTED
+    )
+    return lists.YOUR_AUDITS.csv_response(audits, "your-audits")
 
 
-def _form(audit: Audit, data=None, changes=None) -> AuditForm:
+# The audit page: a task list while the auditor works on it, the answers once it is done ------
+
+
+def _form(
+    audit: Audit,
+    data=None,
+    changes=None,
+    *,
+    part: audit_parts.Part | None = None,
+    domains=None,
+    answers=None,
+) -> AuditForm:
+    """The whole audit's form, or one part's (a domain, or the overall judgement)."""
     changes = reaudits.compare_with_previous(audit) if changes is None else changes
+    if part is not None:
+        domains = [] if part.is_overall else [part.domain]
+    elif domains is None:
+        domains = load_domains(audit.tool_version)
+    if data is not None:
+        answers = ()
+    elif answers is None:
+        answers = audit.answers.all()
     return AuditForm(
         data,
         audit=audit,
-        domains=load_domains(audit.tool_version),
-        answers=audit.answers.all() if data is None else (),
+        domains=domains,
+        answers=answers,
         previous=previous_grades(changes),
+        with_overall=part is None or part.is_overall,
     )
 
 
-def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, status: int = 200):
-    user = request.user
-    editable = rules.EDIT_AUDIT(user, audit)
-    changes = reaudits.compare_with_previous(audit)
-    if form is None:
-        form = _form(audit, changes=changes)
-    context = {
+def _parts(audit: Audit) -> tuple[list[audit_parts.Part], list]:
+    """The audit's parts, and its answers as loaded for them (one query each for the tool's
+    domains, questions and descriptors, and one for the answers)."""
+    answers = list(audit.answers.all())
+    return audit_parts.parts(audit, load_domains(audit.tool_version), answers), answers
+
+
+def _audit_context(user, audit: Audit, changes) -> dict:
+    """What every page of an audit shows around its answers: the summary, the side roads,
+    requests, the re-audit's comparison and what followed the audit."""
+    return {
         "audit": audit,
-        "form": form,
-        "editable": editable,
         "is_auditor": permissions.can_do_audit(user, audit),
         "overdue": workflow.is_overdue(audit),
         "changes": changes,
-        "sections": form.sections(),
-        "overall": form.overall(),
         "exemptions": list(audit.exemptions.select_related("requested_by")),
         "extensions": list(audit.extensions.select_related("requested_by")),
         "may_request_extension": rules.REQUEST_EXTENSION(user, audit),
@@ -104,7 +133,26 @@ def _render_audit(request, audit: Audit, *, form: AuditForm | None = None, statu
         "may_cancel": rules.CANCEL_AUDIT(user, audit),
         **_after_the_audit(user, audit),
     }
-    return render(request, "audits/audit/audit.html", context, status=status)
+
+
+def _render_audit(request, audit: Audit):
+    user = request.user
+    changes = reaudits.compare_with_previous(audit)
+    domains = load_domains(audit.tool_version)
+    context = _audit_context(user, audit, changes)
+    if rules.EDIT_AUDIT(user, audit):
+        parts = audit_parts.parts(audit, domains, list(audit.answers.all()))
+        context.update(
+            editable=True,
+            parts=parts,
+            completed=sum(part.completed for part in parts),
+            check_status=audit_parts.check_status(parts),
+            saved_at=audit_parts.last_saved_at(audit),
+        )
+    else:
+        form = _form(audit, changes=changes, domains=domains)
+        context.update(editable=False, sections=form.sections(), overall=form.overall())
+    return render(request, "audits/audit/audit.html", context)
 
 
 def _after_the_audit(user, audit: Audit) -> dict:
@@ -130,36 +178,79 @@ def audit_page(request, pk: int):
     return _render_audit(request, audit)
 
 
-def _back_to_the_audit_when_signed_out(view):
+def _back_to_the_page_when_signed_out(view):
     """The session ran out while they typed: autosave.js kept a copy in the browser and
-    restores it when they come back to the audit page after signing in."""
+    restores it when they come back to the same page after signing in."""
 
     @wraps(view)
-    def signed_in_or_back(request, pk: int):
+    def signed_in_or_back(request, pk: int, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(reverse("audits:audit", args=[pk]))
-        return view(request, pk)
+            return redirect_to_login(request.get_full_path())
+        return view(request, pk, *args, **kwargs)
 
     return signed_in_or_back
 
 
-@login_not_required
-@require_POST
-@_back_to_the_audit_when_signed_out
-@guards.requires(permissions.can_see_child_records)
-def save_audit(request, pk: int):
-    """'Save draft' and 'Submit' without JavaScript; errors come back beside the fields."""
+def _editing(request, pk: int) -> Audit | None:
+    """The audit, if it is this person's to do (404 out of sight, 403 someone else's);
+    None once it can no longer change, so the page sends them to its answers."""
     audit = get_object_for_user(request, AUDIT_PAGE, pk)
-    guards.check(permissions.can_do_audit(request.user, audit))
-    form = _form(audit, request.POST)
+    guards.check(permissions.can_do_audit(request.user, audit), rules.ONLY_THE_AUDITOR)
+    return audit if rules.EDIT_AUDIT(request.user, audit) else None
+
+
+def _part(parts: list[audit_parts.Part], number: int) -> audit_parts.Part:
+    part = next((part for part in parts if part.number == number), None)
+    if part is None:
+        raise Http404("This audit has no such part.")
+    return part
+
+
+def _from_check(request) -> bool:
+    """Opened with a 'Change' link from check your answers: 'Save and continue' goes back."""
+    return request.GET.get("from") == "check"
+
+
+def _render_part(request, audit, part, parts, form, *, status: int = 200):
+    section = form.overall() if part.is_overall else form.sections()[0]
+    context = {
+        "audit": audit,
+        "part": part,
+        "parts": parts,
+        "form": form,
+        "section": section,
+        "saved_at": audit_parts.last_saved_at(audit),
+        "today": timezone.localdate(),
+        "from_check": _from_check(request),
+        "may_raise_alert": rules.RAISE_ALERT(request.user, audit),
+        "is_auditor": True,
+    }
+    return render(request, "audits/audit/part.html", context, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@_back_to_the_page_when_signed_out
+@guards.requires(permissions.can_see_child_records)
+def part_page(request, pk: int, number: int):
+    """One part of the audit (a domain, or the overall judgement): its questions, saved with
+    'Save and continue' or 'Save draft'; errors come back on this same address."""
+    audit = _editing(request, pk)
+    if audit is None:
+        return redirect("audits:audit", pk=pk)
+    parts, answers = _parts(audit)
+    part = _part(parts, number)
+    if request.method == "GET":
+        form = _form(audit, part=part, answers=answers)
+        return _render_part(request, audit, part, parts, form)
+    form = _form(audit, request.POST, part=part)
     if not form.is_valid():
-        return _render_audit(request, audit, form=form)
+        return _render_part(request, audit, part, parts, form)
     try:
-        saved = workflow.save_answers(
+        workflow.save_answers(
             audit,
             answers=form.answers(),
-            overall_grade=form.cleaned_data.get("overall_grade", ""),
-            overall_rationale=form.cleaned_data.get("overall_rationale", ""),
+            **form.overall_answers(),
             lock_version=form.cleaned_data["lock_version"],
             by=request.user,
         )
@@ -167,22 +258,83 @@ def save_audit(request, pk: int):
         # Nothing was saved: show what they typed, so they can copy it before reloading.
         form.add_problems(error)
         conflict = isinstance(error, workflow.ChangedSinceOpened)
-        return _render_audit(request, audit, form=form, status=409 if conflict else 200)
-    audit = AUDIT_PAGE.get(pk=saved.pk)
-    if request.POST.get("action") != "submit":
+        return _render_part(request, audit, part, parts, form, status=409 if conflict else 200)
+    if request.POST.get("action") != "continue":
         messages.success(request, "Your draft is saved.")
-        return redirect("audits:audit", pk=audit.pk)
-    try:
-        submission = workflow.submit_audit(audit, by=request.user)
-    except ValidationError as error:
-        data = request.POST.copy()
-        data["lock_version"] = audit.lock_version  # the draft was saved: edit from there
-        form = _form(audit, data)
-        form.is_valid()
-        form.add_problems(error)
-        return _render_audit(request, audit, form=form)
-    messages.success(request, _submitted_message(submission))
-    return redirect("audits:audit", pk=audit.pk)
+        return redirect(request.get_full_path())
+    if _from_check(request):
+        return redirect("audits:check", pk=pk)
+    following = next((p for p in parts if p.number == number + 1), None)
+    if following is not None:
+        return redirect("audits:part", pk=pk, number=following.number)
+    audit = AUDIT_PAGE.get(pk=pk)
+    if audit_parts.unfinished(_parts(audit)[0]):
+        return redirect("audits:audit", pk=pk)
+    return redirect("audits:check", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
+def check_answers(request, pk: int):
+    """Check your answers, then submit: every part's answers with a link to change them.
+    Submitting with parts unfinished is refused here, listing them."""
+    audit = _editing(request, pk)
+    if audit is None:
+        return redirect("audits:audit", pk=pk)
+    refusal = None
+    if request.method == "POST":
+        try:
+            submission = workflow.submit_audit(audit, by=request.user)
+        except ValidationError as error:
+            refusal = error
+            audit = AUDIT_PAGE.get(pk=pk)
+        else:
+            messages.success(request, _submitted_message(submission))
+            return redirect("audits:submitted", pk=pk)
+    domains = load_domains(audit.tool_version)
+    answers = list(audit.answers.all())
+    parts = audit_parts.parts(audit, domains, answers)
+    form = _form(audit, domains=domains, changes=[], answers=answers)
+    sections = form.sections()
+    overall = form.overall()
+    rows = [(part, overall if part.is_overall else sections[part.number - 1]) for part in parts]
+    unfinished = audit_parts.unfinished(parts)
+    # Unfinished parts are listed, each linked; any other refusal is said in its own words.
+    problems = refusal.messages if refusal is not None and not unfinished else []
+    context = {
+        "audit": audit,
+        "rows": rows,
+        "unfinished": unfinished,
+        "problems": problems,
+        "refused": refusal is not None,
+        "is_auditor": True,
+    }
+    return render(request, "audits/audit/check.html", context)
+
+
+@require_GET
+@guards.requires(permissions.can_see_child_records)
+def submitted(request, pk: int):
+    """What happens next, once the auditor has submitted."""
+    audit = get_object_for_user(request, AUDIT_PAGE, pk)
+    guards.check(permissions.can_do_audit(request.user, audit), rules.ONLY_THE_AUDITOR)
+    if audit.status not in AuditStatus.completed():
+        return redirect("audits:audit", pk=pk)
+    context = {
+        "audit": audit,
+        "is_auditor": True,
+        "may_reflect": rules.RECORD_REFLECTION(request.user, audit),
+        "may_add_action": rules.ADD_PRACTICE_ACTION(request.user, audit),
+        "may_record_feedback": rules.RECORD_FEEDBACK(request.user, audit),
+    }
+    return render(request, "audits/audit/submitted.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@guards.requires(permissions.can_see_child_records)
+def old_form(request, pk: int):
+    """The single-page form's old address: the task list is the audit page now."""
+    return redirect("audits:audit", pk=pk)
 
 
 def _submitted_message(submission: workflow.Submission) -> str:
@@ -206,9 +358,11 @@ def _submitted_message(submission: workflow.Submission) -> str:
 def autosave(request, pk: int):
     """The htmx draft save: answers a small status, and the new version out of band.
 
-    Saves are not logged as views (nothing is shown); the history records each one. Its
-    guard is the audit's own rule (``can_do_audit``), asked once the audit is fetched, and
-    refused with a status autosave.js can show rather than an error page.
+    A part's page posts to ``?part=N`` and saves only that part; without it the whole
+    audit's answers are expected. Saves are not logged as views (nothing is shown); the
+    history records each one. Its guard is the audit's own rule (``can_do_audit``), asked
+    once the audit is fetched, and refused with a status autosave.js can show rather than an
+    error page.
     """
     if not request.user.is_authenticated:
         return _autosave_status(request, SIGNED_OUT, status=401)
@@ -220,7 +374,12 @@ def autosave(request, pk: int):
     if not permissions.can_do_audit(request.user, audit):
         message = "Not saved: only the person this audit is allocated to can change it."
         return _autosave_status(request, message, status=403)
-    form = _form(audit, request.POST, changes=[])
+    part = None
+    if number := id_param(request, "part"):
+        part = next((p for p in _parts(audit)[0] if p.number == number), None)
+        if part is None:
+            return _autosave_status(request, "Not saved: this audit has no such part.", status=400)
+    form = _form(audit, request.POST, changes=[], part=part)
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
         return _autosave_status(request, f"Not saved: {first}", status=400)
@@ -228,8 +387,7 @@ def autosave(request, pk: int):
         audit = workflow.save_answers(
             audit,
             answers=form.answers(),
-            overall_grade=form.cleaned_data.get("overall_grade", ""),
-            overall_rationale=form.cleaned_data.get("overall_rationale", ""),
+            **form.overall_answers(),
             lock_version=form.cleaned_data["lock_version"],
             by=request.user,
         )

@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.accounts import permissions
 from caseaudit.accounts.access import get_object_for_user, log_list_access
-from caseaudit.audits import charts
+from caseaudit.accounts.choices import AccessAction
+from caseaudit.audits import charts, lists
 from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.choices import Rag, YesNoPartly
 from caseaudit.audits.compliance import (
@@ -30,7 +31,7 @@ from caseaudit.audits.forms.moderation import (
     PeriodForm,
     SelectSampleForm,
 )
-from caseaudit.audits.models import Answer, Audit, Moderation
+from caseaudit.audits.models import Answer, Audit
 from caseaudit.core import clock, guards
 from caseaudit.core.forms import form_data
 from caseaudit.core.grades import Grade
@@ -38,7 +39,6 @@ from caseaudit.core.months import month_key
 from caseaudit.tools.choices import QuestionKind
 
 AUDIT_RELATIONS = ("child", "team", "auditor", "month", "tool_version__tool")
-WAITING_PER_PAGE = 25
 CHOICE_LABELS = {
     QuestionKind.GRADE: dict(Grade.choices),
     QuestionKind.YES_NO_PARTLY: dict(YesNoPartly.choices),
@@ -137,28 +137,42 @@ def moderation(request):
                 f"(seed {selection.seed}).",
             )
             return redirect("audits:moderation")
-    selected = list(
-        Moderation.objects.filter(
-            completed_at__isnull=True, audit__in=Audit.objects.visible_to(request.user)
-        )
-        .select_related(*(f"audit__{name}" for name in AUDIT_RELATIONS), "moderator")
-        .order_by("selected_at", "pk")
+    shown = lists.MODERATION_QUEUE.show(
+        request,
+        _queue(request).select_related(*AUDIT_RELATIONS, "moderation"),
+        csv_href=reverse("audits:moderation_csv"),
     )
-    page = Paginator(
-        waiting.select_related(*AUDIT_RELATIONS).order_by("submitted_at", "pk"), WAITING_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    shown = [moderation.audit_id for moderation in selected] + [audit.pk for audit in page]
-    log_list_access(request, Audit, ids=shown)
+    log_list_access(request, Audit, ids=[audit.pk for audit in shown.page])
     return render(
         request,
         "audits/compliance/moderation.html",
         {
             "form": form,
-            "selected": selected,
-            "page": page,
+            "shown": shown,
+            "waiting_count": next(tab.count for tab in shown.tabs if tab.key == "waiting"),
             "share": f"{float(moderating.DEFAULT_SHARE):.0%}",
         },
     )
+
+
+def _queue(request):
+    return lists.in_the_queue(
+        Audit.objects.visible_to(request.user).filter(council=request.user.council)
+    )
+
+
+@guards.requires(permissions.can_moderate)
+def moderation_csv(request):
+    """The moderation queue as CSV: the same tab, filters and order as the page, every row."""
+    audits = list(
+        lists.MODERATION_QUEUE.rows(
+            request, _queue(request).select_related(*lists.AUDIT_CSV_RELATIONS, "moderation")
+        )
+    )
+    log_list_access(
+        request, Audit, ids=[audit.pk for audit in audits], action=AccessAction.EXPORTED
+    )
+    return lists.MODERATION_QUEUE.csv_response(audits, "moderation")
 
 
 @require_POST

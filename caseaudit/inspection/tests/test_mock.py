@@ -329,7 +329,8 @@ def test_who_may_open_a_mock_inspection(client_for, carried_out, people):
     # plan through the thematic rules (their own actions), and nothing else of it.
     for person in (people.north_manager, people.social_worker):
         assert client_for(person).get(url).status_code == 403, person
-    theirs = client_for(people.north_manager).get(reverse("thematic:your_actions"))
+    # (Their action is done, so it is under the list's "Done" tab.)
+    theirs = client_for(people.north_manager).get(reverse("thematic:your_actions"), {"tab": "done"})
     assert "Ask about drift in supervision" in theirs.content.decode()
     assert client_for(people.outsider).get(url).status_code == 404
     # Recording and changing: the QA lead only.

@@ -10,9 +10,15 @@
   var form = document.querySelector('form[data-autosave-key]')
   if (!form) {
     // The audit can no longer change (submitted, say): no copy of it is needed any more.
+    // Each part of the audit keeps its own copy, under the audit's key and the part's number.
     var done = document.querySelector('[data-autosave-forget]')
     if (done) {
-      try { window.localStorage.removeItem(done.getAttribute('data-autosave-forget')) } catch (e) {}
+      var prefix = done.getAttribute('data-autosave-forget')
+      try {
+        Object.keys(window.localStorage).forEach(function (name) {
+          if (name === prefix || name.indexOf(prefix + ':') === 0) window.localStorage.removeItem(name)
+        })
+      } catch (e) {}
     }
     return
   }
@@ -93,8 +99,31 @@
   form.addEventListener('input', keep)
   form.addEventListener('change', keep)
 
+  // "Save and continue" pressed while an autosave is on its way would post the version the
+  // page had before that save, and be refused as changed elsewhere: wait for the autosave's
+  // answer (which brings the new version), then send the form as the person asked.
+  // Once the form itself is on its way it carries every answer: an autosave still waiting for
+  // its delay would post the old version behind it, so none goes from this page any more.
+  var saving = false
+  var waiting = null
+  var submitted = false
+  form.addEventListener('submit', function (event) {
+    if (!saving) {
+      submitted = true
+      return
+    }
+    event.preventDefault()
+    waiting = event.submitter || form.querySelector('button[type="submit"]')
+  })
+
   document.body.addEventListener('htmx:beforeRequest', function (event) {
-    if (event.detail.elt === form) editAtSend = lastEdit
+    if (event.detail.elt !== form) return
+    if (submitted) {
+      event.preventDefault()
+      return
+    }
+    editAtSend = lastEdit
+    saving = true
   })
 
   // The endpoint answers refusals (signed out, changed elsewhere) with a status to show;
@@ -112,6 +141,12 @@
 
   document.body.addEventListener('htmx:afterRequest', function (event) {
     if (event.detail.elt !== form) return
+    saving = false
+    if (waiting) {
+      var submitter = waiting
+      waiting = null
+      window.setTimeout(function () { form.requestSubmit(submitter) }, 0)
+    }
     var xhr = event.detail.xhr
     var saved = xhr && xhr.status === 200 && xhr.getResponseHeader('X-Autosave-Status') === 'saved'
     if (saved && lastEdit === editAtSend) forget()
