@@ -4,7 +4,7 @@ The access log and change history refuse DELETE (and, on PostgreSQL, TRUNCATE) a
 database, but a transactional test's teardown empties every table with exactly those. So the
 suite lifts the protection around Django's flush, and only there: the service itself never
 gets a way to empty its logs. After a flush, the chains' empty heads and the reference data
-the migrations write (the national judgement areas) are put back.
+the migrations write (the national judgement areas and their cohorts' services) are put back.
 """
 
 import importlib
@@ -32,6 +32,9 @@ def flush_may_empty_the_logs():
     national_areas = importlib.import_module(
         "caseaudit.inspection.migrations.0002_national_judgement_areas"
     )
+    national_cohorts = importlib.import_module(
+        "caseaudit.inspection.migrations.0004_judgement_area_cohort_services"
+    )
 
     handle = flush.Command.handle
     deserialize = BaseDatabaseCreation.deserialize_db_from_string
@@ -49,7 +52,9 @@ def flush_may_empty_the_logs():
             ChainHead.objects.using(options["database"]).get_or_create(chain=chain)
         # Ofsted's judgement areas are reference data every council has from its migration:
         # the demo and the inspection pages assume them, as a real database always has them.
+        # With the services whose audits count for each, as the later migration gives them.
         national_areas.create_areas(django_apps, None)
+        national_cohorts.give_national_areas_their_services(django_apps, None)
 
     def deserialize_into_an_empty_database(self, data):
         """A serialized_rollback test puts back the database as the migrations left it. Django

@@ -37,6 +37,7 @@ from caseaudit.inspection.models import (
     RagStatus,
     Recommendation,
     RecommendationAction,
+    cohort_problem,
 )
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic import actions as thematic
@@ -189,6 +190,40 @@ def edit_mock_inspection(inspection: Inspection, *, auditors=None, by, **details
 def areas_for(inspection: Inspection):
     """The judgement areas of the council in force when the inspection began."""
     return JudgementArea.objects.for_council(inspection.council_id).active_on(inspection.started_on)
+
+
+NATIONAL_COHORT = (
+    "The national areas' services come with caseaudit. Add your council's own judgement area "
+    "to choose whose audits count for it."
+)
+
+
+@transaction.atomic
+def set_area_cohort(area: JudgementArea, *, services: list[str], by) -> JudgementArea:
+    """Choose whose audits speak for one of the council's own judgement areas in its
+    self-evaluation: the kinds of service its children are with (none: every service's). The
+    history keeps the ones it had."""
+    if area.council_id is None:
+        raise ValidationError({"cohort_services": NATIONAL_COHORT})
+    _may_manage(by, area.council_id)
+    current = JudgementArea.objects.select_for_update().get(pk=area.pk)
+    chosen = list(services)
+    if current.cohort_services == chosen:
+        return current
+    before = snapshot(current, fields=["cohort_services"])
+    problem = cohort_problem(chosen)
+    if problem:
+        raise ValidationError({"cohort_services": problem})
+    current.cohort_services = chosen
+    current.save(update_fields=["cohort_services"])
+    record_change(
+        current,
+        by=by,
+        action="changed",
+        before=before,
+        after=snapshot(current, ["cohort_services"]),
+    )
+    return current
 
 
 @transaction.atomic

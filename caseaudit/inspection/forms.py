@@ -14,6 +14,7 @@ from caseaudit.core.months import month_key, month_label, parse_month
 from caseaudit.inspection.actions import staff_of
 from caseaudit.inspection.choices import EvidenceKind, InspectionKind
 from caseaudit.inspection.models import JudgementArea
+from caseaudit.organisation.choices import ServiceKind
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.thematic.choices import FindingStatus
 from caseaudit.thematic.forms import ThematicAuditForm
@@ -283,6 +284,33 @@ class AreaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = JudgementArea.objects.for_council(council_id)
         self.helper = _helper("area", button="Change the judgement area")
+
+
+def cohort_field() -> forms.MultipleChoiceField:
+    """The kinds of service whose audits count for a judgement area (the QA lead's page and
+    the admin alike)."""
+    return forms.MultipleChoiceField(
+        label="Services whose audits count",
+        help_text=(
+            "The self-evaluation counts the audits of children with these services. "
+            "Select none to count every service's audits."
+        ),
+        choices=ServiceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select services from the list"},
+    )
+
+
+class CohortForm(forms.Form):
+    cohort_services = cohort_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.checkboxes("cohort_services", legend_size=Size.MEDIUM),
+            button="Save whose audits count",
+        )
 
 
 class MockInspectionForm(ThematicAuditForm):

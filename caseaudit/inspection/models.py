@@ -10,6 +10,7 @@ council maps its recommendations and evidence onto the next framework without a 
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,9 +25,22 @@ from caseaudit.inspection.querysets import (
     RecommendationActionQuerySet,
     RecommendationQuerySet,
 )
+from caseaudit.organisation.choices import ServiceKind
 from caseaudit.thematic.choices import ActionStatus
 
 USER = settings.AUTH_USER_MODEL
+
+
+def cohort_problem(kinds) -> str:
+    """Why ``kinds`` cannot be an area's cohort (a list of distinct ``ServiceKind`` values),
+    or nothing."""
+    if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+        return "Select the services whose audits count"
+    if not set(kinds) <= set(ServiceKind.values):
+        return "Select services from the list"
+    if len(set(kinds)) != len(kinds):
+        return "Select each service once"
+    return ""
 
 
 class JudgementArea(models.Model):
@@ -46,6 +60,10 @@ class JudgementArea(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     active_from = models.DateField(null=True, blank=True)
     active_until = models.DateField(null=True, blank=True)
+    # Whose audits speak for the area in its self-evaluation: the kinds of service its
+    # children are with (``ServiceKind`` values). Empty: every service's. The national areas'
+    # come with them by migration; a council's QA lead chooses its own areas'.
+    cohort_services = models.JSONField("Services whose audits count", default=list, blank=True)
 
     objects = JudgementAreaQuerySet.as_manager()
 
@@ -68,6 +86,17 @@ class JudgementArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        problem = cohort_problem(self.cohort_services)
+        if problem:
+            raise ValidationError({"cohort_services": problem})
+
+    @property
+    def cohort_labels(self) -> list[str]:
+        """The cohort's kinds of service in words, as chosen."""
+        labels = dict(ServiceKind.choices)
+        return [labels.get(kind, kind) for kind in self.cohort_services]
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.active_from is None or self.active_from <= day) and (

@@ -35,42 +35,10 @@ from caseaudit.core.months import month_end, month_key, month_label, months_betw
 from caseaudit.inspection import evidence as reading
 from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.models import Evidence, Recommendation, RecommendationAction
-from caseaudit.organisation.choices import ServiceKind
 from caseaudit.organisation.models import Service
 from caseaudit.performance.pages import beside
 from caseaudit.thematic.choices import ActionStatus
 from caseaudit.thematic.querysets import rating_distributions
-
-# Whose audits speak for an area: the services its children are with, found from what the
-# area's name is about (the national areas of every framework since 2013 say it plainly). An
-# area about none of them (leaders, overall effectiveness, a council's own heading) reads
-# every service's audits.
-AREA_COHORTS = (
-    (
-        "help and protection",
-        (
-            ServiceKind.FRONT_DOOR,
-            ServiceKind.ASSESSMENT,
-            ServiceKind.FAMILY_SAFEGUARDING,
-            ServiceKind.EARLY_HELP,
-            ServiceKind.DISABILITIES,
-        ),
-    ),
-    ("in care", (ServiceKind.LOOKED_AFTER, ServiceKind.FOSTERING, ServiceKind.ADOPTION)),
-    ("looked after", (ServiceKind.LOOKED_AFTER, ServiceKind.FOSTERING, ServiceKind.ADOPTION)),
-    ("adoption", (ServiceKind.ADOPTION,)),
-    ("care leavers", (ServiceKind.CARE_LEAVERS,)),
-)
-
-
-def cohort_services(area) -> list[str]:
-    """The service kinds whose audits speak for ``area`` (empty: every service's)."""
-    name = area.name.lower()
-    kinds: list[str] = []
-    for words, found in AREA_COHORTS:
-        if words in name:
-            kinds += [kind.value for kind in found if kind.value not in kinds]
-    return kinds
 
 
 def months_old(as_of: datetime.date, today: datetime.date) -> int:
@@ -146,7 +114,7 @@ class SelfEvaluation:
     from_month: datetime.date
     to_month: datetime.date
     today: datetime.date
-    # The cohort: the services whose audits count, by name (empty: every service).
+    # The cohort: the council's services whose audits count, by name (empty: every service).
     services: list[str] = field(default_factory=list)
     # 1. What do we know: casework first.
     by_month: list[Grades] = field(default_factory=list)
@@ -170,6 +138,17 @@ class SelfEvaluation:
         if self.from_month == self.to_month:
             return month_label(self.to_month)
         return f"{month_label(self.from_month)} to {month_label(self.to_month)}"
+
+    @property
+    def cohort(self) -> str:
+        """Whose audits count, in words, for the page and the report alike."""
+        if self.services:
+            return "Audits of children with " + ", ".join(self.services)
+        if self.area.cohort_services:
+            # Chosen kinds the council has no service of: nothing counts, and the reader is told.
+            kinds = ", ".join(self.area.cohort_labels)
+            return f"Audits of children with {kinds} (the council has no such service)"
+        return "Every service's audits"
 
     @property
     def judgements(self) -> Grades:
@@ -287,7 +266,8 @@ def build(
     if from_month is None or to_month is None:
         from_month, to_month = compliance.default_period(today)
     result = SelfEvaluation(area, from_month, to_month, today)
-    kinds = cohort_services(area)
+    # Whose audits speak for the area: the kinds of service it names (empty: every service).
+    kinds = area.cohort_services
     if kinds:
         result.services = list(
             Service.objects.filter(council=council, kind__in=kinds)

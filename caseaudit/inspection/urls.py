@@ -12,6 +12,7 @@ urlpatterns = [
     path("mock/new/", views.create_mock, name="create_mock"),
     path("<int:pk>/mock/change/", views.edit_mock, name="edit_mock"),
     path("know-ourselves/<int:pk>/", views.know_ourselves, name="know_ourselves"),
+    path("know-ourselves/<int:pk>/cohort/", views.area_cohort, name="area_cohort"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/judgements/", views.judgements, name="judgements"),
     path("<int:pk>/recommendations/new/", views.add_recommendation, name="add_recommendation"),

@@ -28,6 +28,7 @@ from caseaudit.inspection.choices import EvidenceKind
 from caseaudit.inspection.forms import (
     ActionForm,
     AreaForm,
+    CohortForm,
     EvidenceForm,
     InspectionForm,
     JudgementsForm,
@@ -478,8 +479,33 @@ def know_ourselves(request, pk: int):
             "stale_months": reading.STALE_AFTER_MONTHS,
             "grade_labels": [grade.label for grade in ORDER],
             "may_publish": permissions.can_manage_inspections(user),
+            "may_change_cohort": permissions.can_manage_inspections(user)
+            and area.council_id == user.council_id,
         },
     )
+
+
+@qa_only
+def area_cohort(request, pk: int):
+    """Whose audits count for one of the council's own judgement areas (the national areas'
+    come with caseaudit)."""
+    area = get_object_or_404(
+        JudgementArea.objects.filter(council_id=request.user.council_id), pk=pk
+    )
+    form = CohortForm(form_data(request), initial={"cohort_services": area.cohort_services})
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            form,
+            lambda: actions.set_area_cohort(
+                area, services=form.cleaned_data["cohort_services"], by=request.user
+            ),
+            success="Whose audits count for this judgement area has been changed.",
+            to=reverse("inspection:know_ourselves", args=[area.pk]),
+        )
+        if done:
+            return done
+    return render(request, "inspection/area_cohort.html", {"area": area, "form": form})
 
 
 @qa_only

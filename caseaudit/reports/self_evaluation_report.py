@@ -105,7 +105,7 @@ def _build(council, area, from_month, to_month, today, *, aggregates_only) -> di
                     [
                         ("Judgement area", area.name),
                         ("Period", built.period_label),
-                        ("Cohort", _cohort(built)),
+                        ("Cohort", built.cohort),
                         ("Recommendations answering to this area", str(len(built.recommendations))),
                         ("Pieces of evidence", str(len(built.sources))),
                         (
@@ -140,12 +140,6 @@ def _build(council, area, from_month, to_month, today, *, aggregates_only) -> di
         "sections": document.numbered(sections),
         "definitions": [{"term": term, "meaning": meaning} for term, meaning in DEFINITIONS],
     }
-
-
-def _cohort(built) -> str:
-    if not built.services:
-        return "Every service's audits"
-    return "Audits of children with " + ", ".join(built.services)
 
 
 def _cite(source) -> str:

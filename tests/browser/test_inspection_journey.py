@@ -1,7 +1,8 @@
 """Inspection readiness in Chromium, every page checked with axe: the QA lead goes from the
 home page to the inspection, its recommendations and one recommendation, links evidence,
 adds an action and sets the RAG with a rationale, then reads 'know ourselves' for its area;
-the councillor reads the RAG summary. The QA lead records a mock inspection and reaches the
+the councillor reads the RAG summary. The QA lead chooses whose audits count for the
+council's own judgement area. The QA lead records a mock inspection and reaches the
 thematic audit that carries it out; the councillor is refused it."""
 
 import datetime
@@ -102,6 +103,22 @@ def test_the_qa_lead_sets_a_recommendations_rag(page, people, council):
     check_page(page, follow(page, page.get_by_role("link", name="See the recommendations")))
     expect(page.locator("table").get_by_text("Amber")).to_be_visible()
     expect(page.get_by_text("Tracking has started")).to_have_count(0)
+
+
+def test_the_qa_lead_chooses_whose_audits_count_for_the_councils_own_area(page, people, council):
+    own = JudgementArea.objects.create(council=council.council, name="Our children in care")
+    sign_in(page, "qa.lead", PASSWORD)
+    check_page(page, page.goto("/inspection/"))
+    check_page(page, follow(page, page.get_by_role("link", name="Our children in care")))
+    expect(page.get_by_text("The cohort: Every service's audits.")).to_be_visible()
+    check_page(page, follow(page, page.get_by_role("link", name="Change whose audits count")))
+    page.get_by_label("Looked After Children").check()
+    page.get_by_label("Fostering").check()
+    check_page(page, follow(page, page.get_by_role("button", name="Save whose audits count")))
+    expect(page.get_by_text("has been changed")).to_be_visible()
+    expect(page.get_by_text("Looked After Children, Fostering")).to_be_visible()
+    own.refresh_from_db()
+    assert own.cohort_services == ["looked_after", "fostering"]
 
 
 def test_the_qa_lead_records_a_mock_inspection_and_reaches_its_thematic_audit(

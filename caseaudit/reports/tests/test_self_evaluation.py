@@ -24,6 +24,7 @@ from caseaudit.inspection import actions as inspection_actions
 from caseaudit.inspection import self_evaluation
 from caseaudit.inspection.choices import EvidenceKind, InspectionKind
 from caseaudit.inspection.models import JudgementArea
+from caseaudit.organisation.models import Service, Team
 from caseaudit.performance import published
 from caseaudit.performance.indicators import INDICATORS
 from caseaudit.reports import actions, formats, tasks
@@ -184,6 +185,45 @@ def test_it_shows_the_audit_thematic_and_performance_pages_own_figures(
     assert thematic["rows"][0][2:6] == [n for _label, n in ratings]
     indicators = table(report, "Indicators against")
     assert indicators["rows"][0][1].startswith(shown)
+
+
+def test_an_areas_cohort_is_exactly_the_services_it_names(council, people, programme):
+    """Whose audits count is the area's data: help and protection's (from its migration) and a
+    council's own area's (chosen by the QA lead) count exactly their services' audits."""
+    c = council.council
+    south = council.teams[1]
+    looked_after = Service.objects.create(council=c, name="Children in Care", kind="looked_after")
+    Team.objects.filter(pk=south.pk).update(service=looked_after)
+    own = inspection_actions.set_area_cohort(
+        JudgementArea.objects.create(council=c, name="Children we look after"),
+        services=["looked_after"],
+        by=people.qa_lead,
+    )
+    every = JudgementArea.objects.create(council=c, name="Leadership locally")
+
+    def built(judgement_area):
+        return self_evaluation.build(
+            c, judgement_area, people.qa_lead, today=clock.today(), from_month=JAN, to_month=MAR
+        )
+
+    everyone, ours, helped = built(every), built(own), built(area())
+    rows = {row.label: row.counts for row in everyone.by_service}
+    assert set(rows) == {"Family Safeguarding", "Children in Care"}
+    assert {row.label: row.counts for row in ours.by_service} == {
+        "Children in Care": rows["Children in Care"]
+    }
+    assert {row.label: row.counts for row in helped.by_service} == {
+        "Family Safeguarding": rows["Family Safeguarding"]
+    }
+    assert 0 < ours.judgements.total < everyone.judgements.total
+    assert ours.judgements.total + helped.judgements.total == everyone.judgements.total
+    assert ours.cohort == "Audits of children with Children in Care"
+    assert everyone.cohort == "Every service's audits"
+    # Chosen kinds the council has no service of count nothing, and the page says so.
+    inspection_actions.set_area_cohort(own, services=["adoption"], by=people.qa_lead)
+    none = built(JudgementArea.objects.get(pk=own.pk))
+    assert none.judgements.total == 0
+    assert none.cohort == "Audits of children with Adoption (the council has no such service)"
 
 
 def test_each_claim_cites_evidence_listed_with_its_age(people, evaluated):

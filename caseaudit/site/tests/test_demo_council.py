@@ -17,7 +17,7 @@ from caseaudit.core.suppression import unsuppressed
 from caseaudit.inspection.models import Inspection, RecommendationAction
 from caseaudit.organisation.choices import JobRole
 from caseaudit.organisation.generator import build_council
-from caseaudit.organisation.models import Assignment, Council, Team, Worker
+from caseaudit.organisation.models import Assignment, Council, Service, Team, Worker
 from caseaudit.performance import pages
 from caseaudit.performance.disproportionality import disproportionality
 from caseaudit.performance.indicators import INDICATORS, evaluate
@@ -165,6 +165,13 @@ def test_demo_builds_once_and_a_second_run_changes_nothing(settings, tmp_path, c
     page = client.get(reverse("inspection:know_ourselves", args=[help_and_protection.pk]))
     assert page.status_code == 200
     assert "Audits: Supervision and management oversight" in page.content.decode()
+    # Its cohort: the demo's services of the kinds the area names (its migration's data).
+    cohort = page.context["built"].services
+    assert cohort and set(
+        Service.objects.filter(council=inspection.council, name__in=cohort).values_list(
+            "kind", flat=True
+        )
+    ) <= set(help_and_protection.cohort_services)
     # A mock inspection of help and protection, carried out through its own thematic audit,
     # in its own section of the inspections page; its page sums up the thematic audit's work.
     mock = Inspection.objects.mock().get()
