@@ -89,3 +89,22 @@ def flush_may_empty_the_logs():
 def log_anchors_of_their_own(settings, tmp_path):
     # Each test's logs start empty, so each keeps its own anchored heads.
     settings.LOG_ANCHOR_FILE = tmp_path / "log-anchors.jsonl"
+
+
+def pytest_collection_modifyitems(config, items):
+    """End-to-end journeys in Chromium run once, on SQLite, unless CASEAUDIT_BROWSER_EVERYWHERE=1.
+
+    They check what a person sees and can do: pages, links, forms, axe. The rules and
+    queries beneath them are tested on both databases by the rest of the suite. Run on both,
+    the two suites (which share CI's two cores) took 26 minutes instead of under 20.
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite" or os.environ.get("CASEAUDIT_BROWSER_EVERYWHERE") == "1":
+        return
+    once = pytest.mark.skip(
+        reason="browser journeys run on SQLite (CASEAUDIT_BROWSER_EVERYWHERE=1 runs them here too)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(once)
