@@ -212,7 +212,7 @@ def reflections_waiting(user) -> Queue:
     """Every reflection meeting with this social worker whose notes wait for their response."""
     waiting = ReflectionSheet.objects.filter(
         audit__worker_id=user.worker_id, audit__council_id=user.council_id, worker_response=""
-    )
+    ).filter(audit__in=Audit.objects.visible_to(user))
     every = list(waiting.select_related("audit__child").order_by("met_on", "pk"))
     return Queue(
         key="reflections",
